@@ -25,6 +25,6 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         System.err.println("bitnet4j run: text generation is not built yet: the inference engine is the next milestone.");
         System.err.println("  Today bitnet4j provides the BitNet b1.58 quantization library (see README.md).");
-        return 2;
+        return 1;
     }
 }

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs the JMH benchmarks (bitnet4j-bench) with the JVM flags the kernels need.
+#   scripts/jmh.sh                      every benchmark, default settings
+#   scripts/jmh.sh AbsmeanQuantizer -f 1 -wi 3 -i 5    a subset, JMH options passed through
+# The jar is built first if missing or older than the sources.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$root/scripts/find-jdk.sh"
+bitnet4j_find_jdk || exit 1
+jar="$root/bitnet4j-bench/target/benchmarks.jar"
+if [ ! -f "$jar" ] || [ -n "$(find "$root"/bitnet4j-core/src/main "$root"/bitnet4j-bench/src -newer "$jar" -print -quit)" ]; then
+  (cd "$root" && ./mvnw -q -B -DskipTests -pl bitnet4j-bench -am package >&2)
+fi
+exec "$JAVA_HOME/bin/java" -jar "$jar" \
+  -jvmArgsAppend "--add-modules jdk.incubator.vector -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0" "$@"
