@@ -122,8 +122,8 @@ public final class I2_S {
         return trits;
     }
 
-    /** Trit {@code i}; throws on code 3. The caller keeps {@code i} below the element count. */
-    public static int trit(byte[] data, int i) {
+    /** Trit {@code i} of validated data; throws on code 3. */
+    private static int trit(byte[] data, int i) {
         int code = (data[byteOf(i)] >>> shiftOf(i)) & 3;
         if (code == 3) {
             throw new IllegalArgumentException("I2_S byte " + byteOf(i) + " holds code 3 for element " + i + "; only 0, 1, 2 encode trits");

@@ -18,7 +18,8 @@ import java.util.Optional;
  * <ol>
  *   <li>{@code d = max|x|} over the block, in float32.</li>
  *   <li>The stored scale is {@code d} rounded to fp16, to nearest with ties to even. A tiny {@code d} becomes
- *       an fp16 subnormal or 0; a {@code d} above 65504 would become infinite (the input must stay below).</li>
+ *       an fp16 subnormal or 0. A block whose {@code d} would round to an fp16 infinity (65520 and up) is
+ *       rejected; llama.cpp would store the infinity.</li>
  *   <li>The trits use the float32 {@code d}, not the rounded one: {@code t = lround(x · (1/d))} with
  *       {@code 1/d} computed in float32 and halves rounded away from zero (C's {@code lroundf}: 0.5 → 1,
  *       −0.5 → −1). So a block whose {@code d} underflows fp16 still gets nonzero trits, and dequantizes to 0.</li>
@@ -110,9 +111,14 @@ public abstract sealed class TernaryBlockFormat permits TQ1_0, TQ2_0 {
             for (int j = 0; j < BLOCK_SIZE; j++) {
                 trits[j] = overflow ? 0 : (byte) Rounding.HALF_AWAY_FROM_ZERO.roundClamp(x[from + j] * id, -1, 1);
             }
+            short d = Float.floatToFloat16(amax);
+            if (Float.isInfinite(Float.float16ToFloat(d))) {
+                throw new IllegalArgumentException(name + ": block " + b + " has max|x| = " + amax
+                        + ", beyond the fp16 range of its scale (65504)");
+            }
             int at = b * blockBytes;
             encodeBlock(trits, 0, out, at);
-            LittleEndian.putShort(out, at + scaleOffset(), Float.floatToFloat16(amax));
+            LittleEndian.putShort(out, at + scaleOffset(), d);
         }
         return out;
     }
