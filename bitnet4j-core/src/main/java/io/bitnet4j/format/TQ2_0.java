@@ -1,0 +1,59 @@
+package io.bitnet4j.format;
+
+/**
+ * llama.cpp's TQ2_0 (ggml type 35): 2.0625 bits per weight, 66 bytes per block of 256 weights.
+ *
+ * <h2>Block layout</h2>
+ * <pre>
+ *   bytes 0..63   trits, as codes t + 1 (0 → −1, 1 → 0, 2 → +1) in 2-bit fields
+ *   bytes 64..65  d, IEEE fp16, little-endian
+ * </pre>
+ * The 256 elements are split into two halves of 128; half {@code h} uses bytes {@code 32h .. 32h+31}.
+ * Inside a half, element {@code 32·k + m} ({@code k} = 0..3, {@code m} = 0..31) sits in byte {@code 32h + m}
+ * at bits {@code 2k, 2k+1}. So byte {@code 32h + m} carries elements {@code 128h + m}, {@code +32},
+ * {@code +64} and {@code +96}, lowest bits first; a SIMD kernel can shift one 32-byte vector by 0, 2, 4, 6
+ * and mask to get 32 consecutive elements each time. Code 3 never occurs; reading it is an error (llama.cpp
+ * would decode it as +2).
+ *
+ * <p>Quantizing, the scale, dequantizing and the dot product are described in {@link TernaryBlockFormat}.
+ */
+public final class TQ2_0 extends TernaryBlockFormat {
+    /** The one instance. */
+    public static final TQ2_0 FORMAT = new TQ2_0();
+
+    private static final int HALF = 128;
+    private static final int RUN = 32;
+
+    private TQ2_0() {
+        super("TQ2_0", 35, 66);
+    }
+
+    @Override
+    void encodeBlock(byte[] trits, int from, byte[] out, int at) {
+        for (int e = 0; e < BLOCK_SIZE; e++) {
+            out[at + byteOf(e)] |= (byte) ((trits[from + e] + 1) << shiftOf(e));
+        }
+    }
+
+    @Override
+    void decodeBlock(byte[] data, int at, byte[] trits, int to, int block) {
+        for (int e = 0; e < BLOCK_SIZE; e++) {
+            int code = (data[at + byteOf(e)] >>> shiftOf(e)) & 3;
+            if (code == 3) {
+                throw new IllegalArgumentException("TQ2_0 block " + block + ", byte " + byteOf(e) + " holds code 3 for element "
+                        + e + "; only 0, 1, 2 encode trits");
+            }
+            trits[to + e] = (byte) (code - 1);
+        }
+    }
+
+    /** Byte of element {@code e} within a block. */
+    private static int byteOf(int e) {
+        return (e / HALF) * RUN + e % RUN;
+    }
+
+    /** Bit shift of element {@code e} within its byte. */
+    private static int shiftOf(int e) {
+        return 2 * ((e % HALF) / RUN);
+    }
+}
