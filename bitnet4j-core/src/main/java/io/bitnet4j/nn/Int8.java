@@ -50,6 +50,15 @@ final class Int8 {
         }
     }
 
+    /** {@code code · rowScales[row]} for every code, rows of length {@code rowLength}: what the codes stand for. */
+    static float[] dequantize(byte[] codes, float[] rowScales, int rowLength) {
+        float[] out = new float[codes.length];
+        for (int i = 0; i < codes.length; i++) {
+            out[i] = codes[i] * rowScales[i / rowLength];
+        }
+        return out;
+    }
+
     /**
      * {@code Σ a[aFrom + k] · b[bFrom + k]} for {@code k < n}: int8 × int8 products accumulated in an
      * {@code int} over chunks of at most {@link #INT_SAFE_TERMS} terms (provably no overflow), the chunk

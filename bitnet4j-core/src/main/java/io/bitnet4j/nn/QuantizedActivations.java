@@ -63,12 +63,7 @@ public final class QuantizedActivations {
 
     /** The fake-quantized values {@code code · scale} as floats: what the int8 codes stand for. */
     public float[] dequantize() {
-        int n = shape.lastDim();
-        float[] out = new float[codes.length];
-        for (int i = 0; i < codes.length; i++) {
-            out[i] = codes[i] * rowScales[i / n];
-        }
-        return out;
+        return Int8.dequantize(codes, rowScales, shape.lastDim());
     }
 
     /** The codes without copying, for the layers of this package (which never modify them). */

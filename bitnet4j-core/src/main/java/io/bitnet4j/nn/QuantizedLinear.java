@@ -235,11 +235,7 @@ public final class QuantizedLinear implements Linear {
 
     /** {@code code · scale} for every weight, {@code [out, in]}. */
     public float[] dequantizedWeights() {
-        float[] w = new float[weightCodes.length];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = weightCodes[i] * weightScales[i / in];
-        }
-        return w;
+        return Int8.dequantize(weightCodes, weightScales, in);
     }
 
     /** The float bias (a copy), or null if the layer has none. */

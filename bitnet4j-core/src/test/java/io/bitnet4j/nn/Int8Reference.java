@@ -47,31 +47,40 @@ final class Int8Reference {
 
     /** {@code Σ x̂·ŵ + b} in double, with {@code x̂ = code(x, s_x[row])·s_x[row]} and {@code ŵ = code(w, s_w[o])·s_w[o]}. */
     static double[] fakeQuantLinear(float[] x, float[] xRowScales, float[] w, float[] wScales, float[] b, int out, int in) {
-        int rows = x.length / in;
-        double[] y = new double[rows * out];
-        for (int r = 0; r < rows; r++) {
-            for (int o = 0; o < out; o++) {
-                double sum = b == null ? 0 : b[o];
-                for (int i = 0; i < in; i++) {
-                    double xq = (double) code(x[r * in + i], xRowScales[r]) * xRowScales[r];
-                    double wq = (double) code(w[o * in + i], wScales[o]) * wScales[o];
-                    sum += xq * wq;
-                }
-                y[r * out + o] = sum;
-            }
-        }
-        return y;
+        return linear(fakeQuant(x, xRowScales, in), fakeQuant(w, wScales, in), b, out, in);
     }
 
     /** The unquantized {@code Σ x·w + b} in double. */
     static double[] floatLinear(float[] x, float[] w, float[] b, int out, int in) {
+        return linear(toDouble(x), toDouble(w), b, out, in);
+    }
+
+    /** {@code code(a, s[row])·s[row]} for rows of length {@code n}. */
+    private static double[] fakeQuant(float[] a, float[] rowScales, int n) {
+        double[] q = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            float s = rowScales[i / n];
+            q[i] = (double) code(a[i], s) * s;
+        }
+        return q;
+    }
+
+    private static double[] toDouble(float[] a) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            d[i] = a[i];
+        }
+        return d;
+    }
+
+    private static double[] linear(double[] x, double[] w, float[] b, int out, int in) {
         int rows = x.length / in;
         double[] y = new double[rows * out];
         for (int r = 0; r < rows; r++) {
             for (int o = 0; o < out; o++) {
                 double sum = b == null ? 0 : b[o];
                 for (int i = 0; i < in; i++) {
-                    sum += (double) x[r * in + i] * w[o * in + i];
+                    sum += x[r * in + i] * w[o * in + i];
                 }
                 y[r * out + o] = sum;
             }

@@ -1,5 +1,6 @@
 package io.bitnet4j.nn;
 
+import static io.bitnet4j.nn.Rejects.rejects;
 import static io.bitnet4j.nn.Int8Reference.absmaxScale;
 import static io.bitnet4j.nn.Int8Reference.fakeQuantLinear;
 import static io.bitnet4j.nn.Int8Reference.filled;
@@ -8,7 +9,6 @@ import static io.bitnet4j.nn.Int8Reference.rowScales;
 import static io.bitnet4j.nn.Int8Reference.uniform;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bitnet4j.quant.Granularity;
@@ -16,7 +16,6 @@ import io.bitnet4j.quant.Rounding;
 import io.bitnet4j.tensor.Shape;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 class QuantizedLinearTest {
 
@@ -306,37 +305,32 @@ class QuantizedLinearTest {
     void rejectsBadConstructionWithClearMessages() {
         float[] w = {1, 2, 3, 4, 5, 6};
         Shape s = Shape.of(2, 3);
-        expectMessage("weights has a non-finite value NaN at index 4",
+        rejects("weights has a non-finite value NaN at index 4",
                 () -> new QuantizedLinear(new float[] {1, 2, 3, 4, Float.NaN, 6}, s, null, PER_TOKEN));
-        expectMessage("bias has a non-finite value Infinity at index 1",
+        rejects("bias has a non-finite value Infinity at index 1",
                 () -> new QuantizedLinear(w, s, new float[] {0, Float.POSITIVE_INFINITY}, PER_TOKEN));
-        expectMessage("bias has 3 elements but the layer has 2 outputs", () -> new QuantizedLinear(w, s, new float[3], PER_TOKEN));
-        expectMessage("weights has 6 elements but shape [3, 3] needs 9", () -> new QuantizedLinear(w, Shape.of(3, 3), null, PER_TOKEN));
-        expectMessage("weights is empty", () -> new QuantizedLinear(new float[0], s, null, PER_TOKEN));
-        expectMessage("weights is null", () -> new QuantizedLinear(null, s, null, PER_TOKEN));
-        expectMessage("weight shape [6] must be [out, in]", () -> new QuantizedLinear(w, Shape.of(6), null, PER_TOKEN));
-        expectMessage("per-row (per output channel) or per-tensor",
+        rejects("bias has 3 elements but the layer has 2 outputs", () -> new QuantizedLinear(w, s, new float[3], PER_TOKEN));
+        rejects("weights has 6 elements but shape [3, 3] needs 9", () -> new QuantizedLinear(w, Shape.of(3, 3), null, PER_TOKEN));
+        rejects("weights is empty", () -> new QuantizedLinear(new float[0], s, null, PER_TOKEN));
+        rejects("weights is null", () -> new QuantizedLinear(null, s, null, PER_TOKEN));
+        rejects("weight shape [6] must be [out, in]", () -> new QuantizedLinear(w, Shape.of(6), null, PER_TOKEN));
+        rejects("per-row (per output channel) or per-tensor",
                 () -> PER_TOKEN.withWeightGranularity(Granularity.perGroup(3)));
-        expectMessage("static input scale is 0.0", () -> ActivationScaling.fixedScale(0f));
-        expectMessage("static input scale is NaN", () -> ActivationScaling.fixedScale(Float.NaN));
+        rejects("static input scale is 0.0", () -> ActivationScaling.fixedScale(0f));
+        rejects("static input scale is NaN", () -> ActivationScaling.fixedScale(Float.NaN));
         QuantizedLinear layer = new QuantizedLinear(w, s, null, PER_TOKEN);
-        expectMessage("calibration sample is all zeros", () -> layer.calibrated(new float[6], Shape.of(2, 3)));
+        rejects("calibration sample is all zeros", () -> layer.calibrated(new float[6], Shape.of(2, 3)));
     }
 
     @Test
     void rejectsBadInputsWithClearMessages() {
         QuantizedLinear layer = new QuantizedLinear(new float[] {1, 2, 3, 4, 5, 6}, Shape.of(2, 3), null, PER_TOKEN);
-        expectMessage("input shape [2, 4] has last dimension 4 but the layer takes 3", () -> layer.forward(new float[8], Shape.of(2, 4)));
-        expectMessage("input shape [3] has rank 1", () -> layer.forward(new float[3], Shape.of(3)));
-        expectMessage("input has 5 elements but shape [2, 3] needs 6", () -> layer.forward(new float[5], Shape.of(2, 3)));
-        expectMessage("input is empty", () -> layer.forward(new float[0], Shape.of(1, 3)));
-        expectMessage("input has a non-finite value NaN at index 2", () -> layer.forward(new float[] {0, 1, Float.NaN}, Shape.of(1, 3)));
-        expectMessage("input has a non-finite value NaN at index 2",
+        rejects("input shape [2, 4] has last dimension 4 but the layer takes 3", () -> layer.forward(new float[8], Shape.of(2, 4)));
+        rejects("input shape [3] has rank 1", () -> layer.forward(new float[3], Shape.of(3)));
+        rejects("input has 5 elements but shape [2, 3] needs 6", () -> layer.forward(new float[5], Shape.of(2, 3)));
+        rejects("input is empty", () -> layer.forward(new float[0], Shape.of(1, 3)));
+        rejects("input has a non-finite value NaN at index 2", () -> layer.forward(new float[] {0, 1, Float.NaN}, Shape.of(1, 3)));
+        rejects("input has a non-finite value NaN at index 2",
                 () -> layer.forwardReference(new float[] {0, 1, Float.NaN}, Shape.of(1, 3)));
-    }
-
-    private static void expectMessage(String fragment, Executable call) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-        assertTrue(e.getMessage().contains(fragment), "message '" + e.getMessage() + "' should contain '" + fragment + "'");
     }
 }
