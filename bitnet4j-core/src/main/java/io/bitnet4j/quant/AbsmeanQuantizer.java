@@ -11,9 +11,9 @@ import io.bitnet4j.tensor.Shape;
  * <p>Per tensor is the paper's and bitnet.cpp's choice; per row, per group along the input axis and per
  * block over the flattened tensor trade a few more scales for a closer fit (see {@link Granularity}).
  *
- * <p>{@code eps} keeps an all-zero unit from dividing by zero. {@link EpsMode#ADD} adds it, as the issue
- * defines gamma; {@link EpsMode#CLAMP} uses {@code 1 / max(mean, eps)} exactly as bitnet.cpp's GGUF converter
- * does, for bit parity with it (pair it with {@link Rounding#HALF_EVEN}, the converter rounds with
+ * <p>{@code eps} keeps an all-zero unit from dividing by zero. {@link EpsMode#ADD} adds it, as the BitNet
+ * b1.58 paper defines gamma; {@link EpsMode#CLAMP} uses {@code 1 / max(mean, eps)} exactly as bitnet.cpp's GGUF
+ * converter does, for bit parity with it (pair it with {@link Rounding#HALF_EVEN}: the converter rounds with
  * {@code torch.round}). The mean is summed in double, so it can differ from numpy's float32 pairwise sum in the
  * last ulp; that moves a trit only for a weight within an ulp of a rounding half.
  *

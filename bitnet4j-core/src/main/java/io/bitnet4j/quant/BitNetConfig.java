@@ -17,7 +17,7 @@ import io.bitnet4j.tensor.Checks;
  *       {@code backward} passes gradients through both quantizers unchanged (straight-through estimator). An
  *       inference layer ({@code false}) runs the integer path and has no gradient.</li>
  *   <li>{@code rounding}: how both quantizers round.</li>
- *   <li>{@code epsMode}: {@link EpsMode#ADD} (default) is the issue's arithmetic; {@link EpsMode#CLAMP} is
+ *   <li>{@code epsMode}: {@link EpsMode#ADD} (default) is the BitNet b1.58 paper's formula; {@link EpsMode#CLAMP} is
  *       BitNet's reference and bitnet.cpp's arithmetic throughout: weights by {@code 1 / max(mean, eps)}
  *       ({@link EpsMode#CLAMP}) and activations by the inverse scale
  *       ({@link ActivationQuantizer.ScaleForm#MULTIPLY_INVERSE}). With {@link Rounding#HALF_EVEN} it matches

@@ -7,7 +7,7 @@ package io.bitnet4j.quant;
  *
  * <ul>
  *   <li>{@link #ADD}: {@code gamma = mean|W| + eps}, {@code q = round(W / gamma)}, scale {@code gamma}. This is
- *       the definition in the BitNet b1.58 paper and in our issue; it is our default.</li>
+ *       the definition in the BitNet b1.58 paper; it is our default.</li>
  *   <li>{@link #CLAMP}: {@code inv = 1 / max(mean|W|, eps)}, {@code q = round(W · inv)}, scale {@code 1 / inv}.
  *       This is bitnet.cpp's converter ({@code weight_quant} in {@code convert-hf-to-gguf-bitnet.py}) and the
  *       BitNet training reference code, step for step in float32, so with {@link Rounding#HALF_EVEN} it

@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bitnet4j.tensor.Shape;
-import io.bitnet4j.testing.Fixtures;
+import io.bitnet4j.testing.I2sCase;
 import io.bitnet4j.testing.SeededArrays;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -209,21 +206,15 @@ class AbsmeanQuantizerTest {
     @ParameterizedTest
     @ValueSource(strings = {"w8x128", "w256x512"})
     void clampModeMatchesBitnetCppConverter(String name) throws IOException {
-        Path dir = Fixtures.require("quant/i2s/" + name);
-        float[] w = Fixtures.readF32(dir.resolve("w_float.f32"));
-        byte[] expectedTrits = Fixtures.readBytes(dir.resolve("ternary.i8"));
-        float[] expectedValues = Fixtures.readF32(dir.resolve("w_ternary.f32"));
-        byte[] i2s = Fixtures.readBytes(dir.resolve("w.i2s"));
-        float i2sScale = ByteBuffer.wrap(i2s, w.length / 4, 4).order(ByteOrder.LITTLE_ENDIAN).getFloat();
-        int cols = Integer.parseInt(name.substring(name.indexOf('x') + 1));
+        I2sCase c = I2sCase.load(name);
         TernaryWeight tw = new AbsmeanQuantizer(Granularity.perTensor(), Rounding.HALF_EVEN, 1e-5f, EpsMode.CLAMP)
-                .quantize(w, Shape.of(w.length / cols, cols));
-        assertArrayEquals(expectedTrits, tw.trits());
+                .quantize(c.weights(), Shape.of(c.rows(), c.cols()));
+        assertArrayEquals(c.trits(), tw.trits());
         // numpy sums the mean pairwise in float32, we in double: allow the scale an ulp
-        assertEquals(i2sScale, tw.scales()[0], Math.ulp(i2sScale));
+        assertEquals(c.scale(), tw.scales()[0], Math.ulp(c.scale()));
         float[] back = tw.dequantize();
-        for (int i = 0; i < w.length; i++) {
-            assertEquals(expectedValues[i], back[i], Math.ulp(i2sScale), "element " + i);
+        for (int i = 0; i < back.length; i++) {
+            assertEquals(c.ternary()[i], back[i], Math.ulp(c.scale()), "element " + i);
         }
     }
 }
