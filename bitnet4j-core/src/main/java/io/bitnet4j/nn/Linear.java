@@ -19,6 +19,14 @@ public interface Linear {
     /** Number of parameters (weights and bias), as a float model would count them. */
     long parameterCount();
 
+    /**
+     * Bytes the parameters occupy in memory. The default assumes float32 (4 bytes per parameter);
+     * quantized layers override it, so a model can report its size before and after quantization.
+     */
+    default long memoryBytes() {
+        return 4L * parameterCount();
+    }
+
     /** The output shape for an input shape; throws if the last dimension is not {@link #inFeatures()}. */
     default Shape outputShape(Shape inputShape) {
         if (inputShape.lastDim() != inFeatures()) {

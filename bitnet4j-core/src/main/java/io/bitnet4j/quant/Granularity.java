@@ -21,6 +21,22 @@ public sealed interface Granularity {
     /** The index of the scale that applies to flat element {@code i} of a tensor of this shape. */
     int scaleIndex(Shape shape, int i);
 
+    /**
+     * The length of one unit as a run of consecutive elements of the flattened tensor: the whole
+     * tensor, a row, a group or a block. Every granularity is such a run, so the unit of flat element
+     * {@code i} is {@code i / unitLength}; kernels use this to walk a row unit by unit instead of
+     * asking {@link #scaleIndex} per element. Throws like {@link #scaleCount} if the shape does not divide.
+     */
+    default int unitLength(Shape shape) {
+        scaleCount(shape);
+        return switch (this) {
+            case PerTensor t -> shape.size();
+            case PerRow r -> shape.lastDim();
+            case PerGroup g -> g.size();
+            case PerBlock b -> b.size();
+        };
+    }
+
     record PerTensor() implements Granularity {
         @Override
         public int scaleCount(Shape shape) {

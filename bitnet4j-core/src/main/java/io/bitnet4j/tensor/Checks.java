@@ -13,6 +13,14 @@ public final class Checks {
         }
     }
 
+    /** Returns {@code value}, or throws {@link IllegalArgumentException} saying that {@code what} is null. */
+    public static <T> T requireNonNull(T value, String what) {
+        if (value == null) {
+            throw new IllegalArgumentException(what + " is null");
+        }
+        return value;
+    }
+
     /** Throws if {@code data} is null or empty. */
     public static void requireNonEmpty(float[] data, String what) {
         if (data == null) {
