@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         description = "Run, convert, quantize and train BitNet b1.58 ternary language models on the CPU.",
         subcommands = {
             RunCommand.class,
+            InspectCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

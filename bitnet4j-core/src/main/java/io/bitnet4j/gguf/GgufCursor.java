@@ -1,0 +1,142 @@
+package io.bitnet4j.gguf;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A bounds-checked little-endian reader over a file's bytes. Every read first checks that the bytes are
+ * there and every length is checked against what remains <em>before</em> anything is allocated, so a
+ * corrupt count can only produce a {@link GgufFormatException} naming the field and its byte offset,
+ * never an OutOfMemoryError or an index exception.
+ */
+final class GgufCursor {
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** The largest Java array we are willing to make (a little under the VM limit). */
+    static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
+
+    private final MemorySegment bytes;
+    private final long size;
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private long pos;
+
+    GgufCursor(MemorySegment bytes) {
+        this.bytes = bytes;
+        this.size = bytes.byteSize();
+    }
+
+    long position() {
+        return pos;
+    }
+
+    long remaining() {
+        return size - pos;
+    }
+
+    long fileSize() {
+        return size;
+    }
+
+    /** Throws unless {@code n} more bytes are there. */
+    void require(long n, String what) throws GgufFormatException {
+        if (n > remaining()) {
+            throw new GgufFormatException("truncated: " + what + " at byte " + pos + " needs " + n
+                    + " bytes but the file ends at byte " + size);
+        }
+    }
+
+    int u8(String what) throws GgufFormatException {
+        require(1, what);
+        return bytes.get(ValueLayout.JAVA_BYTE, pos++) & 0xFF;
+    }
+
+    int u16(String what) throws GgufFormatException {
+        require(2, what);
+        int v = bytes.get(U16, pos) & 0xFFFF;
+        pos += 2;
+        return v;
+    }
+
+    /** An unsigned 32-bit value. */
+    long u32(String what) throws GgufFormatException {
+        require(4, what);
+        long v = bytes.get(U32, pos) & 0xFFFF_FFFFL;
+        pos += 4;
+        return v;
+    }
+
+    /** A 64-bit value, raw (callers decide whether it is signed). */
+    long u64(String what) throws GgufFormatException {
+        require(8, what);
+        long v = bytes.get(U64, pos);
+        pos += 8;
+        return v;
+    }
+
+    /** The raw bits of a fixed-size value of {@code size} bytes, zero-extended. */
+    long bits(int size, String what) throws GgufFormatException {
+        return switch (size) {
+            case 1 -> u8(what);
+            case 2 -> u16(what);
+            case 4 -> u32(what);
+            default -> u64(what);
+        };
+    }
+
+    /** {@code n} raw bytes; {@code n} must already be checked to be at most {@link #MAX_ARRAY}. */
+    byte[] bytes(int n, String what) throws GgufFormatException {
+        require(n, what);
+        byte[] out = new byte[n];
+        MemorySegment.copy(bytes, ValueLayout.JAVA_BYTE, pos, out, 0, n);
+        pos += n;
+        return out;
+    }
+
+    /**
+     * A GGUF string: a u64 byte length, then strict UTF-8 (malformed input, overlong forms and encoded
+     * surrogates are errors, so the decoded string re-encodes to exactly the same bytes).
+     */
+    String string(String what) throws GgufFormatException {
+        long at = pos;
+        long len = u64(what + " length");
+        if (len < 0 || len > remaining()) {
+            throw exceeds(what + " length", len, at);
+        }
+        if (len > MAX_ARRAY) {
+            throw new GgufFormatException(what + " length " + len + " at byte " + at + " is too long to hold in memory");
+        }
+        byte[] raw = bytes((int) len, what);
+        if (isAscii(raw)) {
+            return new String(raw, StandardCharsets.US_ASCII);
+        }
+        try {
+            return utf8.decode(ByteBuffer.wrap(raw)).toString();
+        } catch (CharacterCodingException e) {
+            throw new GgufFormatException(what + " at byte " + at + " is not valid UTF-8", e);
+        }
+    }
+
+    /** The error for a count or length read at {@code at} that the rest of the file cannot hold. */
+    GgufFormatException exceeds(String what, long value, long at) {
+        return new GgufFormatException(what + " " + Long.toUnsignedString(value) + " at byte " + at + " exceeds what the "
+                + remaining() + " bytes left in the file can hold (truncated or corrupt file)");
+    }
+
+    private static boolean isAscii(byte[] raw) {
+        for (byte b : raw) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
