@@ -19,24 +19,23 @@ public final class LambdaBlend {
      * λ = 1 returns {@code q} bit for bit (the form {@code x + λ·(q − x)} can miss {@code q} by an ulp).
      */
     public static float[] forward(float[] x, float[] quantized, double lambda) {
-        requireLambda(lambda);
-        requirePair(x, "input", quantized, "quantized input");
-        float[] y = new float[x.length];
-        for (int i = 0; i < x.length; i++) {
-            y[i] = (float) ((1 - lambda) * x[i] + lambda * quantized[i]);
-        }
-        return y;
+        return mix(x, "input", quantized, "quantized input", lambda);
     }
 
     /** {@code (1 − λ)·gradOut + λ·steGrad} per element: the gradient w.r.t. {@code x}. */
     public static float[] backward(float[] gradOut, float[] steGrad, double lambda) {
+        return mix(gradOut, "upstream gradient", steGrad, "STE gradient", lambda);
+    }
+
+    /** {@code (1 − λ)·a + λ·b}: the blend is linear, so forward and backward are the same mix. */
+    private static float[] mix(float[] a, String aName, float[] b, String bName, double lambda) {
         requireLambda(lambda);
-        requirePair(gradOut, "upstream gradient", steGrad, "STE gradient");
-        float[] dx = new float[gradOut.length];
-        for (int i = 0; i < dx.length; i++) {
-            dx[i] = (float) ((1 - lambda) * gradOut[i] + lambda * steGrad[i]);
+        requirePair(a, aName, b, bName);
+        float[] out = new float[a.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) ((1 - lambda) * a[i] + lambda * b[i]);
         }
-        return dx;
+        return out;
     }
 
     private static void requireLambda(double lambda) {

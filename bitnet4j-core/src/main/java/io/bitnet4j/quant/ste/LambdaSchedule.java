@@ -1,5 +1,7 @@
 package io.bitnet4j.quant.ste;
 
+import java.util.function.DoubleUnaryOperator;
+
 /**
  * The warm-up weight λ of {@link LambdaBlend} as a function of the training step {@code t ≥ 0}: how far
  * the forward pass has moved from full precision (λ = 0) to fully quantized (λ = 1).
@@ -22,8 +24,7 @@ public sealed interface LambdaSchedule {
 
         @Override
         public double lambda(long step) {
-            requireStep(step);
-            return step >= warmupSteps ? 1.0 : (double) step / warmupSteps;
+            return ramp(step, warmupSteps, p -> p);
         }
     }
 
@@ -40,12 +41,8 @@ public sealed interface LambdaSchedule {
 
         @Override
         public double lambda(long step) {
-            requireStep(step);
-            if (step >= warmupSteps) {
-                return 1.0;
-            }
             // expm1 keeps precision where k·t/N is tiny (early steps).
-            return Math.expm1(sharpness * step / warmupSteps) / Math.expm1(sharpness);
+            return ramp(step, warmupSteps, p -> Math.expm1(sharpness * p) / Math.expm1(sharpness));
         }
     }
 
@@ -63,13 +60,9 @@ public sealed interface LambdaSchedule {
 
         @Override
         public double lambda(long step) {
-            requireStep(step);
-            if (step >= warmupSteps) {
-                return 1.0;
-            }
             double lo = sigmoid(-steepness / 2);
             double hi = sigmoid(steepness / 2);
-            return (sigmoid(steepness * ((double) step / warmupSteps - 0.5)) - lo) / (hi - lo);
+            return ramp(step, warmupSteps, p -> (sigmoid(steepness * (p - 0.5)) - lo) / (hi - lo));
         }
 
         private static double sigmoid(double z) {
@@ -115,6 +108,12 @@ public sealed interface LambdaSchedule {
     /** Warm-up off: λ = 1 from step 0, i.e. plain quantization-aware training. */
     static LambdaSchedule none() {
         return new Constant(1.0);
+    }
+
+    /** {@code curve(t/N)} for {@code t < N}, 1 from {@code N} on; {@code curve} maps [0, 1) into [0, 1). */
+    private static double ramp(long step, long warmupSteps, DoubleUnaryOperator curve) {
+        requireStep(step);
+        return step >= warmupSteps ? 1.0 : curve.applyAsDouble((double) step / warmupSteps);
     }
 
     private static void requireWarmup(long warmupSteps) {
