@@ -1,5 +1,9 @@
 package io.bitnet4j.nn;
 
+import io.bitnet4j.quant.ActivationQuantizer;
+import io.bitnet4j.quant.QuantizedActivations;
+import io.bitnet4j.quant.Rounding;
+import io.bitnet4j.tensor.Checks;
 import io.bitnet4j.tensor.Shape;
 import java.util.Arrays;
 
@@ -17,7 +21,10 @@ import java.util.Arrays;
  *       quantizes activations; one outlier token no longer costs every other token its resolution.</li>
  * </ul>
  *
- * <p>Dynamic scales of an all-zero tensor or row are 0 and give zero codes.
+ * <p>Dynamic scales of an all-zero tensor or row are 0 and give zero codes. They have no eps floor, as in PyTorch
+ * ({@link ActivationQuantizer#unflooredScale}); BitNet's {@link ActivationQuantizer} floors {@code max|x|} at eps.
+ * This interface only chooses scales: the codes are computed by {@link QuantizedActivations#quantize(float[],
+ * Shape, float[], int, boolean, Rounding)}, the same arithmetic BitNet's activations use.
  */
 public sealed interface ActivationScaling {
 
@@ -26,6 +33,24 @@ public sealed interface ActivationScaling {
      * checked that {@code x} is finite and of the shape's length.
      */
     float[] rowScales(float[] x, Shape shape);
+
+    /**
+     * Quantizes {@code x} (shape {@code shape}) to int8 with this scaling: {@code clamp(round(x / s), ±127)}. The
+     * result has one scale per row for {@link DynamicPerToken}, one for the whole tensor otherwise.
+     *
+     * @throws IllegalArgumentException if {@code x} is null, empty, not of the shape's length or holds NaN/infinity
+     */
+    default QuantizedActivations quantize(float[] x, Shape shape, Rounding rounding) {
+        Checks.requireNonEmpty(x, "input");
+        Checks.requireNonNull(shape, "input shape");
+        Checks.requireNonNull(rounding, "rounding");
+        shape.requireLength(x.length, "input");
+        Checks.requireFinite(x, "input");
+        boolean perToken = this instanceof DynamicPerToken;
+        float[] rowScales = rowScales(x, shape);
+        float[] scales = perToken ? rowScales : new float[] {rowScales[0]};
+        return QuantizedActivations.quantize(x, shape, scales, Int8.BITS, perToken, rounding);
+    }
 
     /** Whether the scale is computed from each call's input rather than fixed in advance. */
     default boolean isDynamic() {
@@ -53,7 +78,7 @@ public sealed interface ActivationScaling {
         @Override
         public float[] rowScales(float[] x, Shape shape) {
             float[] scales = new float[shape.rows()];
-            Arrays.fill(scales, Int8.absmaxScale(x, 0, x.length));
+            Arrays.fill(scales, ActivationQuantizer.unflooredScale(x, 0, x.length, Int8.BITS));
             return scales;
         }
     }
@@ -66,7 +91,7 @@ public sealed interface ActivationScaling {
             int n = shape.lastDim();
             float[] scales = new float[rows];
             for (int r = 0; r < rows; r++) {
-                scales[r] = Int8.absmaxScale(x, r * n, (r + 1) * n);
+                scales[r] = ActivationQuantizer.unflooredScale(x, r * n, (r + 1) * n, Int8.BITS);
             }
             return scales;
         }

@@ -30,9 +30,6 @@ import io.bitnet4j.tensor.Shape;
  * changing master weights or the bias while another thread runs the layer is the caller's race.
  */
 public final class BitLinear implements Linear {
-    /** The longest run of int8-code × trit products an int sums without overflow: each is at most 127. */
-    private static final int INT_SAFE_RUN = Integer.MAX_VALUE / 127;
-
     private final BitNetConfig config;
     private final ActivationQuantizer activationQuantizer;
     private final AbsmeanQuantizer weightQuantizer; // null without master weights
@@ -251,28 +248,13 @@ public final class BitLinear implements Linear {
                 for (int i = 0; i < in; ) { // one integer sum per weight scale unit within this row
                     int unit = (wRow + i) / w.unitLength;
                     int end = Math.min(in, (unit + 1) * w.unitLength - wRow);
-                    sum += dot(codes, r * in + i, w.trits, wRow + i, end - i) * (double) w.scales[unit];
+                    sum += Int8.dot(codes, r * in + i, w.trits, wRow + i, end - i) * (double) w.scales[unit];
                     i = end;
                 }
                 y[r * outs + o] = (float) (sum * activationScale) + (bias == null ? 0f : bias[o]);
             }
         }
         return y;
-    }
-
-    /** {@code Σ a[ai + k] · t[ti + k]} for k < len, in int runs short enough never to overflow. */
-    private static long dot(byte[] a, int ai, byte[] t, int ti, int len) {
-        long total = 0;
-        for (int done = 0; done < len; ) {
-            int run = Math.min(len - done, INT_SAFE_RUN);
-            int acc = 0;
-            for (int k = 0; k < run; k++) {
-                acc += a[ai + done + k] * t[ti + done + k];
-            }
-            total += acc;
-            done += run;
-        }
-        return total;
     }
 
     /** The ternary weights with their unpacked trits and scales for the kernel, and a lazily dequantized copy. */

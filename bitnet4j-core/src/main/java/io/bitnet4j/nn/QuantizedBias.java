@@ -60,23 +60,11 @@ final class QuantizedBias {
             double unit = (double) inputScale * weightScales[o]; // exact: two floats multiply exactly in double
             double units = unit == 0 ? Double.POSITIVE_INFINITY : bias[o] / unit;
             if (Math.abs(units) <= Integer.MAX_VALUE) {
-                codes[o] = (int) roundToIntegral(units);
+                codes[o] = (int) rounding.round(units); // in double: a float cannot hold every int32 code
             } else {
                 floatPart[o] = bias[o];
             }
         }
         return new AtInputScale(inputScale, codes, floatPart);
-    }
-
-    /**
-     * Rounds in double: {@link Rounding#round(float)} works in float, whose 24 bits cannot hold a code
-     * above 2^24. For {@code |v| ≤ 2^31}, {@code |v| + 0.5} is exact in double, so this matches the
-     * float rounding modes exactly.
-     */
-    private double roundToIntegral(double v) {
-        return switch (rounding) {
-            case HALF_AWAY_FROM_ZERO -> Math.copySign(Math.floor(Math.abs(v) + 0.5), v);
-            case HALF_EVEN -> Math.rint(v);
-        };
     }
 }

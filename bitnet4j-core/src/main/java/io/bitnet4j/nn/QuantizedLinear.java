@@ -1,6 +1,8 @@
 package io.bitnet4j.nn;
 
+import io.bitnet4j.quant.ActivationQuantizer;
 import io.bitnet4j.quant.Granularity;
+import io.bitnet4j.quant.QuantizedActivations;
 import io.bitnet4j.quant.Rounding;
 import io.bitnet4j.tensor.Checks;
 import io.bitnet4j.tensor.Shape;
@@ -106,14 +108,13 @@ public final class QuantizedLinear implements Linear {
             Checks.requireFinite(bias, "bias");
         }
         this.options = options;
-        this.weightCodes = new byte[weights.length];
-        this.weightScales = new float[out];
-        boolean perTensor = options.weightGranularity() instanceof Granularity.PerTensor;
-        float tensorScale = perTensor ? Int8.absmaxScale(weights, 0, weights.length) : 0f;
-        for (int o = 0; o < out; o++) {
-            weightScales[o] = perTensor ? tensorScale : Int8.absmaxScale(weights, o * in, (o + 1) * in);
-            Int8.quantize(weights, o * in, (o + 1) * in, weightScales[o], options.rounding(), weightCodes, o * in);
-        }
+        // Weights follow the dynamic-input rule, an output channel (a row of [out, in]) playing the part of a token.
+        ActivationScaling weightScaling = options.weightGranularity() instanceof Granularity.PerTensor
+                ? ActivationScaling.dynamicPerTensor()
+                : ActivationScaling.dynamicPerToken();
+        this.weightScales = weightScaling.rowScales(weights, weightShape);
+        this.weightCodes = QuantizedActivations.quantize(weights, weightShape, weightScales, Int8.BITS, true,
+                options.rounding()).data();
         this.bias = bias == null ? null : bias.clone();
         this.quantizedBias = new QuantizedBias(this.bias, weightScales, options.rounding());
     }
@@ -141,7 +142,7 @@ public final class QuantizedLinear implements Linear {
     public QuantizedLinear calibrated(float[] sample, Shape sampleShape) {
         requireInput(sample, sampleShape, "calibration sample");
         Checks.requireFinite(sample, "calibration sample");
-        float scale = Int8.absmaxScale(sample, 0, sample.length);
+        float scale = ActivationQuantizer.unflooredScale(sample, 0, sample.length, Int8.BITS);
         if (scale == 0f) {
             throw new IllegalArgumentException("calibration sample is all zeros (or too small to scale); a static scale needs a non-zero sample");
         }
@@ -152,11 +153,11 @@ public final class QuantizedLinear implements Linear {
     @Override
     public float[] forward(float[] x, Shape inputShape) {
         QuantizedActivations q = quantizeInput(x, inputShape);
-        byte[] xCodes = q.codesView();
+        byte[] xCodes = q.data();
         int rows = inputShape.rows();
         float[] y = new float[rows * out];
         for (int r = 0; r < rows; r++) {
-            float sx = q.scale(r);
+            float sx = q.scaleOfRow(r);
             QuantizedBias.AtInputScale b = quantizedBias.at(sx);
             for (int o = 0; o < out; o++) {
                 long acc = Int8.dot(xCodes, r * in, weightCodes, o * in, in);
@@ -190,7 +191,7 @@ public final class QuantizedLinear implements Linear {
 
     private QuantizedActivations quantizeInput(float[] x, Shape inputShape) {
         requireInput(x, inputShape, "input");
-        return QuantizedActivations.quantize(x, inputShape, options.activationScaling(), options.rounding());
+        return options.activationScaling().quantize(x, inputShape, options.rounding());
     }
 
     private void requireInput(float[] x, Shape shape, String what) {
@@ -235,7 +236,7 @@ public final class QuantizedLinear implements Linear {
 
     /** {@code code · scale} for every weight, {@code [out, in]}. */
     public float[] dequantizedWeights() {
-        return Int8.dequantize(weightCodes, weightScales, in);
+        return new QuantizedActivations(weightCodes, weightScales, Shape.of(out, in), Int8.BITS, true).dequantize();
     }
 
     /** The float bias (a copy), or null if the layer has none. */

@@ -13,6 +13,9 @@ import io.bitnet4j.tensor.Shape;
  * reference and bitnet.cpp do, so a row of tiny values is quantized against {@code eps} rather than blown up
  * to full range (its codes are small and it dequantizes close to its true, tiny values; nothing is zeroed).
  * An exactly all-zero unit (max|x| = 0) gets scale 0 and codes 0, so it dequantizes to exact zeros, never NaN.
+ * PyTorch's dynamic quantization has no floor, {@code scale = max|x| / Qp}: that is {@link #unflooredScale}, for
+ * callers that choose their own scales and quantize with
+ * {@link QuantizedActivations#quantize(float[], Shape, float[], int, boolean, Rounding)}.
  *
  * <p><b>Scale form.</b> {@link ScaleForm#DIVIDE} (our default) divides by the stored scale. bitnet.cpp instead
  * keeps the inverse {@code s = Qp / max(max|x|, eps)}, codes {@code round(x · s)} and divides the integer dot
@@ -61,6 +64,23 @@ public record ActivationQuantizer(int bits, boolean perToken, float eps, Roundin
     }
 
     /**
+     * {@code max|x[from, to)| / Qp} with no eps floor, PyTorch's dynamic-quantization scale. It is 0 for an
+     * all-zero span and also for a span so tiny that the division underflows; quantizing against a zero scale gives
+     * zero codes.
+     *
+     * @throws IllegalArgumentException if {@code x} is null, {@code [from, to)} is not a range of it, the span holds
+     *                                  NaN or an infinity, or {@code bits} is out of range
+     */
+    public static float unflooredScale(float[] x, int from, int to, int bits) {
+        Checks.requireNonNull(x, "activations");
+        Checks.requireInRange(bits, MIN_BITS, MAX_BITS, "activation bits");
+        if (from < 0 || from > to || to > x.length) {
+            throw new IllegalArgumentException("span [" + from + ", " + to + ") is not within the " + x.length + " activations");
+        }
+        return absmax(x, from, to) / QuantizedActivations.maxCode(bits);
+    }
+
+    /**
      * Quantizes {@code x} of shape {@code shape} (any rank ≥ 1; the last dimension is a token's features).
      *
      * @throws IllegalArgumentException if {@code x} is null, empty, not of the shape's length, or holds NaN or an
@@ -86,14 +106,7 @@ public record ActivationQuantizer(int bits, boolean perToken, float eps, Roundin
 
     /** Writes the codes of {@code x[from, from + len)} and returns their scale. */
     private float quantizeUnit(float[] x, int from, int len, byte[] codes) {
-        float absmax = 0f;
-        for (int i = from; i < from + len; i++) {
-            float v = x[i];
-            if (!Float.isFinite(v)) {
-                throw new IllegalArgumentException("activations have a non-finite value " + v + " at index " + i);
-            }
-            absmax = Math.max(absmax, Math.abs(v));
-        }
+        float absmax = absmax(x, from, from + len);
         if (absmax == 0f) {
             return 0f; // all zeros: codes stay 0, and scale 0 says so
         }
@@ -101,9 +114,7 @@ public record ActivationQuantizer(int bits, boolean perToken, float eps, Roundin
         float floored = Math.max(absmax, eps);
         if (form == ScaleForm.DIVIDE) {
             float scale = floored / qp;
-            for (int i = from; i < from + len; i++) {
-                codes[i] = (byte) rounding.roundClamp(x[i] / scale, -qp, qp);
-            }
+            QuantizedActivations.encode(x, from, len, scale, qp, rounding, codes);
             return scale;
         }
         float inverse = qp / floored;
@@ -111,5 +122,21 @@ public record ActivationQuantizer(int bits, boolean perToken, float eps, Roundin
             codes[i] = (byte) rounding.roundClamp(x[i] * inverse, -qp, qp);
         }
         return 1f / inverse;
+    }
+
+    /** {@code max|x[from, to)|}; throws naming the first NaN or infinity of the span. */
+    private static float absmax(float[] x, int from, int to) {
+        float max = 0f;
+        for (int i = from; i < to; i++) {
+            max = Math.max(max, Math.abs(x[i]));
+        }
+        if (!Float.isFinite(max)) { // Math.abs and Math.max carry NaN and infinities through: look for it only now
+            for (int i = from; i < to; i++) {
+                if (!Float.isFinite(x[i])) {
+                    throw new IllegalArgumentException("activations have a non-finite value " + x[i] + " at index " + i);
+                }
+            }
+        }
+        return max;
     }
 }

@@ -15,21 +15,34 @@ package io.bitnet4j.quant;
 public enum Rounding {
     HALF_AWAY_FROM_ZERO {
         @Override
-        public float round(float x) {
-            // In double, |x| + 0.5 is exact for every float (a float has 24 significant bits), so
-            // floor() sees the true sum; in float, 0.49999997f + 0.5f would round up to 1.
-            return Math.copySign((float) Math.floor(Math.abs((double) x) + 0.5), x);
+        public double round(double x) {
+            // Not floor(|x| + 0.5): for the largest double below 0.5 that sum rounds up to 1.0. The
+            // fraction |x| - floor(|x|) is exact in double, so comparing it with 0.5 never errs.
+            double a = Math.abs(x);
+            double whole = Math.floor(a);
+            return Math.copySign(a - whole >= 0.5 ? whole + 1 : whole, x);
         }
     },
     HALF_EVEN {
         @Override
-        public float round(float x) {
-            return (float) Math.rint(x);
+        public double round(double x) {
+            return Math.rint(x);
         }
     };
 
-    /** {@code x} rounded to an integral float (keeps NaN and infinities). */
-    public abstract float round(float x);
+    /**
+     * {@code x} rounded to an integral double (keeps NaN and infinities). Callers whose values exceed
+     * a float's 24 significant bits, such as an int32 bias code, round here rather than in float.
+     */
+    public abstract double round(double x);
+
+    /**
+     * {@code x} rounded to an integral float (keeps NaN and infinities). The same as rounding the float
+     * in double: every float is a double, and an integral double of a float's magnitude is a float again.
+     */
+    public float round(float x) {
+        return (float) round((double) x);
+    }
 
     /** {@code x} rounded and clamped to {@code [lo, hi]}, as an int. NaN must be rejected by the caller. */
     public int roundClamp(float x, int lo, int hi) {

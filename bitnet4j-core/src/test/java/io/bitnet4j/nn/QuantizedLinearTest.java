@@ -168,8 +168,8 @@ class QuantizedLinearTest {
         QuantizedLinear layer = new QuantizedLinear(w, Shape.of(out, in), b, PER_TOKEN);
         float[] y = layer.forward(x, Shape.of(rows, in));
         float[] xs = rowScales(x, rows, in);
-        assertArrayEquals(xs, QuantizedActivations.quantize(x, Shape.of(rows, in), ActivationScaling.dynamicPerToken(),
-                Rounding.HALF_AWAY_FROM_ZERO).rowScales());
+        assertArrayEquals(xs, ActivationScaling.dynamicPerToken().quantize(x, Shape.of(rows, in),
+                Rounding.HALF_AWAY_FROM_ZERO).scales());
         assertMatchesFakeQuant(y, x, xs, w, rowScales(w, out, in), b, out, in);
 
         // the all-zero row (scale 0, codes 0) gives exactly the bias
@@ -246,7 +246,7 @@ class QuantizedLinearTest {
         // inputs far beyond 127·s_x saturate at ±127 under a static scale
         float[] x = {5f, -5f, 0.3f, -1e30f, 1e30f, -0.005f};
         Shape shape = Shape.of(2, 3);
-        byte[] xCodes = QuantizedActivations.quantize(x, shape, ActivationScaling.fixedScale(0.01f), Rounding.HALF_AWAY_FROM_ZERO).codes();
+        byte[] xCodes = ActivationScaling.fixedScale(0.01f).quantize(x, shape, Rounding.HALF_AWAY_FROM_ZERO).data();
         assertArrayEquals(new byte[] {127, -127, 30, -127, 127, -1}, xCodes); // −0.5 rounds away from zero to −1
 
         // and the layer computes with the clamped values

@@ -126,6 +126,47 @@ class ActivationQuantizerTest {
         }
     }
 
+    /** PyTorch's dynamic scale has no floor: a row far below eps still spans the full code range. */
+    @Test
+    void unflooredScaleIsMaxOverQpWithoutTheEpsFloor() {
+        float[] x = SeededArrays.gaussian(35, 3 * 20, 2.0);
+        for (int bits = 2; bits <= 8; bits++) {
+            int qp = (1 << (bits - 1)) - 1;
+            for (int r = 0; r < 3; r++) {
+                float max = 0;
+                for (int i = r * 20; i < (r + 1) * 20; i++) {
+                    max = Math.max(max, Math.abs(x[i]));
+                }
+                assertEquals(max / qp, ActivationQuantizer.unflooredScale(x, r * 20, (r + 1) * 20, bits), "bits " + bits + " row " + r);
+            }
+        }
+        float[] tiny = {1e-7f, -5e-7f, 2e-7f, 0f}; // floored at eps 1e-5 in rowsBelowEpsUseTheFloorScale
+        float scale = ActivationQuantizer.unflooredScale(tiny, 0, 4, 8);
+        assertEquals(5e-7f / 127, scale);
+        assertArrayEquals(new byte[] {25, -127, 51, 0}, // 25.4, -127, 50.8
+                QuantizedActivations.quantize(tiny, Shape.of(1, 4), new float[] {scale}, 8, true, Rounding.HALF_AWAY_FROM_ZERO).data());
+        // below what the division can represent the scale underflows to 0, and the codes are 0, not ±Qp
+        float[] subnormal = {Float.MIN_VALUE * 3, -Float.MIN_VALUE};
+        assertEquals(0f, ActivationQuantizer.unflooredScale(subnormal, 0, 2, 8));
+        assertArrayEquals(new byte[2],
+                QuantizedActivations.quantize(subnormal, Shape.of(2), new float[] {0f}, 8, false, Rounding.HALF_AWAY_FROM_ZERO).data());
+        assertEquals(0f, ActivationQuantizer.unflooredScale(new float[4], 0, 4, 8));
+    }
+
+    @Test
+    void unflooredScaleRejectsBadSpans() {
+        float[] x = {1f, Float.NaN, 2f};
+        assertEquals(1f / 127, ActivationQuantizer.unflooredScale(x, 0, 1, 8));
+        var nan = assertThrows(IllegalArgumentException.class, () -> ActivationQuantizer.unflooredScale(x, 0, 3, 8));
+        assertTrue(nan.getMessage().contains("NaN at index 1"), nan.getMessage());
+        var span = assertThrows(IllegalArgumentException.class, () -> ActivationQuantizer.unflooredScale(x, 2, 4, 8));
+        assertTrue(span.getMessage().contains("[2, 4)"), span.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ActivationQuantizer.unflooredScale(x, 2, 1, 8));
+        assertThrows(IllegalArgumentException.class, () -> ActivationQuantizer.unflooredScale(x, -1, 1, 8));
+        assertThrows(IllegalArgumentException.class, () -> ActivationQuantizer.unflooredScale(null, 0, 0, 8));
+        assertThrows(IllegalArgumentException.class, () -> ActivationQuantizer.unflooredScale(x, 0, 1, 1));
+    }
+
     @Test
     void roundingDecidesExactHalves() {
         float[] x = {127f, 0.5f, -0.5f, 1.5f, -2.5f}; // scale 127 / 127 = 1, so codes are the values themselves
