@@ -1,19 +1,11 @@
 package io.bitnet4j.format;
 
 import io.bitnet4j.bench.ByteCounter;
+import io.bitnet4j.bench.DefaultBench;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Pack and unpack throughput of each ternary format on a 1024×4096 weight (4 Mi trits). The
@@ -21,13 +13,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * produced (pack) or consumed (unpack). These are the scalar reference codecs used by converters,
  * not the inference kernels.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-public class PackBench {
+public class PackBench extends DefaultBench {
 
     @Param({"TQ2_0", "TQ1_0", "I2_S", "HF", "PLAIN2"})
     public String format;

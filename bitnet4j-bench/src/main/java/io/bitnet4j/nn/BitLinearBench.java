@@ -1,21 +1,13 @@
 package io.bitnet4j.nn;
 
 import io.bitnet4j.bench.ByteCounter;
+import io.bitnet4j.bench.DefaultBench;
 import io.bitnet4j.quant.BitNetConfig;
 import io.bitnet4j.tensor.Shape;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * BitLinear forward on a batch of 4 tokens, {@code out × in} weights: the integer path (int8
@@ -24,13 +16,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * reads as GB/s of ternary weights streamed. These are the library's scalar layers; the engine's
  * Vector API kernels come with the inference work.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-public class BitLinearBench {
+public class BitLinearBench extends DefaultBench {
 
     @Param({"64x128", "256x512", "1024x4096"})
     public String size;

@@ -1,32 +1,18 @@
 package io.bitnet4j.quant;
 
 import io.bitnet4j.bench.ByteCounter;
+import io.bitnet4j.bench.DefaultBench;
 import io.bitnet4j.tensor.Shape;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Absmax int8 per-token activation quantization of {@code [batch, seq, hidden]} activations. The
  * "bytes" counter is the float32 input size (GB/s of activations quantized).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-public class ActivationQuantizerBench {
+public class ActivationQuantizerBench extends DefaultBench {
 
     @Param({"4x128x512", "8x256x1024", "16x512x2048"})
     public String shape;
