@@ -8,9 +8,11 @@ import java.util.Objects;
  * (a supplementary character's two UTF-16 chars always come out together).
  *
  * <p>Invalid input becomes U+FFFD as soon as it is proven invalid (a byte that cannot start a sequence,
- * or a byte that cannot continue the pending one), one replacement per maximal invalid subsequence,
- * which is what {@code new String(bytes, UTF_8)} gives for the whole stream. A sequence still incomplete
- * at the end becomes U+FFFD on {@link #flush()}. Not thread-safe: one decoder per stream.
+ * or a byte that cannot continue the pending one), one replacement per maximal invalid subpart as the
+ * Unicode standard recommends (and browsers and Python do). That is also what {@code new String(bytes, UTF_8)}
+ * gives for the whole stream, except for encoded surrogates ({@code ED A0..BF xx}), which Java replaces
+ * with a single U+FFFD and we with one per byte. A sequence still incomplete at the end becomes U+FFFD on
+ * {@link #flush()}. Not thread-safe: one decoder per stream.
  */
 public final class Utf8StreamDecoder {
     private static final char REPLACEMENT = '\uFFFD';
