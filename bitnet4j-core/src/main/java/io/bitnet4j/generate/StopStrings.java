@@ -9,6 +9,10 @@ import java.util.List;
  * until the stream shows it is not, so nothing is ever emitted and then taken back; when a stop string
  * appears, the text before it is emitted and the stop string and everything after it are dropped.
  *
+ * <p>Generation stops as soon as a stop string is complete, as in llama.cpp (if several complete in the
+ * same chunk, the one that starts first). So with overlapping stop strings such as {@code "\nb"} and
+ * {@code "\n\nbb"} the result can depend on how the text was chunked; it never contains a stop string.
+ *
  * <pre>{@code
  * StopStrings stops = new StopStrings(List.of("\nUser:"));
  * for (each decoded chunk) {
