@@ -13,9 +13,10 @@ package io.bitnet4j.tokenizer;
  * {@code llama_token_to_piece}). A piece may be part of a UTF-8 character (SentencePiece byte tokens, most
  * byte-level BPE tokens of non-Latin text), so streamed output should go through a
  * {@link Utf8StreamDecoder}; {@link #decode(int[])} concatenates the pieces and decodes once. CONTROL and
- * UNKNOWN tokens render as nothing unless {@code renderSpecial} is set. A SentencePiece tokenizer's
- * decoding keeps the space it prefixed to the text, so {@code decode(encode(" x"))} of SentencePiece
- * gives {@code " " + text}; byte-level BPE decoding is exactly the inverse of encoding.
+ * UNKNOWN tokens render as nothing unless {@code renderSpecial} is set. Decoding is the plain concatenation
+ * of pieces, as generated text is printed: byte-level BPE decoding is exactly the inverse of encoding,
+ * while SentencePiece decoding keeps the space that encoding prefixed, so {@code decode(encode(text, false,
+ * false))} is {@code " " + text} for non-empty text (and a literal {@code ▁} in the text comes back as a space).
  *
  * <p>Implementations are immutable and safe to share between threads.
  */

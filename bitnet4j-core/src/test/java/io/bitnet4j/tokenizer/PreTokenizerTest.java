@@ -1,6 +1,7 @@
 package io.bitnet4j.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.util.List;
@@ -55,7 +56,7 @@ class PreTokenizerTest {
                 }
                 List<String> pieces = p.split(s.toString());
                 assertEquals(s.toString(), String.join("", pieces), p + " on [" + s + "]");
-                pieces.forEach(piece -> assertEquals(false, piece.isEmpty()));
+                pieces.forEach(piece -> assertFalse(piece.isEmpty(), "empty piece"));
             }
         }
     }
