@@ -1,0 +1,112 @@
+package io.bitnet4j.gguf;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+
+/** What the codecs share: walking a tensor in chunks of whole rows, range checks, copies and writes. */
+final class Streaming {
+    private Streaming() {}
+
+    /** Something done with rows {@code [firstRow, firstRow + count)}. */
+    @FunctionalInterface
+    interface ChunkAction {
+        void accept(long firstRow, int count) throws IOException;
+    }
+
+    /**
+     * Calls {@code action} on consecutive chunks covering all {@code rows}: about {@link TensorCodec#CHUNK_ELEMENTS}
+     * elements each, at least one row, and (when {@code alignElements} &gt; 1) a multiple of that many elements
+     * except possibly the last chunk.
+     */
+    static void forEachChunk(long rows, long rowLength, long alignElements, ChunkAction action) throws IOException {
+        long per = Math.max(1, TensorCodec.CHUNK_ELEMENTS / rowLength);
+        if (alignElements > 1) {
+            long step = alignElements / gcd(alignElements, rowLength); // rows per aligned unit
+            per = Math.max(step, per - per % step);
+        }
+        if (per * rowLength > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("rows of " + rowLength + " elements are too long to stream in chunks");
+        }
+        for (long r = 0; r < rows; r += per) {
+            action.accept(r, (int) Math.min(per, rows - r));
+        }
+    }
+
+    private static long gcd(long a, long b) {
+        return b == 0 ? a : gcd(b, a % b);
+    }
+
+    /** Throws unless rows {@code [firstRow, firstRow + count)} lie inside a tensor of {@code rows} rows. */
+    static void requireRows(String name, long rows, long firstRow, int count) {
+        if (firstRow < 0 || count < 0 || firstRow + count > rows) {
+            throw new IllegalArgumentException("tensor '" + name + "': rows " + firstRow + ".." + (firstRow + count - 1)
+                    + " are not inside its " + rows + " rows");
+        }
+    }
+
+    /** Throws unless {@code out} can hold {@code n} elements. */
+    static int requireOut(String name, int outLength, long n) {
+        if (n > outLength) {
+            throw new IllegalArgumentException("tensor '" + name + "': " + n + " elements do not fit an array of " + outLength);
+        }
+        return (int) n;
+    }
+
+    /** Throws naming the tensor, row and column of the first value that is not finite or whose magnitude reaches {@code limit}. */
+    static void requireEncodable(RowSource source, long firstRow, float[] x, float limit, String type) {
+        for (int i = 0; i < x.length; i++) {
+            float v = x[i];
+            if (!Float.isFinite(v) || Math.abs(v) >= limit) {
+                long row = firstRow + i / source.rowLength();
+                long col = i % source.rowLength();
+                String why = Float.isFinite(v) ? " is beyond the " + type + " range" : " is not finite";
+                throw new IllegalArgumentException("tensor '" + source.name() + "': value " + v + " at row " + row + ", column " + col + why);
+            }
+        }
+    }
+
+    /** {@code length} bytes of {@code data} from {@code offset}, copied to the heap. */
+    static byte[] copy(MemorySegment data, long offset, int length) {
+        byte[] out = new byte[length];
+        MemorySegment.copy(data, ValueLayout.JAVA_BYTE, offset, out, 0, length);
+        return out;
+    }
+
+    /** The element count of ggml dims; throws naming the tensor on an empty or non-positive shape or an overflow. */
+    static long elements(String name, long[] dims) {
+        if (dims.length < 1 || dims.length > GgufFile.MAX_DIMS) {
+            throw new IllegalArgumentException("tensor '" + name + "' has " + dims.length + " dims; must be 1.." + GgufFile.MAX_DIMS);
+        }
+        long n = 1;
+        for (long d : dims) {
+            if (d <= 0) {
+                throw new IllegalArgumentException("tensor '" + name + "': dimension " + d + " must be positive");
+            }
+            try {
+                n = Math.multiplyExact(n, d);
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("tensor '" + name + "': the element count overflows a 64-bit integer");
+            }
+        }
+        return n;
+    }
+
+    /** Throws unless {@code data} has exactly the bytes a tensor of {@code n} elements of {@code type} takes. */
+    static void requireSize(String name, GgmlType type, long[] dims, long n, MemorySegment data) {
+        long need = type.byteSize(n);
+        if (data.byteSize() != need) {
+            throw new IllegalArgumentException("tensor '" + name + "' (" + type + " " + java.util.Arrays.toString(dims) + ") has "
+                    + data.byteSize() + " bytes of data; it needs " + need);
+        }
+    }
+
+    static void write(WritableByteChannel out, byte[] b, int offset, int length) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(b, offset, length);
+        while (buf.hasRemaining()) {
+            out.write(buf);
+        }
+    }
+}
