@@ -47,11 +47,16 @@ public sealed interface TensorCodec permits BlockCodec, I2sCodec {
 
     /** The rows of a tensor of an open GGUF file; throws naming the tensor if its type cannot be decoded. */
     static RowSource rows(GgufTensor t) {
-        if (!isSupported(t.type())) {
-            throw new IllegalArgumentException("tensor '" + t.name() + "' is " + t.type() + ", which cannot be decoded here; supported: "
+        return rows(t.name(), t.type(), t.dims(), t.data());
+    }
+
+    /** The rows of tensor {@code name} stored as {@code type}; throws naming the tensor if the type cannot be decoded. */
+    static RowSource rows(String name, GgmlType type, long[] dims, MemorySegment data) {
+        if (!isSupported(type)) {
+            throw new IllegalArgumentException("tensor '" + name + "' is " + type + ", which cannot be decoded here; supported: "
                     + supported());
         }
-        return of(t.type()).rows(t.name(), t.dims(), t.data());
+        return of(type).rows(name, dims, data);
     }
 
     GgmlType type();
