@@ -29,6 +29,10 @@ public final class Architectures {
     /** bitnet-b1.58's FFN activation, as Hugging Face names it. */
     public static final String SQUARED_RELU = "relu2";
 
+    /** What a user converting a squared-ReLU model to {@code bitnet} should know. */
+    public static final String SILU_WARNING = "architecture 'bitnet': llama.cpp will run this squared-ReLU model with SiLU in its FFN"
+            + " (it does not know bitnet.hidden_activation=relu2); the output will differ from the trained model";
+
     private static final List<String> RENAMEABLE = List.of(BITNET, BITNET_B158);
 
     private Architectures() {}
@@ -56,8 +60,7 @@ public final class Architectures {
         if (to.equals(BITNET)) {
             out.putIfAbsent(BITNET_ACTIVATION_KEY, GgufValue.string(SQUARED_RELU));
             if (out.get(BITNET_ACTIVATION_KEY).toString().equals(SQUARED_RELU)) {
-                warnings.accept("architecture renamed to 'bitnet': llama.cpp will run this squared-ReLU model with SiLU in its FFN"
-                        + " (it does not know bitnet.hidden_activation=relu2); the output will differ from the trained model");
+                warnings.accept(SILU_WARNING);
             }
         } else {
             GgufValue act = out.remove(to + ".hidden_activation");
