@@ -16,6 +16,9 @@ import picocli.CommandLine.Command;
         subcommands = {
             RunCommand.class,
             InspectCommand.class,
+            ConvertCommand.class,
+            QuantizeCommand.class,
+            SynthCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -44,12 +44,10 @@ public final class Conversion {
         }
         md = finish(md, options.target(), types);
         List<ModelConverter.TensorResult> results = ModelConverter.write(md, source.tensors(), types, plan::prepare, out, listener);
-        for (ModelConverter.TensorResult r : results) {
-            if (r.scaleError() > 0) {
-                warnings.accept(String.format("tensor '%s': %s keeps every trit, but its scales changed the values by %.3g (relative RMS)",
-                        r.name(), r.to(), r.scaleError()));
-            }
-        }
+        List<ModelConverter.TensorResult> changed = results.stream().filter(r -> r.scaleError() > 0).toList();
+        changed.stream().max(java.util.Comparator.comparingDouble(ModelConverter.TensorResult::scaleError)).ifPresent(worst ->
+                warnings.accept(String.format("%d tensors keep every trit, but the target's scales changed their values"
+                        + " (relative RMS up to %.3g, in '%s')", changed.size(), worst.scaleError(), worst.name())));
         return results;
     }
 

@@ -36,6 +36,12 @@ import java.util.function.LongConsumer;
 public final class SynthModel {
     private static final int CHUNK = 1 << 20;
 
+    /** Progress in tensor bytes. */
+    @FunctionalInterface
+    public interface Progress {
+        void bytesWritten(long done, long total);
+    }
+
     /** What was written. */
     public record Summary(String architecture, int tensors, long parameters, long bytes) {}
 
@@ -49,10 +55,10 @@ public final class SynthModel {
      * Writes the model.
      *
      * @param vocabulary tokenizer keys to use (e.g. from {@link Conversion#vocabularyOf}), or empty for a placeholder
-     * @param progress   receives the number of tensor bytes written so far, after each chunk
+     * @param progress   receives the tensor bytes written so far and their total, after each chunk
      */
     public static Summary write(SynthPreset p, GgmlType type, long seed, Optional<Map<String, GgufValue>> vocabulary, Path out,
-                                LongConsumer progress, Consumer<String> warnings) throws IOException {
+                                Progress progress, Consumer<String> warnings) throws IOException {
         if (!ConvertOptions.isTernary(type)) {
             throw new IllegalArgumentException("synth writes a ternary type (TQ1_0, TQ2_0 or I2_S), not " + type);
         }
@@ -62,6 +68,7 @@ public final class SynthModel {
         long total = specs.stream().mapToLong(s -> s.type().byteSize(elements(s.dims()))).sum();
         long parameters = specs.stream().mapToLong(s -> elements(s.dims())).sum();
         SplittableRandom root = new SplittableRandom(seed);
+        RandomTernaryBytes codes = RandomTernaryBytes.of(type);
         long[] written = {0};
         try (GgufWriter w = GgufWriter.create(out)) {
             md.forEach(w::put);
@@ -70,7 +77,7 @@ public final class SynthModel {
             }
             for (Spec s : specs) {
                 SplittableRandom random = root.split();
-                w.writeTensor(s.name(), channel -> generate(s, random, channel, n -> progress.accept(written[0] += n)));
+                w.writeTensor(s.name(), channel -> generate(s, codes, random, channel, n -> progress.bytesWritten(written[0] += n, total)));
             }
             w.finish();
         }
@@ -155,7 +162,8 @@ public final class SynthModel {
     }
 
     /** Writes one tensor's bytes. */
-    private static void generate(Spec s, SplittableRandom random, WritableByteChannel out, LongConsumer written) throws IOException {
+    private static void generate(Spec s, RandomTernaryBytes codes, SplittableRandom random, WritableByteChannel out, LongConsumer written)
+            throws IOException {
         long n = elements(s.dims());
         switch (s.kind()) {
             case NORM -> {
@@ -174,15 +182,14 @@ public final class SynthModel {
                     short h = Float.floatToFloat16(scale);
                     halves(out, n, new short[] {(short) (h | 0x8000), 0, h}, random, written);
                 } else {
-                    ternary(out, s.type(), n, scale, random, written);
+                    ternary(out, codes, s.type(), n, scale, random, written);
                 }
             }
         }
     }
 
-    private static void ternary(WritableByteChannel out, GgmlType type, long n, float scale, SplittableRandom random, LongConsumer written)
-            throws IOException {
-        RandomTernaryBytes bytes = RandomTernaryBytes.of(type);
+    private static void ternary(WritableByteChannel out, RandomTernaryBytes bytes, GgmlType type, long n, float scale, SplittableRandom random,
+                                LongConsumer written) throws IOException {
         long codeBytes = type == GgmlType.I2_S ? n / 4 : type.byteSize(n);
         int chunk = CHUNK - CHUNK % type.blockBytes();
         byte[] buf = new byte[chunk];

@@ -29,7 +29,7 @@ class SynthModelTest {
     private Path synth(GgmlType type, long seed, String file) throws IOException {
         Path out = dir.resolve(file);
         long[] last = {0};
-        SynthModel.Summary s = SynthModel.write(SynthPreset.TINY, type, seed, Optional.empty(), out, n -> last[0] = n, w -> { });
+        SynthModel.Summary s = SynthModel.write(SynthPreset.TINY, type, seed, Optional.empty(), out, (done, total) -> last[0] = done, w -> { });
         assertEquals(s.bytes(), last[0], "progress reaches the tensor byte total");
         return out;
     }
@@ -118,7 +118,7 @@ class SynthModelTest {
         Path vocab = Fixtures.require("tokenizers/ggml-vocab-llama-spm.gguf");
         List<String> warnings = new ArrayList<>();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SynthModel.write(SynthPreset.TINY, GgmlType.TQ2_0, 1,
-                Optional.of(Conversion.vocabularyOf(vocab)), dir.resolve("v.gguf"), n -> { }, warnings::add));
+                Optional.of(Conversion.vocabularyOf(vocab)), dir.resolve("v.gguf"), (done, total) -> { }, warnings::add));
         assertTrue(e.getMessage().contains("32000 tokens; preset tiny needs 1024"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> SynthPreset.named("13b"));
         assertEquals(SynthPreset.B2B4T, SynthPreset.named("2B4T"));
