@@ -84,13 +84,12 @@ final class BlockCodec implements TensorCodec {
         }
         requireRowLength(source);
         long rowLength = source.rowLength();
-        Streaming.forEachChunk(source.rows(), rowLength, 1, (first, count) -> {
+        Streaming.mapChunks(source.rows(), rowLength, 1, (first, count) -> {
             float[] x = new float[Math.toIntExact(count * rowLength)];
             source.readRows(first, count, x);
             Streaming.requireEncodable(source, first, x, encodeLimit, type.name());
-            byte[] bytes = encoder.encode(x);
-            Streaming.write(out, bytes, 0, bytes.length);
-        });
+            return encoder.encode(x);
+        }, bytes -> Streaming.write(out, bytes, 0, bytes.length));
     }
 
     @Override
@@ -101,20 +100,26 @@ final class BlockCodec implements TensorCodec {
         requireRowLength(source);
         int bs = TernaryBlockFormat.BLOCK_SIZE;
         TernaryScales.ScaleError error = new TernaryScales.ScaleError();
-        Streaming.forEachChunk(source.rows(), source.rowLength(), 1, (first, count) -> {
+        Streaming.mapChunks(source.rows(), source.rowLength(), 1, (first, count) -> {
             byte[] trits = new byte[Math.toIntExact(count * source.rowLength())];
             source.readTrits(first, count, trits);
             short[] bits = new short[trits.length / bs];
             long firstElement = first * source.rowLength();
+            TernaryScales.ScaleError chunkError = new TernaryScales.ScaleError();
             for (int b = 0; b < bits.length; b++) {
                 float s = blockScale(source, firstElement + (long) b * bs);
-                bits[b] = TernaryScales.normalizeBlock(trits, b * bs, bs, s, error, source.name());
+                bits[b] = TernaryScales.normalizeBlock(trits, b * bs, bs, s, chunkError, source.name());
             }
-            byte[] bytes = ternary.pack(trits, bits);
-            Streaming.write(out, bytes, 0, bytes.length);
+            return new Encoded(ternary.pack(trits, bits), chunkError);
+        }, encoded -> {
+            error.add(encoded.error());
+            Streaming.write(out, encoded.bytes(), 0, encoded.bytes().length);
         });
         return error.relativeRms();
     }
+
+    /** A chunk's bytes and the scale rounding it caused. */
+    private record Encoded(byte[] bytes, TernaryScales.ScaleError error) {}
 
     /** The source's scale for the 256 elements from {@code element}; throws if they do not share one. */
     private static float blockScale(TernarySource source, long element) {

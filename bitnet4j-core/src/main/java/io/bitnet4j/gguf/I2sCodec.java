@@ -59,15 +59,17 @@ final class I2sCodec implements TensorCodec {
     public void encode(RowSource source, WritableByteChannel out) throws IOException {
         requireRowLength(source);
         float[] max = {0f};
-        Streaming.forEachChunk(source.rows(), source.rowLength(), RUN, (first, count) -> {
+        Streaming.mapChunks(source.rows(), source.rowLength(), RUN, (first, count) -> {
             float[] x = read(source, first, count);
             Streaming.requireEncodable(source, first, x, Float.POSITIVE_INFINITY, "I2_S");
+            float m = 0f;
             for (float v : x) {
-                max[0] = Math.max(max[0], Math.abs(v));
+                m = Math.max(m, Math.abs(v));
             }
-        });
-        Streaming.forEachChunk(source.rows(), source.rowLength(), RUN, (first, count) ->
-                writeCodes(out, I2_S.signTrits(read(source, first, count)), max[0]));
+            return m;
+        }, m -> max[0] = Math.max(max[0], m));
+        Streaming.mapChunks(source.rows(), source.rowLength(), RUN, (first, count) -> codes(I2_S.signTrits(read(source, first, count)), max[0]),
+                codes -> Streaming.write(out, codes, 0, codes.length));
         writeTail(out, max[0]);
     }
 
@@ -76,13 +78,13 @@ final class I2sCodec implements TensorCodec {
         requireRowLength(source);
         TernaryScales.ScaleError error = new TernaryScales.ScaleError();
         float scale = TernaryScales.unify(source, error);
-        Streaming.forEachChunk(source.rows(), source.rowLength(), RUN, (first, count) -> {
+        Streaming.mapChunks(source.rows(), source.rowLength(), RUN, (first, count) -> {
             byte[] trits = new byte[Math.toIntExact(count * source.rowLength())];
             source.readTrits(first, count, trits);
             TernaryScales.forEachScaleRun(source, first * source.rowLength(), trits.length,
                     (from, to, s) -> TernaryScales.flipOrZero(trits, from, to - from, s));
-            writeCodes(out, trits, scale);
-        });
+            return codes(trits, scale);
+        }, codes -> Streaming.write(out, codes, 0, codes.length));
         writeTail(out, scale);
         return error.relativeRms();
     }
@@ -93,10 +95,9 @@ final class I2sCodec implements TensorCodec {
         return x;
     }
 
-    /** Writes the code bytes of {@code trits} (a multiple of 128 of them), without the tail. */
-    private static void writeCodes(WritableByteChannel out, byte[] trits, float scale) throws IOException {
-        byte[] packed = I2_S.pack(trits, scale);
-        Streaming.write(out, packed, 0, I2_S.dataBytes(trits.length));
+    /** The code bytes of {@code trits} (a multiple of 128 of them), without the tail. */
+    private static byte[] codes(byte[] trits, float scale) {
+        return java.util.Arrays.copyOf(I2_S.pack(trits, scale), I2_S.dataBytes(trits.length));
     }
 
     /** The tail: the scale, then 28 zero bytes (bitnet.cpp leaves them unwritten; we write zeros). */

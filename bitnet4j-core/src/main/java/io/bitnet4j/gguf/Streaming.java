@@ -5,6 +5,12 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /** What the codecs share: walking a tensor in chunks of whole rows, range checks, copies and writes. */
 final class Streaming {
@@ -15,6 +21,25 @@ final class Streaming {
     interface ChunkAction {
         void accept(long firstRow, int count) throws IOException;
     }
+
+    /** Work on rows {@code [firstRow, firstRow + count)} that may run on any thread. */
+    @FunctionalInterface
+    interface ChunkWork<T> {
+        T apply(long firstRow, int count);
+    }
+
+    /** Receives the results of {@link ChunkWork} in row order, on the calling thread. */
+    @FunctionalInterface
+    interface ChunkSink<T> {
+        void accept(T result) throws IOException;
+    }
+
+    private static final int THREADS = Runtime.getRuntime().availableProcessors();
+    private static final ExecutorService POOL = Executors.newFixedThreadPool(THREADS, r -> {
+        Thread t = new Thread(r, "bitnet4j-codec");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * Calls {@code action} on consecutive chunks covering all {@code rows}: about {@link TensorCodec#CHUNK_ELEMENTS}
@@ -32,6 +57,46 @@ final class Streaming {
         }
         for (long r = 0; r < rows; r += per) {
             action.accept(r, (int) Math.min(per, rows - r));
+        }
+    }
+
+    /**
+     * Like {@link #forEachChunk}, but runs {@code work} on the chunks in parallel (one thread per core, a few chunks
+     * ahead) and hands the results to {@code sink} in row order on the calling thread, so that writes stay sequential.
+     * {@code work} must only read shared state. The first failure is rethrown as it was thrown.
+     */
+    static <T> void mapChunks(long rows, long rowLength, long alignElements, ChunkWork<T> work, ChunkSink<T> sink) throws IOException {
+        Deque<Future<T>> inFlight = new ArrayDeque<>();
+        try {
+            forEachChunk(rows, rowLength, alignElements, (first, count) -> {
+                if (inFlight.size() >= 2 * THREADS) {
+                    sink.accept(result(inFlight.poll()));
+                }
+                inFlight.add(POOL.submit(() -> work.apply(first, count)));
+            });
+            while (!inFlight.isEmpty()) {
+                sink.accept(result(inFlight.poll()));
+            }
+        } finally {
+            inFlight.forEach(f -> f.cancel(true));
+        }
+    }
+
+    private static <T> T result(Future<T> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IOException(cause);
         }
     }
 

@@ -49,11 +49,15 @@ final class TernaryScales {
      * trits. {@code error} receives the change. Reads the source's trits once.
      */
     static float unify(TernarySource source, ScaleError error) throws IOException {
-        double[] sums = new double[3]; // Σ|s|, Σs², count over nonzero trits
-        float[] range = {Float.POSITIVE_INFINITY, 0f}; // min and max |s| over nonzero trits
-        Streaming.forEachChunk(source.rows(), source.rowLength(), 1, (first, count) -> {
+        float common = commonMagnitude(source);
+        if (!Float.isNaN(common)) {
+            return common; // one magnitude: exact, and no need to read the trits
+        }
+        double[] sums = {0, 0, 0, Double.POSITIVE_INFINITY, 0}; // Σ|s|, Σs², count, min |s|, max |s| over nonzero trits
+        Streaming.mapChunks(source.rows(), source.rowLength(), 1, (first, count) -> {
             byte[] trits = new byte[Math.toIntExact(count * source.rowLength())];
             source.readTrits(first, count, trits);
+            double[] chunk = {0, 0, 0, Double.POSITIVE_INFINITY, 0};
             forEachScaleRun(source, first * source.rowLength(), trits.length, (from, to, s) -> {
                 int nonzero = 0;
                 for (int i = from; i < to; i++) {
@@ -61,25 +65,50 @@ final class TernaryScales {
                 }
                 double a = Math.abs(s);
                 if (nonzero > 0 && a != 0) {
-                    sums[0] += a * nonzero;
-                    sums[1] += a * a * nonzero;
-                    sums[2] += nonzero;
-                    range[0] = Math.min(range[0], (float) a);
-                    range[1] = Math.max(range[1], (float) a);
+                    chunk[0] += a * nonzero;
+                    chunk[1] += a * a * nonzero;
+                    chunk[2] += nonzero;
+                    chunk[3] = Math.min(chunk[3], a);
+                    chunk[4] = Math.max(chunk[4], a);
                 }
             });
+            return chunk;
+        }, chunk -> {
+            for (int i = 0; i < 3; i++) {
+                sums[i] += chunk[i];
+            }
+            sums[3] = Math.min(sums[3], chunk[3]);
+            sums[4] = Math.max(sums[4], chunk[4]);
         });
         if (sums[2] == 0) {
             return 0f;
         }
-        if (range[0] == range[1]) {
-            error.add(sums[2], range[0], range[0]);
-            return range[0];
+        if (sums[3] == sums[4]) {
+            return (float) sums[3]; // the nonzero trits share one magnitude after all
         }
         float unified = (float) (sums[0] / sums[2]);
         // Σ n(|s| − u)² expanded, so one pass suffices
         error.addTotals(sums[1] - 2 * unified * sums[0] + (double) unified * unified * sums[2], sums[1]);
         return unified;
+    }
+
+    /**
+     * The one magnitude all nonzero scales of {@code source} share (0 if every scale is 0), or NaN if they differ. A
+     * block whose scale is nonzero but whose trits are all 0 counts too, which can only make this answer NaN where
+     * the trits would have allowed one magnitude; {@link #unify} then finds that same value the long way.
+     */
+    private static float commonMagnitude(TernarySource source) {
+        float common = 0f;
+        for (long i = 0, n = source.scaleCount(); i < n; i++) {
+            float a = Math.abs(source.scale(i));
+            if (a != 0f) {
+                if (common != 0f && a != common) {
+                    return Float.NaN;
+                }
+                common = a;
+            }
+        }
+        return common;
     }
 
     /** A run of elements {@code [from, to)} of one chunk that share scale {@code s}. */
@@ -108,6 +137,11 @@ final class TernaryScales {
         /** {@code count} nonzero values of magnitude {@code exact} now stored as {@code stored}. */
         void add(double count, double exact, double stored) {
             addTotals(count * (stored - exact) * (stored - exact), count * exact * exact);
+        }
+
+        /** Adds another accumulator's totals (of a chunk encoded elsewhere). */
+        void add(ScaleError other) {
+            addTotals(other.squaredChange, other.squaredValue);
         }
 
         void addTotals(double change, double value) {

@@ -61,6 +61,47 @@ class Llama2cCheckpointTest {
     }
 
     @Test
+    void anUnsharedClassifierIsReadAfterTheRopeTables() throws IOException {
+        // dim 8, hidden 16, 1 layer, 2 heads, 1 KV head, vocab −5 (unshared), seq_len 4: every float its own index
+        int[] header = {8, 16, 1, 2, 1, -5, 4};
+        int dim = 8;
+        int kvDim = 4;
+        long floats = 5 * 8 + 8 + 64 + 2 * 32 + 64 + 8 + 3 * 128 + 8 + 4 * 4 + 5 * 8;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) (28 + 4 * floats)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int h : header) {
+            b.putInt(h);
+        }
+        for (int i = 0; i < floats; i++) {
+            b.putFloat(i);
+        }
+        Path bin = dir.resolve("tiny.bin");
+        Files.write(bin, b.array());
+        java.nio.ByteBuffer t = java.nio.ByteBuffer.allocate(4 + 5 * 9).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(1);
+        for (int i = 0; i < 5; i++) {
+            t.putFloat(-i).putInt(1).put((byte) ('a' + i));
+        }
+        Path tok = dir.resolve("tok.bin");
+        Files.write(tok, t.array());
+        try (ModelSource src = Llama2cCheckpoint.open(bin, tok)) {
+            float[] embd = values(src, "token_embd.weight");
+            float[] out = values(src, "output.weight");
+            float[] k = values(src, "blk.0.attn_k.weight");
+            assertEquals(0f, embd[0]);
+            assertEquals(floats - 40, out[0], 0f, "the classifier is the last vocab·dim floats");
+            assertEquals(40 + 8 + 64, k[0], 0f, "wk follows the embedding, the norms and wq");
+            assertEquals(dim * kvDim, k.length);
+            assertArrayEquals(new long[] {8, 4}, src.tensors().stream().filter(x -> x.name().equals("blk.0.attn_k.weight")).findFirst().orElseThrow().dims());
+        }
+    }
+
+    private static float[] values(ModelSource src, String name) {
+        var rows = src.tensors().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow().rows();
+        float[] v = new float[(int) rows.elements()];
+        rows.readRows(0, (int) rows.rows(), v);
+        return v;
+    }
+
+    @Test
     void badCheckpointsAreNamed() throws IOException {
         Path tok = Fixtures.require("models/stories260K/tok512.bin");
         byte[] good = Files.readAllBytes(Fixtures.require("models/stories260K/stories260K.bin"));
