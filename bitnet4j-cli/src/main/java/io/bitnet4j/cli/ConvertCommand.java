@@ -3,23 +3,17 @@ package io.bitnet4j.cli;
 import io.bitnet4j.convert.Architectures;
 import io.bitnet4j.convert.ConvertOptions;
 import io.bitnet4j.convert.Conversion;
-import io.bitnet4j.convert.ModelConverter;
-import io.bitnet4j.convert.ModelInputs;
-import io.bitnet4j.convert.ModelSource;
-import io.bitnet4j.convert.SourceTensor;
 import io.bitnet4j.gguf.GgmlType;
 import io.bitnet4j.gguf.GgufValue;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -39,11 +33,11 @@ import picocli.CommandLine.Spec;
             "model was trained with: it runs, with a different activation. See docs/convert.md.",
         })
 final class ConvertCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "IN", description = "Input: GGUF file, Hugging Face checkpoint, or llama2.c .bin.")
-    Path input;
+    @Mixin
+    InputOptions in;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Output GGUF file.")
-    Path output;
+    @Mixin
+    OutputOptions out;
 
     @Option(names = "--type", required = true, paramLabel = "TYPE", converter = TypeOption.class,
             description = "Linear weights: tq2_0|tq1_0|i2_s|f16|bf16|f32|q8_0.")
@@ -64,14 +58,8 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--arch", paramLabel = "ARCH", description = "Write architecture bitnet or bitnet-b1.58 (renames keys).")
     String architecture;
 
-    @Option(names = "--tokenizer", paramLabel = "FILE", description = "llama2.c tokenizer.bin (default: beside the .bin).")
-    Path tokenizer;
-
     @Option(names = "--vocab", paramLabel = "FILE", description = "Take the tokenizer.* keys from this GGUF file.")
     Path vocab;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
-    boolean quiet;
 
     @Spec
     CommandSpec spec;
@@ -87,30 +75,11 @@ final class ConvertCommand implements Callable<Integer> {
         if (architecture != null && !architecture.equals(Architectures.BITNET) && !architecture.equals(Architectures.BITNET_B158)) {
             throw new IllegalArgumentException("--arch " + architecture + ": use bitnet or bitnet-b1.58");
         }
-        PrintWriter err = spec.commandLine().getErr();
-        Warnings warnings = new Warnings(err, "convert");
         Optional<Map<String, GgufValue>> vocabulary = vocab == null ? Optional.empty() : Optional.of(Conversion.vocabularyOf(vocab));
         ConvertOptions options = new ConvertOptions(type, Optional.ofNullable(embeddingType), Optional.ofNullable(outputType), fallbackType,
                 Optional.ofNullable(architecture));
-        long start = System.nanoTime();
-        try (ModelSource src = ModelInputs.open(input, Optional.ofNullable(tokenizer), Optional.ofNullable(architecture), warnings)) {
-            long inputBytes = src.tensors().stream().mapToLong(ConvertCommand::storedBytes).sum();
-            List<ModelConverter.TensorResult> results;
-            try (Progress progress = Progress.start("convert", inputBytes, "MB", 1 << 20, quiet)) {
-                results = Conversion.convert(src, output, options, vocabulary, new ModelConverter.Listener() {
-                    @Override
-                    public void started(int index, int count, SourceTensor tensor, GgmlType to) {
-                        progress.stepBy(storedBytes(tensor));
-                    }
-                }, warnings);
-            }
-            Summary.print(spec.commandLine().getOut(), output, results, inputBytes, System.nanoTime() - start);
-        }
+        ModelJob.run(spec, in, out, Optional.ofNullable(architecture),
+                (src, progress, warnings) -> Conversion.convert(src, out.output, options, vocabulary, progress, warnings), report -> { });
         return 0;
-    }
-
-    /** The bytes a tensor takes in its input file (4 per element when it is computed rather than stored). */
-    static long storedBytes(SourceTensor t) {
-        return t.raw().map(java.lang.foreign.MemorySegment::byteSize).orElse(4 * t.elements());
     }
 }

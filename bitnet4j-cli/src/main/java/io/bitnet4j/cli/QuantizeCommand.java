@@ -2,8 +2,6 @@ package io.bitnet4j.cli;
 
 import io.bitnet4j.convert.LayerSelection;
 import io.bitnet4j.convert.ModelConverter;
-import io.bitnet4j.convert.ModelInputs;
-import io.bitnet4j.convert.ModelSource;
 import io.bitnet4j.convert.QuantStats;
 import io.bitnet4j.convert.Quantization;
 import io.bitnet4j.convert.QuantizeOptions;
@@ -12,15 +10,14 @@ import io.bitnet4j.convert.SourceTensor;
 import io.bitnet4j.gguf.GgmlType;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code ./bitnet4j quantize IN -o OUT --type T}: post-training ternarization of a float model, with a report per layer. */
@@ -34,11 +31,11 @@ import picocli.CommandLine.Spec;
 final class QuantizeCommand implements Callable<Integer> {
     enum Scales { absmean, lsq }
 
-    @Parameters(paramLabel = "IN", description = "Float model: GGUF, Hugging Face checkpoint, or llama2.c .bin.")
-    Path input;
+    @Mixin
+    InputOptions in;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Output GGUF file.")
-    Path output;
+    @Mixin
+    OutputOptions out;
 
     @Option(names = "--type", required = true, paramLabel = "TYPE", converter = TypeOption.class, description = "tq2_0|tq1_0|i2_s.")
     GgmlType type;
@@ -55,12 +52,6 @@ final class QuantizeCommand implements Callable<Integer> {
             description = "absmean (BitNet's scale) or lsq (refit each scale by least squares for the chosen trits) (default: ${DEFAULT-VALUE}).")
     Scales scales;
 
-    @Option(names = "--tokenizer", paramLabel = "FILE", description = "llama2.c tokenizer.bin (default: beside the .bin).")
-    Path tokenizer;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
-    boolean quiet;
-
     @Spec
     CommandSpec spec;
 
@@ -70,25 +61,15 @@ final class QuantizeCommand implements Callable<Integer> {
         TypeOption.require(keep, List.of(GgmlType.F16, GgmlType.BF16, GgmlType.F32), "--keep");
         QuantizeOptions options = new QuantizeOptions(type, LayerSelection.parse(layers), keep,
                 scales == Scales.lsq ? ScaleOptimizer.LEAST_SQUARES : ScaleOptimizer.NONE);
-        Warnings warnings = new Warnings(spec.commandLine().getErr(), "quantize");
         List<QuantStats> stats = new ArrayList<>();
-        long start = System.nanoTime();
-        try (ModelSource src = ModelInputs.open(input, Optional.ofNullable(tokenizer), Optional.empty(), warnings)) {
-            long inputBytes = src.tensors().stream().mapToLong(ConvertCommand::storedBytes).sum();
-            List<ModelConverter.TensorResult> results;
-            try (Progress progress = Progress.start("quantize", inputBytes, "MB", 1 << 20, quiet)) {
-                results = Quantization.quantize(src, output, options, new ModelConverter.Listener() {
+        ModelJob.run(spec, in, out, Optional.empty(), (src, progress, warnings) -> Quantization.quantize(src, out.output, options,
+                new ModelConverter.Listener() {
                     @Override
                     public void finished(ModelConverter.TensorResult r, SourceTensor prepared) {
                         Quantization.stats(prepared).ifPresent(stats::add);
-                        progress.stepBy(ConvertCommand.storedBytes(prepared));
+                        progress.finished(r, prepared);
                     }
-                }, warnings);
-            }
-            PrintWriter out = spec.commandLine().getOut();
-            printStats(out, stats);
-            Summary.print(out, output, results, inputBytes, System.nanoTime() - start);
-        }
+                }, warnings), report -> printStats(report, stats));
         return 0;
     }
 

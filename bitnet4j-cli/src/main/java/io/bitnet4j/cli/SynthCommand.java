@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -31,8 +32,8 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--type", required = true, paramLabel = "TYPE", converter = TypeOption.class, description = "tq2_0|tq1_0|i2_s.")
     GgmlType type;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Output GGUF file.")
-    Path output;
+    @Mixin
+    OutputOptions out;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -40,9 +41,6 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--vocab", paramLabel = "FILE",
             description = "Take the tokenizer from this GGUF (e.g. ggml-vocab-llama-bpe.gguf for 2b4t/8b); its size must match.")
     Path vocab;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
-    boolean quiet;
 
     @Spec
     CommandSpec spec;
@@ -54,14 +52,14 @@ final class SynthCommand implements Callable<Integer> {
         Optional<Map<String, GgufValue>> vocabulary = vocab == null ? Optional.empty() : Optional.of(Conversion.vocabularyOf(vocab));
         long start = System.nanoTime();
         SynthModel.Summary s;
-        try (Progress progress = Progress.start("synth", 1, "MB", 1 << 20, quiet)) {
-            s = SynthModel.write(p, type, seed, vocabulary, output, progress::stepTo, new Warnings(spec.commandLine().getErr(), "synth"));
+        try (Progress progress = Progress.start("synth", 1, "MB", 1 << 20, out.quiet)) {
+            s = SynthModel.write(p, type, seed, vocabulary, out.output, progress::stepTo, new Warnings(spec.commandLine().getErr(), "synth"));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        PrintWriter out = spec.commandLine().getOut();
-        out.printf("wrote %s: preset %s, arch %s, %s, %d tensors, %,d parameters, %,d bytes of tensors in %.2f s (%.2f GB/s)%n",
-                output, p.name(), s.architecture(), type, s.tensors(), s.parameters(), s.bytes(), seconds, s.bytes() / 1e9 / seconds);
-        out.flush();
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.printf("wrote %s: preset %s, arch %s, %s, %d tensors, %,d parameters, %,d bytes of tensors in %.2f s (%.2f GB/s)%n",
+                out.output, p.name(), s.architecture(), type, s.tensors(), s.parameters(), s.bytes(), seconds, s.bytes() / 1e9 / seconds);
+        stdout.flush();
         return 0;
     }
 }

@@ -51,7 +51,7 @@ public final class HfCheckpoint {
         List<Safetensors> shards = openShards(dir, input);
         try {
             List<SourceTensor> tensors = tensors(shards, config, llama);
-            Map<String, GgufValue> md = metadata(dir, config, arch);
+            Map<String, GgufValue> md = new LinkedHashMap<>(metadata(dir, config, arch));
             md.putAll(HfTokenizer.read(dir, config, warnings));
             return new ModelSource(input.toString(), md, tensors, shards);
         } catch (IOException | RuntimeException e) {
@@ -173,22 +173,7 @@ public final class HfCheckpoint {
     }
 
     private static Map<String, GgufValue> metadata(Path dir, HfConfig c, String arch) {
-        Map<String, GgufValue> md = new LinkedHashMap<>();
-        md.put("general.architecture", GgufValue.string(arch));
-        md.put("general.name", GgufValue.string(dir.toAbsolutePath().normalize().getFileName().toString()));
-        md.put(arch + ".vocab_size", GgufValue.u32(c.vocabSize()));
-        md.put(arch + ".context_length", GgufValue.u32(c.contextLength()));
-        md.put(arch + ".embedding_length", GgufValue.u32(c.hidden()));
-        md.put(arch + ".block_count", GgufValue.u32(c.layers()));
-        md.put(arch + ".feed_forward_length", GgufValue.u32(c.intermediate()));
-        md.put(arch + ".attention.head_count", GgufValue.u32(c.heads()));
-        md.put(arch + ".attention.head_count_kv", GgufValue.u32(c.kvHeads()));
-        md.put(arch + ".attention.layer_norm_rms_epsilon", GgufValue.f32(c.rmsEps()));
-        md.put(arch + ".rope.freq_base", GgufValue.f32(c.ropeTheta()));
-        md.put(arch + ".rope.dimension_count", GgufValue.u32(c.headDim()));
-        if (arch.equals(Architectures.BITNET)) {
-            md.put(Architectures.BITNET_ACTIVATION_KEY, GgufValue.string(c.hiddenAct()));
-        }
-        return md;
+        return new ModelHparams(arch, c.vocabSize(), c.contextLength(), c.hidden(), c.layers(), c.intermediate(), c.heads(), c.kvHeads(),
+                c.rmsEps(), c.ropeTheta(), c.headDim(), c.hiddenAct()).metadata(dir.toAbsolutePath().normalize().getFileName().toString());
     }
 }

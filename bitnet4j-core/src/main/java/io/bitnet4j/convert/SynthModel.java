@@ -126,22 +126,9 @@ public final class SynthModel {
     }
 
     private static Map<String, GgufValue> metadata(SynthPreset p, String arch, GgmlType type, Optional<Map<String, GgufValue>> vocabulary) {
-        Map<String, GgufValue> md = new LinkedHashMap<>();
-        md.put("general.architecture", GgufValue.string(arch));
-        md.put("general.name", GgufValue.string("bitnet4j synth " + p.name() + " (random weights)"));
-        md.put(arch + ".vocab_size", GgufValue.u32(p.vocab()));
-        md.put(arch + ".context_length", GgufValue.u32(p.context()));
-        md.put(arch + ".embedding_length", GgufValue.u32(p.hidden()));
-        md.put(arch + ".block_count", GgufValue.u32(p.layers()));
-        md.put(arch + ".feed_forward_length", GgufValue.u32(p.ffn()));
-        md.put(arch + ".attention.head_count", GgufValue.u32(p.heads()));
-        md.put(arch + ".attention.head_count_kv", GgufValue.u32(p.kvHeads()));
-        md.put(arch + ".attention.layer_norm_rms_epsilon", GgufValue.f32(p.rmsEps()));
-        md.put(arch + ".rope.freq_base", GgufValue.f32(p.ropeTheta()));
-        md.put(arch + ".rope.dimension_count", GgufValue.u32(p.headDim()));
-        if (arch.equals(Architectures.BITNET)) {
-            md.put(Architectures.BITNET_ACTIVATION_KEY, GgufValue.string(p.hiddenAct()));
-        }
+        Map<String, GgufValue> md = new LinkedHashMap<>(new ModelHparams(arch, p.vocab(), p.context(), p.hidden(), p.layers(), p.ffn(),
+                p.heads(), p.kvHeads(), p.rmsEps(), p.ropeTheta(), p.headDim(), p.hiddenAct())
+                .metadata("bitnet4j synth " + p.name() + " (random weights)"));
         md.put("general.file_type", GgufValue.u32(FileType.of(type)));
         md.put("general.quantization_version", GgufValue.u32(Conversion.QUANTIZATION_VERSION));
         Map<String, GgufValue> vocab = vocabulary.orElseGet(() -> PlaceholderVocab.of(p.vocab(), p.bos() >= 256 ? p.bos() : p.vocab() - 256));

@@ -68,7 +68,7 @@ final class BlockCodec implements TensorCodec {
 
     @Override
     public RowSource rows(String name, long[] dims, MemorySegment data) {
-        long n = Streaming.elements(name, dims);
+        long n = Dims.elements(name, dims);
         if (!acceptsRowLength(dims[0])) {
             throw new IllegalArgumentException("tensor '" + name + "': row length " + dims[0] + " is not a multiple of "
                     + type + "'s block size " + type.blockSize());
@@ -140,40 +140,19 @@ final class BlockCodec implements TensorCodec {
     }
 
     /** Rows of a stored tensor, decoded chunk by chunk. */
-    private class Rows implements RowSource {
-        final String name;
-        final long rowLength;
-        final long rows;
+    private class Rows extends AbstractRows {
         final long rowBytes;
         final MemorySegment data;
 
         Rows(String name, long rowLength, long rows, MemorySegment data) {
-            this.name = name;
-            this.rowLength = rowLength;
-            this.rows = rows;
+            super(name, rowLength, rows);
             this.rowBytes = type.rowBytes(rowLength);
             this.data = data;
         }
 
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public long rowLength() {
-            return rowLength;
-        }
-
-        @Override
-        public long rows() {
-            return rows;
-        }
-
         /** The bytes of rows {@code [firstRow, firstRow + count)}, after checking the range. */
         byte[] bytes(long firstRow, int count, int outLength) {
-            Streaming.requireRows(name, rows, firstRow, count);
-            Streaming.requireOut(name, outLength, count * rowLength);
+            checkRead(firstRow, count, outLength);
             return Streaming.copy(data, firstRow * rowBytes, Math.toIntExact(count * rowBytes));
         }
 

@@ -42,7 +42,7 @@ final class I2sCodec implements TensorCodec {
 
     @Override
     public RowSource rows(String name, long[] dims, MemorySegment data) {
-        long n = Streaming.elements(name, dims);
+        long n = Dims.elements(name, dims);
         if (n % RUN != 0 || dims[0] % GgmlType.I2_S.blockSize() != 0) {
             throw new IllegalArgumentException("tensor '" + name + "' (I2_S " + java.util.Arrays.toString(dims) + "): " + n
                     + " elements in rows of " + dims[0] + "; I2_S needs a multiple of " + RUN + " elements in rows of a multiple of 4");
@@ -115,34 +115,14 @@ final class I2sCodec implements TensorCodec {
     }
 
     /** A stored I2_S tensor: rows decode the 128-element runs around them. */
-    private static final class Stored implements TernarySource {
-        private final String name;
-        private final long rowLength;
-        private final long rows;
+    private static final class Stored extends AbstractRows implements TernarySource {
         private final MemorySegment data;
         private final float scale;
 
         Stored(String name, long rowLength, long rows, MemorySegment data, float scale) {
-            this.name = name;
-            this.rowLength = rowLength;
-            this.rows = rows;
+            super(name, rowLength, rows);
             this.data = data;
             this.scale = scale;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public long rowLength() {
-            return rowLength;
-        }
-
-        @Override
-        public long rows() {
-            return rows;
         }
 
         @Override
@@ -160,8 +140,7 @@ final class I2sCodec implements TensorCodec {
 
         @Override
         public void readTrits(long firstRow, int count, byte[] out) {
-            Streaming.requireRows(name, rows, firstRow, count);
-            int n = Streaming.requireOut(name, out.length, count * rowLength);
+            int n = checkRead(firstRow, count, out.length);
             long first = firstRow * rowLength;
             long runStart = first - first % RUN;
             int span = Math.toIntExact(((first + n + RUN - 1) / RUN) * RUN - runStart);

@@ -29,28 +29,10 @@ public interface RowSource {
         if (rowLength <= 0 || values.length == 0 || values.length % rowLength != 0) {
             throw new IllegalArgumentException("tensor '" + name + "': " + values.length + " values do not form rows of " + rowLength);
         }
-        long rows = values.length / rowLength;
-        return new RowSource() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public long rowLength() {
-                return rowLength;
-            }
-
-            @Override
-            public long rows() {
-                return rows;
-            }
-
+        return new AbstractRows(name, rowLength, values.length / rowLength) {
             @Override
             public void readRows(long firstRow, int count, float[] out) {
-                Streaming.requireRows(name, rows, firstRow, count);
-                int n = Streaming.requireOut(name, out.length, count * rowLength);
-                System.arraycopy(values, Math.toIntExact(firstRow * rowLength), out, 0, n);
+                System.arraycopy(values, Math.toIntExact(firstRow * rowLength), out, 0, checkRead(firstRow, count, out.length));
             }
         };
     }

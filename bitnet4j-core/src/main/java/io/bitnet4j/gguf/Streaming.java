@@ -140,25 +140,6 @@ final class Streaming {
         return out;
     }
 
-    /** The element count of ggml dims; throws naming the tensor on an empty or non-positive shape or an overflow. */
-    static long elements(String name, long[] dims) {
-        if (dims.length < 1 || dims.length > GgufFile.MAX_DIMS) {
-            throw new IllegalArgumentException("tensor '" + name + "' has " + dims.length + " dims; must be 1.." + GgufFile.MAX_DIMS);
-        }
-        long n = 1;
-        for (long d : dims) {
-            if (d <= 0) {
-                throw new IllegalArgumentException("tensor '" + name + "': dimension " + d + " must be positive");
-            }
-            try {
-                n = Math.multiplyExact(n, d);
-            } catch (ArithmeticException e) {
-                throw new IllegalArgumentException("tensor '" + name + "': the element count overflows a 64-bit integer");
-            }
-        }
-        return n;
-    }
-
     /** Throws unless {@code data} has exactly the bytes a tensor of {@code n} elements of {@code type} takes. */
     static void requireSize(String name, GgmlType type, long[] dims, long n, MemorySegment data) {
         long need = type.byteSize(n);
@@ -169,9 +150,6 @@ final class Streaming {
     }
 
     static void write(WritableByteChannel out, byte[] b, int offset, int length) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(b, offset, length);
-        while (buf.hasRemaining()) {
-            out.write(buf);
-        }
+        GgufWriter.writeFully(out, ByteBuffer.wrap(b, offset, length));
     }
 }

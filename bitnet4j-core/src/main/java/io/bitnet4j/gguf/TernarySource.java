@@ -48,23 +48,11 @@ public interface TernarySource extends RowSource {
      */
     static TernarySource of(String name, TernaryWeight w) {
         long rowLength = w.shape().lastDim();
-        long rows = w.shape().rows();
         long block = w.granularity().unitLength(w.shape());
         float[] scales = w.scales();
-        return new TernarySource() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public long rowLength() {
-                return rowLength;
-            }
-
-            @Override
-            public long rows() {
-                return rows;
+        final class WeightRows extends AbstractRows implements TernarySource {
+            WeightRows(String tensor, long length, long count) {
+                super(tensor, length, count);
             }
 
             @Override
@@ -79,13 +67,13 @@ public interface TernarySource extends RowSource {
 
             @Override
             public void readTrits(long firstRow, int count, byte[] out) {
-                Streaming.requireRows(name, rows, firstRow, count);
-                int n = Streaming.requireOut(name, out.length, count * rowLength);
+                int n = checkRead(firstRow, count, out.length);
                 int first = Math.toIntExact(firstRow * rowLength);
                 for (int i = 0; i < n; i++) {
                     out[i] = (byte) w.trit(first + i);
                 }
             }
-        };
+        }
+        return new WeightRows(name, rowLength, w.shape().rows());
     }
 }
