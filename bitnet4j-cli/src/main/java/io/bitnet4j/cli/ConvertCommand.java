@@ -23,14 +23,16 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "convert", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Re-encode a model as GGUF: from GGUF, a Hugging Face checkpoint (directory, .safetensors or its index),",
-            "or a llama2.c .bin checkpoint. Ternary targets keep every trit of ternary inputs; float weights go",
-            "through the target's reference quantizer (llama.cpp's for TQ1_0/TQ2_0, bitnet.cpp's for I2_S).",
+            "Re-encode a model as GGUF: from GGUF, a Hugging Face checkpoint (directory, .safetensors or its "
+                    + "index), or a llama2.c .bin checkpoint. Ternary targets keep every trit of ternary inputs; float "
+                    + "weights go through the target's reference quantizer (llama.cpp's for TQ1_0/TQ2_0, bitnet.cpp's "
+                    + "for I2_S).",
             "",
-            "Architectures: bitnet-b1.58 (bitnet.cpp, BitNet 2B-4T, squared-ReLU FFN) and bitnet (llama.cpp) have the",
-            "same tensors; --arch renames one into the other. Converted to bitnet and TQ1_0/TQ2_0, Microsoft's I2_S",
-            "files load in llama.cpp, but llama.cpp computes SiLU in the FFN of arch bitnet, not the squared ReLU the",
-            "model was trained with: it runs, with a different activation. See docs/convert.md.",
+            "Architectures: bitnet-b1.58 (bitnet.cpp, BitNet 2B-4T, squared-ReLU FFN) and bitnet (llama.cpp) "
+                    + "have the same tensors; --arch renames one into the other. Converted to bitnet and TQ1_0/TQ2_0, "
+                    + "Microsoft's I2_S files load in llama.cpp, but llama.cpp computes SiLU in the FFN of arch bitnet, "
+                    + "not the squared ReLU the model was trained with: it runs, with a different activation. See "
+                    + "docs/convert.md.",
         })
 final class ConvertCommand implements Callable<Integer> {
     @Mixin

@@ -23,10 +23,10 @@ import picocli.CommandLine.Spec;
 /** {@code ./bitnet4j quantize IN -o OUT --type T}: post-training ternarization of a float model, with a report per layer. */
 @Command(name = "quantize", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Ternarize a float model after training: each selected linear weight by absmean with one scale per tensor",
-            "(BitNet's weight_quant), written as TQ2_0, TQ1_0 or I2_S. Embeddings, the output head, routers and",
-            "unselected layers keep the --keep precision; norms stay F32. Prints the relative RMS error, the",
-            "sparsity and the scale of every ternarized tensor.",
+            "Ternarize a float model after training: each selected linear weight by absmean with one scale "
+                    + "per tensor (BitNet's weight_quant), written as TQ2_0, TQ1_0 or I2_S. Embeddings, the output "
+                    + "head, routers and unselected layers keep the --keep precision; norms stay F32. Prints the "
+                    + "relative RMS error, the sparsity and the scale of every ternarized tensor.",
         })
 final class QuantizeCommand implements Callable<Integer> {
     enum Scales { absmean, lsq }

@@ -20,10 +20,11 @@ import picocli.CommandLine.Spec;
 /** {@code ./bitnet4j synth --preset P --type T -o FILE}: a model of a BitNet model's exact shape with random ternary weights. */
 @Command(name = "synth", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Write a model with the shape and metadata of a BitNet model and random ternary weights (a third zeros),",
-            "for benchmarks side by side with llama.cpp (tq1_0/tq2_0, arch bitnet or llama) and bitnet.cpp (i2_s).",
-            "Presets: 2b4t (bitnet-b1.58-2B-4T), 700m (bitnet_b1_58-large), 3b (bitnet_b1_58-3B), 8b (Llama3-8B-1.58).",
-            "Without --vocab the vocabulary is a made-up byte-level BPE of the right size.",
+            "Write a model with the shape and metadata of a BitNet model and random ternary weights (a third "
+                    + "zeros), for benchmarks side by side with llama.cpp (tq1_0/tq2_0, arch bitnet or llama) and "
+                    + "bitnet.cpp (i2_s). Presets: 2b4t (bitnet-b1.58-2B-4T), 700m (bitnet_b1_58-large), 3b "
+                    + "(bitnet_b1_58-3B), 8b (Llama3-8B-1.58). Without --vocab the vocabulary is a made-up byte-level "
+                    + "BPE of the right size.",
         })
 final class SynthCommand implements Callable<Integer> {
     @Option(names = "--preset", required = true, paramLabel = "NAME", description = "2b4t|700m|3b|8b.")

@@ -4,7 +4,8 @@ package io.bitnet4j.gguf;
  * A tensor read as rows of floats, a few rows at a time, so that a multi-gigabyte tensor never needs one
  * array. Rows follow ggml's order: a tensor with dims {@code {ne0, ne1, ne2}} has {@code ne1·ne2} rows of
  * {@code ne0} elements. A source may be read any number of times (encoders that need a tensor-wide
- * statistic, such as I2_S's scale, read it twice).
+ * statistic, such as I2_S's scale, read it twice) and from several threads at once (the codecs encode chunks in
+ * parallel), so a read must not change shared state.
  */
 public interface RowSource {
     /** The tensor name, for messages. */

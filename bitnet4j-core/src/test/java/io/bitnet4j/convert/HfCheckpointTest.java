@@ -54,7 +54,7 @@ class HfCheckpointTest {
                     }
                 }
                 assertEquals("bitnet-b1.58", f.metadata().getString("general.architecture"));
-                assertEquals(500000f, ((io.bitnet4j.gguf.GgufValue.Scalar) f.metadata().get("bitnet-b1.58.rope.freq_base")).asFloat());
+                assertEquals(500000f, f.metadata().getFloat("bitnet-b1.58.rope.freq_base"));
                 assertEquals(64, f.metadata().getLong("bitnet-b1.58.rope.dimension_count"));
                 assertEquals(2, f.metadata().getLong("bitnet-b1.58.attention.head_count_kv"));
             }
