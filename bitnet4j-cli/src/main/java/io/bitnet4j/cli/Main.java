@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             InspectCommand.class,
             TokenizeCommand.class,
+            ConvertCommand.class,
+            QuantizeCommand.class,
+            SynthCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -36,6 +36,16 @@ final class FormatChecks {
         }
     }
 
+    /**
+     * The block count of {@code n} elements stored as {@code data}; throws unless {@code n} is a positive multiple
+     * of {@code blockSize} and {@code data} holds exactly that many blocks of {@code blockBytes}.
+     */
+    static int requireBlockData(String format, byte[] data, int n, int blockSize, int blockBytes) {
+        int blocks = blockCount(format, n, blockSize);
+        requireBytes(format, data, byteCount(format, n, (long) blocks * blockBytes), n);
+        return blocks;
+    }
+
     /** Throws naming the first value of {@code trits} that is not −1, 0 or +1. */
     static void requireTrits(String format, byte[] trits) {
         for (int i = 0; i < trits.length; i++) {

@@ -64,12 +64,22 @@ public final class I2_S {
         dataBytes(w.length);
         Checks.requireFinite(w, "I2_S input");
         float max = 0f;
+        for (float v : w) {
+            max = Math.max(max, Math.abs(v));
+        }
+        return pack(signTrits(w), max);
+    }
+
+    /**
+     * The codes {@link #quantize} gives each weight: its sign, or 0 when {@code |w| < 1e-6} (compared in double).
+     * Exposed so that a tensor too large for one array can be quantized in pieces, its scale (max|w|) found first.
+     */
+    public static byte[] signTrits(float[] w) {
         byte[] trits = new byte[w.length];
         for (int i = 0; i < w.length; i++) {
-            max = Math.max(max, Math.abs(w[i]));
             trits[i] = Math.abs((double) w[i]) < ZERO_THRESHOLD ? 0 : (byte) (w[i] > 0 ? 1 : -1);
         }
-        return pack(trits, max);
+        return trits;
     }
 
     /**

@@ -150,19 +150,7 @@ public final class GgufWriter implements AutoCloseable {
             if (names.contains(name)) {
                 throw new IllegalArgumentException("tensor '" + name + "' is declared twice");
             }
-            if (dims.length < 1 || dims.length > GgufFile.MAX_DIMS) {
-                throw new IllegalArgumentException("tensor '" + name + "' has " + dims.length + " dims; must be 1.." + GgufFile.MAX_DIMS);
-            }
-            long n = 1;
-            for (long d : dims) {
-                if (d <= 0) {
-                    throw new IllegalArgumentException("tensor '" + name + "': dimension " + d + " must be positive");
-                }
-                if (n > Long.MAX_VALUE / d) {
-                    throw new IllegalArgumentException("tensor '" + name + "': the element count overflows a 64-bit integer");
-                }
-                n *= d;
-            }
+            long n = Dims.elements(name, dims);
             if (dims[0] % type.blockSize() != 0) {
                 throw new IllegalArgumentException("tensor '" + name + "': row length " + dims[0]
                         + " is not a multiple of " + type + "'s block size " + type.blockSize());
@@ -303,7 +291,8 @@ public final class GgufWriter implements AutoCloseable {
         }
     }
 
-    private static void writeFully(WritableByteChannel out, ByteBuffer b) throws IOException {
+    /** Writes all of {@code b}, however many calls the channel needs. */
+    static void writeFully(WritableByteChannel out, ByteBuffer b) throws IOException {
         while (b.hasRemaining()) {
             out.write(b);
         }
