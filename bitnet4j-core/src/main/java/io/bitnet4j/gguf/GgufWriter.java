@@ -83,10 +83,15 @@ public final class GgufWriter implements AutoCloseable {
         if (Files.isDirectory(abs)) {
             throw new IllegalArgumentException(target + " is a directory");
         }
-        Path temp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
+        // Not Files.createTempFile: its 0600 mode would survive the rename, and a model file should get
+        // the permissions any new file gets here (the umask), as llama.cpp's outputs do.
+        Path temp = abs.resolveSibling("." + abs.getFileName() + "." + Long.toHexString(System.nanoTime())
+                + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt()) + ".tmp");
+        FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try {
-            return new GgufWriter(abs, temp, FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING));
-        } catch (IOException | RuntimeException e) {
+            return new GgufWriter(abs, temp, channel);
+        } catch (RuntimeException e) {
+            channel.close();
             Files.deleteIfExists(temp);
             throw e;
         }

@@ -148,6 +148,17 @@ class GgufWriterTest {
     }
 
     @Test
+    void theFinishedFileHasThePermissionsOfAnyNewFile() throws IOException {
+        Path p = dir.resolve("perm.gguf");
+        try (GgufWriter w = GgufWriter.create(p)) {
+            w.put("k", GgufValue.u32(1));
+            w.finish();
+        }
+        Path plain = Files.createFile(dir.resolve("plain")); // default mode under this process's umask
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(p));
+    }
+
+    @Test
     void puttingAKeyAgainReplacesItInPlace() throws IOException {
         Path p = dir.resolve("replace.gguf");
         try (GgufWriter w = GgufWriter.create(p)) {
