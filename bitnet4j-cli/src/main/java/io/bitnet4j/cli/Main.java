@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             RunCommand.class,
             InspectCommand.class,
+            LogitsCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
