@@ -13,6 +13,8 @@ import java.nio.ByteOrder;
  * ({@link I2sMatmul#output}). Each weight row is decoded once and reused for every token.
  */
 final class I2sMatrix extends StoredMatrix {
+    private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
     private final float weightScale;
     private final int runsPerRow;
 
@@ -53,6 +55,12 @@ final class I2sMatrix extends StoredMatrix {
         int[] sums = in.rowSums();
         byte[] codes = scratch.codes;
         int tokens = in.rows();
+        if (tokens == 1) {
+            for (int r = rowFrom; r < rowTo; r++) {
+                out[outOffset + r] = I2sMatmul.output(packedDot(r, q), sums[0], s[0], weightScale);
+            }
+            return;
+        }
         for (int r = rowFrom; r < rowTo; r++) {
             decodeRow(r, codes);
             for (int t = 0; t < tokens; t++) {
@@ -73,6 +81,31 @@ final class I2sMatrix extends StoredMatrix {
         for (int c = 0; c < cols; c++) {
             dst[dstOffset + c] = (scratch.codes[c] - 1) * weightScale;
         }
+    }
+
+    /**
+     * {@code Σ c·q} of row {@code row} with one token, read straight from the packed bytes (one byte, four
+     * codes, four products): for a single token decoding the row first would cost as much as the product.
+     */
+    private int packedDot(int row, byte[] q) {
+        long at = (long) row * cols / 4;
+        int acc = 0;
+        long pairs = 0; // bits set where both bits of a code are: code 3
+        for (int x = 0; x < cols; x += I2_S.BLOCK_SIZE, at += I2_S.BLOCK_BYTES) {
+            for (int g = 0; g < I2_S.BLOCK_BYTES; g += Long.BYTES) {
+                long eight = data.get(LONG_LE, at + g); // eight packed bytes per read
+                pairs |= eight & (eight >>> 1);
+                for (int k = 0; k < Long.BYTES; k++) {
+                    int b = (int) (eight >>> (8 * k)) & 0xFF;
+                    int i = x + g + k;
+                    acc += (b >>> 6) * q[i] + ((b >>> 4) & 3) * q[i + 32] + ((b >>> 2) & 3) * q[i + 64] + (b & 3) * q[i + 96];
+                }
+            }
+        }
+        if ((pairs & 0x5555555555555555L) != 0) {
+            decodeRow(row, new byte[cols]); // throws, naming the byte and element
+        }
+        return acc;
     }
 
     private void decodeRow(int row, byte[] codes) {

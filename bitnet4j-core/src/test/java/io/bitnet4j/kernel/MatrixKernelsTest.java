@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** Binding tensors to kernels: unsupported types, decoder plug-ins and shape rules. */
@@ -84,6 +85,25 @@ class MatrixKernelsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> MatrixKernels.scalar().bind(Harness.tensor("i", GgmlType.I2_S, 2, 128, bytes)));
         assertTrue(e.getMessage().contains("scale NaN"), e.getMessage());
+    }
+
+    @Test
+    void codeThreeIsCaughtWhenMultiplying() {
+        byte[] i2s = new byte[2 * 128 / 4 + 32];
+        Arrays.fill(i2s, 0, 64, (byte) 0x55); // all codes 1 (trit 0)
+        i2s[32 + 5] = (byte) 0x75; // row 1, byte 5: codes 1, 3, 1, 1 → element 128 + 32 + 5 holds code 3
+        ByteBuffer.wrap(i2s).order(ByteOrder.LITTLE_ENDIAN).putFloat(64, 1f);
+        WeightMatrix w = MatrixKernels.scalar().bind(Harness.tensor("i", GgmlType.I2_S, 2, 128, i2s));
+        for (int tokens = 1; tokens <= 2; tokens++) {
+            int n = tokens;
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Harness.multiply(w, new float[n * 128], n, 1));
+            assertTrue(e.getMessage().contains("code 3 for element 165"), e.getMessage());
+        }
+        byte[] tq2 = new byte[66];
+        tq2[3] = 3; // element 3: code 3
+        WeightMatrix t = MatrixKernels.scalar().bind(Harness.tensor("t", GgmlType.TQ2_0, 1, 256, tq2));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Harness.multiply(t, new float[256], 1, 1));
+        assertTrue(e.getMessage().contains("code 3 for element 3"), e.getMessage());
     }
 
     @Test
