@@ -55,11 +55,18 @@ final class LogitsCommand implements Callable<Integer> {
             description = "Feed the tokens one by one through the cache, as generation does, instead of as one batch.")
     boolean oneAtATime;
 
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+            description = "Run N times (resetting the cache) and report the best time on stderr, as tokens per second.")
+    int repeat;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
+        if (repeat < 1) {
+            throw new IllegalArgumentException("--repeat must be at least 1, not " + repeat);
+        }
         if (!Files.isRegularFile(model)) {
             throw new NoSuchFileException(model.toString(), null, "no such file");
         }
@@ -70,10 +77,20 @@ final class LogitsCommand implements Callable<Integer> {
                 .withNumerics(numerics(numerics));
         try (GgufFile f = GgufFile.open(model)) {
             Model m = Model.load(f);
-            float[] logits;
+            float[] logits = null;
             int vocab = m.config().vocabSize();
+            long best = Long.MAX_VALUE;
             try (Session s = m.newSession(options)) {
-                logits = oneAtATime ? oneByOne(s, vocab) : s.forwardAll(tokens);
+                for (int run = 0; run < repeat; run++) {
+                    s.reset();
+                    long start = System.nanoTime();
+                    logits = oneAtATime ? oneByOne(s, vocab) : s.forwardAll(tokens);
+                    best = Math.min(best, System.nanoTime() - start);
+                }
+            }
+            if (repeat > 1) {
+                spec.commandLine().getErr().printf(Locale.ROOT, "%s: %d tokens in %.2f ms (best of %d runs): %.1f tokens/s%n",
+                        oneAtATime ? "one at a time" : "one batch", tokens.length, best / 1e6, repeat, tokens.length / (best / 1e9));
             }
             PrintWriter out = spec.commandLine().getOut();
             if (output != null) {

@@ -50,6 +50,24 @@ class LogitsCommandTest {
     }
 
     @Test
+    void repeatReportsTheBestTimeAndKeepsTheSameLogits() throws IOException {
+        Path model = Fixtures.require("models/stories260K/stories260K.gguf");
+        Path once = dir.resolve("once.f32");
+        Path thrice = dir.resolve("thrice.f32");
+        assertEquals(0, MainTest.run("logits", "-m", model.toString(), "--tokens", "1,403,407,261", "-o", once.toString()).code());
+        MainTest.Result r = MainTest.run("logits", "-m", model.toString(), "--tokens", "1,403,407,261", "-o", thrice.toString(),
+                "--repeat", "3", "--one-at-a-time");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().matches("(?s)one at a time: 4 tokens in [0-9.]+ ms \\(best of 3 runs\\): [0-9.]+ tokens/s\\R"), r.err());
+        float[] a = Fixtures.readF32(once);
+        float[] b = Fixtures.readF32(thrice);
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(a[i], b[i], 1e-4f, "batch vs one at a time, after resets, logit " + i);
+        }
+        assertEquals(1, MainTest.run("logits", "-m", model.toString(), "--tokens", "1", "--repeat", "0").code());
+    }
+
+    @Test
     void badArgumentsFailWithOneLine() {
         Path model = Fixtures.require("models/stories260K/stories260K.gguf");
         MainTest.Result bad = MainTest.run("logits", "-m", model.toString(), "--tokens", "1,999");
