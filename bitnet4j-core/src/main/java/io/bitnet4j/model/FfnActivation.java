@@ -44,7 +44,7 @@ public enum FfnActivation {
 
     /**
      * {@code gate[i] = act(gate[i]) · up[i]} for {@code rows} rows of {@code n}. SiLU uses ggml's vectorized
-     * form ({@link GgmlSimd#silu}) on whole vectors of each row and libm's on the rest, as
+     * form ({@link GgmlSimd#silu}) on whole vectors of each row and glibc's {@code expf} on the rest, as
      * {@code ggml_vec_silu_f32} does; its output feeds a rounding (sub-norm, then int8), so the last bit matters.
      */
     void applyGated(float[] gate, float[] up, int rows, int n, GgmlSimd simd) {
@@ -54,7 +54,7 @@ public enum FfnActivation {
             for (int i = from; i < from + n; i++) {
                 float x = gate[i];
                 float a = switch (this) {
-                    case SILU -> i < vectorEnd ? simd.silu(x) : x / (1.0f + (float) Math.exp(-x));
+                    case SILU -> i < vectorEnd ? simd.silu(x) : x / (1.0f + GlibcMath.exp(-x));
                     case RELU_SQR -> {
                         float relu = x > 0f ? x : 0f; // ggml's relu: 0 for -0 and NaN too
                         yield relu * relu;

@@ -4,7 +4,7 @@ package io.bitnet4j.model;
  * Rotary position embedding as ggml's {@code rope} computes it: per position {@code p} the angle of pair
  * {@code i} is {@code θ_i = p · θscale^i}, accumulated by repeated float32 multiplication with
  * {@code θscale = powf(base, −2/n_rot)} (divided by {@code rope_freqs[i]} when the model has them), and
- * {@code cos}/{@code sin} are taken in float32. The rotation uses fma as the peers' compilers (GCC's and
+ * {@code cosf}/{@code sinf} are glibc's ({@link GlibcMath}). The rotation uses fma as the peers' compilers (GCC's and
  * clang's default contraction) build it. The tables are computed once per batch and shared by all layers
  * and heads.
  */
@@ -33,8 +33,8 @@ final class Rope {
             float theta = firstPosition + t;
             for (int i = 0; i < half; i++) {
                 float angle = freqFactors == null ? theta : theta / freqFactors[i];
-                cos[t * half + i] = (float) Math.cos(angle);
-                sin[t * half + i] = (float) Math.sin(angle);
+                cos[t * half + i] = GlibcMath.cos(angle);
+                sin[t * half + i] = GlibcMath.sin(angle);
                 theta *= thetaScale;
             }
         }

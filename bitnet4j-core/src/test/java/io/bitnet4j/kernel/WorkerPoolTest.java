@@ -55,7 +55,7 @@ class WorkerPoolTest {
         try (WorkerPool pool = new WorkerPool(3)) {
             long[] sum = new long[1];
             AtomicIntegerArray perIndex = new AtomicIntegerArray(9);
-            for (int round = 0; round < 20_000; round++) {
+            for (int round = 0; round < 5_000; round++) {
                 pool.run(9, 1, (worker, from, to) -> {
                     for (int i = from; i < to; i++) {
                         perIndex.incrementAndGet(i);
@@ -64,9 +64,9 @@ class WorkerPoolTest {
             }
             for (int i = 0; i < 9; i++) {
                 sum[0] += perIndex.get(i);
-                assertEquals(20_000, perIndex.get(i), "index " + i);
+                assertEquals(5_000, perIndex.get(i), "index " + i);
             }
-            assertEquals(9L * 20_000, sum[0]);
+            assertEquals(9L * 5_000, sum[0]);
         }
     }
 
