@@ -119,10 +119,12 @@ public final class Activations {
         }
     }
 
+    /** Token rows of the current batch. */
     public int rows() {
         return rows;
     }
 
+    /** Values per row. */
     public int cols() {
         return cols;
     }

@@ -12,18 +12,11 @@ import java.util.Objects;
  */
 final class DenseRowMatrix extends StoredMatrix {
     private final RowDecoder decoder;
-    private final ActivationType activation;
 
     DenseRowMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data, RowDecoder decoder,
             ActivationType activation) {
-        super(name, type, rows, cols, data);
+        super(name, type, rows, cols, data, activation);
         this.decoder = Objects.requireNonNull(decoder, "decoder");
-        this.activation = Objects.requireNonNull(activation, "activation");
-    }
-
-    @Override
-    public ActivationType activationType() {
-        return activation;
     }
 
     @Override

@@ -5,8 +5,8 @@ import java.util.Arrays;
 /**
  * The float32 arithmetic of ggml's x86 CPU kernels for one vector width, reproduced where a result is
  * rounded afterwards (to f16 or to int8), so that a last-bit difference would otherwise flip that rounding
- * and grow through the layers. The peers' reference builds: llama.cpp c392e50 compiled for AVX2 (its TQ
- * dot products, checked bit for bit against {@code quant/vecdot_*.f32}) and bitnet.cpp with AVX-512.
+ * and grow through the layers. The peers' reference builds are AVX-512 (llama.cpp c392e50 and bitnet.cpp),
+ * apart from llama.cpp's TQ dot products, which only have an AVX2 version.
  *
  * <p>Every routine sums in the order the SIMD code does: per-lane fma chains, then a fixed tree across
  * the lanes. Compilers fuse ggml's {@code mul} + {@code add} intrinsics into fma, which we do too.

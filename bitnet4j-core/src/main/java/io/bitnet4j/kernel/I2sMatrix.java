@@ -19,7 +19,7 @@ final class I2sMatrix extends StoredMatrix {
     private final int runsPerRow;
 
     I2sMatrix(String name, int rows, int cols, MemorySegment data) {
-        super(name, GgmlType.I2_S, rows, cols, data);
+        super(name, GgmlType.I2_S, rows, cols, data, ActivationType.I8_PER_ROW);
         if (cols % I2_S.BLOCK_SIZE != 0) {
             throw new IllegalArgumentException("tensor '" + name + "' (I2_S) has rows of " + cols + ", not a multiple of "
                     + I2_S.BLOCK_SIZE + ", which bitnet.cpp's kernels need");
@@ -34,16 +34,6 @@ final class I2sMatrix extends StoredMatrix {
             throw new IllegalArgumentException("tensor '" + name + "' (I2_S) has scale " + weightScale + "; it must be finite");
         }
         this.runsPerRow = cols / I2_S.BLOCK_SIZE;
-    }
-
-    @Override
-    public ActivationType activationType() {
-        return ActivationType.I8_PER_ROW;
-    }
-
-    @Override
-    public boolean accepts(ActivationType t) {
-        return t == ActivationType.I8_PER_ROW;
     }
 
     @Override

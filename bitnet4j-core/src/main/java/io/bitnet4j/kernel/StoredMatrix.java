@@ -4,18 +4,23 @@ import io.bitnet4j.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
-/** What every scalar kernel keeps: the tensor's identity, its geometry and its (mapped) bytes. */
+/**
+ * What every scalar kernel keeps: the tensor's identity, its geometry, its (mapped) bytes and the activation
+ * form its reference implementation multiplies (the only one it accepts unless it says otherwise).
+ */
 abstract class StoredMatrix implements WeightMatrix {
     final String name;
     final GgmlType type;
     final int rows;
     final int cols;
     final MemorySegment data;
+    private final ActivationType activation;
 
-    StoredMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data) {
+    StoredMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data, ActivationType activation) {
         this.name = Objects.requireNonNull(name, "name");
         this.type = Objects.requireNonNull(type, "type");
         this.data = Objects.requireNonNull(data, "data");
+        this.activation = Objects.requireNonNull(activation, "activation");
         if (rows <= 0 || cols <= 0) {
             throw new IllegalArgumentException("tensor '" + name + "': " + rows + " × " + cols + " is not a matrix");
         }
@@ -41,6 +46,16 @@ abstract class StoredMatrix implements WeightMatrix {
     @Override
     public final int cols() {
         return cols;
+    }
+
+    @Override
+    public final ActivationType activationType() {
+        return activation;
+    }
+
+    @Override
+    public boolean accepts(ActivationType t) {
+        return t == activation;
     }
 
     /** Throws unless {@code in} has rows of this matrix's width and {@code out} holds every output. */

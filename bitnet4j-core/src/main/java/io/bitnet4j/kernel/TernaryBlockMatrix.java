@@ -26,23 +26,13 @@ final class TernaryBlockMatrix extends StoredMatrix {
     private final int blocksPerRow;
 
     TernaryBlockMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data, TernaryBlockFormat format) {
-        super(name, type, rows, cols, data);
+        super(name, type, rows, cols, data, ActivationType.Q8_K);
         if (cols % BLOCK != 0) {
             throw new IllegalArgumentException("tensor '" + name + "' (" + format + ") has rows of " + cols
                     + ", not a multiple of the " + BLOCK + "-weight block");
         }
         this.format = format;
         this.blocksPerRow = cols / BLOCK;
-    }
-
-    @Override
-    public ActivationType activationType() {
-        return ActivationType.Q8_K;
-    }
-
-    @Override
-    public boolean accepts(ActivationType t) {
-        return t == ActivationType.Q8_K;
     }
 
     @Override

@@ -1,7 +1,10 @@
 package io.bitnet4j.model;
 
-/** Thrown when tokens would not fit in a session's context: nothing was computed and the session is unchanged. */
-public final class ContextOverflowException extends IllegalStateException {
+/**
+ * Thrown when tokens would not fit in a session's context: nothing was computed and the session is unchanged.
+ * An {@link IllegalArgumentException}: the input is too long for the session as configured.
+ */
+public final class ContextOverflowException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
     ContextOverflowException(int position, int tokens, int contextLength) {

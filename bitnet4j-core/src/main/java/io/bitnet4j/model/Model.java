@@ -41,6 +41,7 @@ public final class Model {
         return new Model(config, ModelWeights.load(file, config, kernels));
     }
 
+    /** The hyperparameters. */
     public ModelConfig config() {
         return config;
     }

@@ -56,7 +56,9 @@ public record ModelConfig(Architecture architecture, int embeddingLength, int bl
         if (architecture == null || ffnActivation == null) {
             throw new IllegalArgumentException("architecture and FFN activation are required");
         }
-        Math.multiplyExact(headCount, headDim);
+        if ((long) headCount * headDim > Integer.MAX_VALUE / 2) {
+            throw new IllegalArgumentException("head_count " + headCount + " × head dimension " + headDim + " is too large");
+        }
     }
 
     /** Width of the query projection, {@code headCount · headDim}. */

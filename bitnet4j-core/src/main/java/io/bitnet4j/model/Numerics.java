@@ -22,6 +22,7 @@ import io.bitnet4j.kernel.WeightMatrix;
  * </ul>
  * Q·K with an F16 cache rounds Q to f16 in both (Q is not contiguous, so it is converted first); bitnet.cpp
  * then always uses {@code vec_dot_f16}, having no F16×F16 tinyBLAS. Both reference builds are AVX-512.
+ * Not reproduced: BF16 products (the peers use AVX-512 BF16 pair instructions; ours agree to rounding only).
  */
 public enum Numerics {
     /** llama.cpp c392e50 as built for the reference data (GCC, AVX-512 apart from its AVX2-only TQ kernels). */

@@ -99,18 +99,22 @@ public final class Session implements AutoCloseable {
         position = 0;
     }
 
+    /** Positions the KV cache holds. */
     public int contextLength() {
         return contextLength;
     }
 
+    /** The model's hyperparameters. */
     public ModelConfig config() {
         return config;
     }
 
+    /** Whose rounding steps this session reproduces. */
     public Numerics numerics() {
         return numerics;
     }
 
+    /** How the KV cache stores keys and values. */
     public KvCacheType kvCacheType() {
         return kvCacheType;
     }
