@@ -31,9 +31,15 @@ public enum Numerics {
     BITNET_CPP(GgmlSimd.AVX512);
 
     private final GgmlSimd simd;
+    /** One {@link Summation} per routine, made once: the decode loop must not allocate. */
+    private final Summation[] summations;
 
     Numerics(GgmlSimd simd) {
         this.simd = simd;
+        this.summations = new Summation[Summation.Routine.values().length];
+        for (Summation.Routine r : Summation.Routine.values()) {
+            summations[r.ordinal()] = new Summation(r, simd);
+        }
     }
 
     /** The vector width whose summation orders the peer's build has. */
@@ -83,7 +89,7 @@ public enum Numerics {
     }
 
     private Summation sum(Summation.Routine r) {
-        return new Summation(r, simd);
+        return summations[r.ordinal()];
     }
 
     /**

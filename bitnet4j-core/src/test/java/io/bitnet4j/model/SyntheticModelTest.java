@@ -98,6 +98,28 @@ class SyntheticModelTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void decodingOneTokenAllocatesNothing(String name, TinyModel m) throws IOException {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (GgufFile f = GgufFile.open(m.write(dir.resolve("m.gguf")));
+                Session s = Model.load(f).newSession(SessionOptions.defaults().withThreads(2).withContextLength(128))) {
+            s.forward(tokens(4, m.vocab(), 5)); // the prompt may allocate: it is not the decode loop
+            int token = 1;
+            for (int i = 0; i < 40; i++) { // warm up
+                token = Logits.argmax(s.forward(token), 0, m.vocab());
+            }
+            long before = threads.getCurrentThreadAllocatedBytes();
+            int steps = 50;
+            for (int i = 0; i < steps; i++) {
+                token = Logits.argmax(s.forward(token), 0, m.vocab());
+            }
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            // one object per step would be 16·50 bytes at least; allow the JIT a stray object while it settles
+            assertTrue(allocated < 16 * steps, name + ": " + allocated + " bytes allocated by " + steps + " decode steps");
+        }
+    }
+
     @Test
     void contextOverflowIsRefusedWithoutSideEffects() throws IOException {
         TinyModel m = TinyModel.random("llama", 4, 2, 8, null, false, 600);
