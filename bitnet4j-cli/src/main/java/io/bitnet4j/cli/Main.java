@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             ConvertCommand.class,
             QuantizeCommand.class,
             SynthCommand.class,
+            LogitsCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -4,6 +4,8 @@ import io.bitnet4j.quant.Granularity;
 import io.bitnet4j.quant.TernaryWeight;
 import io.bitnet4j.tensor.Checks;
 import io.bitnet4j.tensor.Shape;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * bitnet.cpp's I2_S (ggml type 36 in Microsoft's llama.cpp fork), in the x86 layout that its converter
@@ -126,19 +128,39 @@ public final class I2_S {
     public static byte[] unpackTrits(byte[] data, int n) {
         requireData(data, n);
         byte[] trits = new byte[n];
+        MemorySegment segment = MemorySegment.ofArray(data);
+        for (int run = 0; run < n / BLOCK_SIZE; run++) {
+            unpackRunCodes(segment, run, trits, run * BLOCK_SIZE);
+        }
         for (int i = 0; i < n; i++) {
-            trits[i] = (byte) trit(data, i);
+            trits[i] -= 1;
         }
         return trits;
     }
 
-    /** Trit {@code i} of validated data; throws on code 3. */
-    private static int trit(byte[] data, int i) {
-        int code = (data[byteOf(i)] >>> shiftOf(i)) & 3;
-        if (code == 3) {
-            throw new IllegalArgumentException("I2_S byte " + byteOf(i) + " holds code 3 for element " + i + "; only 0, 1, 2 encode trits");
+    /**
+     * Unpacks run {@code run} (elements {@code 128·run .. 128·run+127}) of the codes in {@code data} (for
+     * instance a memory-mapped GGUF tensor, never copied) into {@code codes[to..to+127]} as the codes
+     * themselves, {@code t + 1} ∈ {0, 1, 2}: bitnet.cpp's kernels multiply the codes and correct afterwards
+     * (see {@link I2sMatmul}). Throws on code 3 or a run outside {@code data}.
+     */
+    public static void unpackRunCodes(MemorySegment data, long run, byte[] codes, int to) {
+        long at = run * BLOCK_BYTES;
+        if (run < 0 || at + BLOCK_BYTES > data.byteSize()) {
+            throw new IllegalArgumentException("I2_S run " + run + " is not inside the " + data.byteSize() + " bytes given");
         }
-        return code - 1;
+        for (int g = 0; g < BLOCK_BYTES; g++) {
+            int b = data.get(ValueLayout.JAVA_BYTE, at + g);
+            for (int k = 0; k < 4; k++) {
+                int code = (b >>> (6 - 2 * k)) & 3;
+                if (code == 3) {
+                    long element = run * BLOCK_SIZE + k * BLOCK_BYTES + g;
+                    throw new IllegalArgumentException("I2_S byte " + (at + g) + " holds code 3 for element " + element
+                            + "; only 0, 1, 2 encode trits");
+                }
+                codes[to + k * BLOCK_BYTES + g] = (byte) code;
+            }
+        }
     }
 
     /** The tensor's scale; throws if it is not finite. */

@@ -51,18 +51,36 @@ public final class I2sMatmul {
         byte[] q = new byte[x.length];
         float[] scales = new float[tokens];
         for (int t = 0; t < tokens; t++) {
-            double max = 0;
-            for (int c = 0; c < cols; c++) {
-                max = Math.max(max, Math.abs((double) x[t * cols + c]));
-            }
-            float s = (float) (127 / Math.max(max, 1e-5));
-            scales[t] = s;
-            for (int c = 0; c < cols; c++) {
-                double r = Math.rint(x[t * cols + c] * s);
-                q[t * cols + c] = (byte) Math.max(-128, Math.min(127, r));
-            }
+            scales[t] = quantizeRow(x, t * cols, cols, q, t * cols);
         }
         return new Activations(tokens, cols, q, scales);
+    }
+
+    /**
+     * Quantizes one token row {@code x[from..from+cols-1]} into {@code q[qOffset..]} and returns its scale
+     * {@code s} (steps 1 and 2 of the class comment). The values are not checked; the building block of
+     * {@link #quantizeActivations} for callers that keep their own buffers, as the inference kernels do.
+     */
+    public static float quantizeRow(float[] x, int from, int cols, byte[] q, int qOffset) {
+        double max = 0;
+        for (int c = 0; c < cols; c++) {
+            max = Math.max(max, Math.abs((double) x[from + c]));
+        }
+        float s = (float) (127 / Math.max(max, 1e-5));
+        for (int c = 0; c < cols; c++) {
+            double r = Math.rint(x[from + c] * s);
+            q[qOffset + c] = (byte) Math.max(-128, Math.min(127, r));
+        }
+        return s;
+    }
+
+    /**
+     * One output of the product from its integer sums, in bitnet.cpp's float32 steps:
+     * {@code ((float) Σc·q − (float) Σq) / s · w} for codes {@code c = t + 1}, activation scale {@code s} and
+     * weight scale {@code w}.
+     */
+    public static float output(int sumCodeTimesQ, int sumQ, float activationScale, float weightScale) {
+        return ((float) sumCodeTimesQ - (float) sumQ) / activationScale * weightScale;
     }
 
     /** {@code y = x · Wᵀ} ({@code [tokens, rows]}) for float activations, quantizing them first. */
@@ -95,7 +113,7 @@ public final class I2sMatmul {
                 for (int c = 0; c < cols; c++) {
                     sumCq += (trits[wo + c] + 1) * a.q()[xo + c];
                 }
-                y[t * rows + r] = ((float) sumCq - (float) sumQ) / a.scales()[t] * wScale;
+                y[t * rows + r] = output(sumCq, sumQ, a.scales()[t], wScale);
             }
         }
         return y;

@@ -1,6 +1,7 @@
 package io.bitnet4j.format;
 
 import io.bitnet4j.tensor.Checks;
+import java.util.Arrays;
 
 /**
  * llama.cpp's Q8_K: the int8 form activations take before a dot product with {@link TQ1_0} or {@link TQ2_0}
@@ -55,24 +56,8 @@ public final class Q8_K {
         Checks.requireFinite(x, "Q8_K input");
         byte[] out = new byte[packedBytes(x.length)];
         for (int b = 0; b < blocks; b++) {
-            int from = b * BLOCK_SIZE;
             int at = b * BLOCK_BYTES;
-            float max = 0f;
-            float amax = 0f;
-            for (int j = 0; j < BLOCK_SIZE; j++) {
-                float ax = Math.abs(x[from + j]);
-                if (ax > amax) {
-                    amax = ax;
-                    max = x[from + j];
-                }
-            }
-            if (amax == 0f) {
-                continue; // d, qs and bsums stay 0
-            }
-            float iscale = -127f / max;
-            for (int j = 0; j < BLOCK_SIZE; j++) {
-                out[at + QS_OFFSET + j] = (byte) Math.min(127, (int) Math.rint(iscale * x[from + j]));
-            }
+            float d = quantizeBlock(x, b * BLOCK_SIZE, out, at + QS_OFFSET);
             for (int g = 0; g < BLOCK_SIZE / BSUM_GROUP; g++) {
                 int sum = 0;
                 for (int j = 0; j < BSUM_GROUP; j++) {
@@ -80,9 +65,36 @@ public final class Q8_K {
                 }
                 LittleEndian.putShort(out, at + BSUMS_OFFSET + 2 * g, (short) sum);
             }
-            LittleEndian.putFloat(out, at, 1f / iscale);
+            LittleEndian.putFloat(out, at, d);
         }
         return out;
+    }
+
+    /**
+     * Quantizes the 256 values {@code x[from..from+255]} into {@code qs[qsOffset..qsOffset+255]} and returns
+     * the block scale {@code d} (steps 1 to 4 of the class comment; an all-zero block gives {@code d = 0} and
+     * zeros). The building block of {@link #quantize}, for callers that keep {@code qs} and {@code d} apart,
+     * as the inference kernels do. The values are not checked: NaN or infinite input gives garbage, not an error.
+     */
+    public static float quantizeBlock(float[] x, int from, byte[] qs, int qsOffset) {
+        float max = 0f;
+        float amax = 0f;
+        for (int j = 0; j < BLOCK_SIZE; j++) {
+            float ax = Math.abs(x[from + j]);
+            if (ax > amax) {
+                amax = ax;
+                max = x[from + j];
+            }
+        }
+        if (amax == 0f) {
+            Arrays.fill(qs, qsOffset, qsOffset + BLOCK_SIZE, (byte) 0);
+            return 0f;
+        }
+        float iscale = -127f / max;
+        for (int j = 0; j < BLOCK_SIZE; j++) {
+            qs[qsOffset + j] = (byte) Math.min(127, (int) Math.rint(iscale * x[from + j]));
+        }
+        return 1f / iscale;
     }
 
     /** {@code d · qs} per value in float32. */

@@ -1,5 +1,8 @@
 package io.bitnet4j.format;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /**
  * llama.cpp's TQ1_0 (ggml type 34): 1.6875 bits per weight, 54 bytes per block of 256 weights, five (or
  * four) trits per byte in base 3.
@@ -58,10 +61,10 @@ public final class TQ1_0 extends TernaryBlockFormat {
     }
 
     @Override
-    void decodeBlock(byte[] data, int at, byte[] trits, int to, int block) {
+    void decodeBlock(MemorySegment data, long at, byte[] trits, int to, long block) {
         for (Run run : RUNS) {
             for (int m = 0; m < run.bytes(); m++) {
-                int b = data[at + run.byteStart() + m] & 0xFF;
+                int b = data.get(ValueLayout.JAVA_BYTE, at + run.byteStart() + m) & 0xFF;
                 for (int k = 0; k < run.digits(); k++) {
                     int digit = (((b * POW3[k]) & 0xFF) * 3) >>> 8;
                     trits[to + run.firstElement() + m + k * run.stride()] = (byte) (digit - 1);

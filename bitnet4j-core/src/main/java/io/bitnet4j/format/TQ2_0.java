@@ -1,5 +1,8 @@
 package io.bitnet4j.format;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /**
  * llama.cpp's TQ2_0 (ggml type 35): 2.0625 bits per weight, 66 bytes per block of 256 weights.
  *
@@ -36,14 +39,21 @@ public final class TQ2_0 extends TernaryBlockFormat {
     }
 
     @Override
-    void decodeBlock(byte[] data, int at, byte[] trits, int to, int block) {
-        for (int e = 0; e < BLOCK_SIZE; e++) {
-            int code = (data[at + byteOf(e)] >>> shiftOf(e)) & 3;
-            if (code == 3) {
-                throw new IllegalArgumentException("TQ2_0 block " + block + ", byte " + byteOf(e) + " holds code 3 for element "
-                        + e + "; only 0, 1, 2 encode trits");
+    void decodeBlock(MemorySegment data, long at, byte[] trits, int to, long block) {
+        // byte by byte: each byte holds elements m, m+32, m+64, m+96 of its half
+        for (int half = 0; half < BLOCK_SIZE / HALF; half++) {
+            for (int m = 0; m < RUN; m++) {
+                int b = data.get(ValueLayout.JAVA_BYTE, at + half * RUN + m);
+                for (int k = 0; k < 4; k++) {
+                    int code = (b >>> (2 * k)) & 3;
+                    int e = half * HALF + k * RUN + m;
+                    if (code == 3) {
+                        throw new IllegalArgumentException("TQ2_0 block " + block + ", byte " + byteOf(e)
+                                + " holds code 3 for element " + e + "; only 0, 1, 2 encode trits");
+                    }
+                    trits[to + e] = (byte) (code - 1);
+                }
             }
-            trits[to + e] = (byte) (code - 1);
         }
     }
 

@@ -5,6 +5,9 @@ import io.bitnet4j.quant.Rounding;
 import io.bitnet4j.quant.TernaryWeight;
 import io.bitnet4j.tensor.Checks;
 import io.bitnet4j.tensor.Shape;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.Optional;
 
 /**
@@ -61,8 +64,13 @@ public abstract sealed class TernaryBlockFormat permits TQ1_0, TQ2_0 {
     /** Writes the 256 trits {@code trits[from..from+255]} into the block at {@code out[at..]}, scale excluded. */
     abstract void encodeBlock(byte[] trits, int from, byte[] out, int at);
 
-    /** Reads the block at {@code data[at..]} into {@code trits[to..to+255]}; {@code block} is for error messages. */
-    abstract void decodeBlock(byte[] data, int at, byte[] trits, int to, int block);
+    /**
+     * Reads the block at byte {@code at} of {@code data} into {@code trits[to..to+255]}, scale excluded;
+     * {@code block} is for error messages. One decoder serves byte arrays (wrapped) and memory-mapped tensors.
+     */
+    abstract void decodeBlock(MemorySegment data, long at, byte[] trits, int to, long block);
+
+    private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** The type name as llama.cpp spells it, e.g. {@code "TQ2_0"}. */
     public final String name() {
@@ -162,7 +170,7 @@ public abstract sealed class TernaryBlockFormat permits TQ1_0, TQ2_0 {
         int blocks = requireData(data, n);
         byte[] trits = new byte[n];
         for (int b = 0; b < blocks; b++) {
-            decodeBlock(data, b * blockBytes, trits, b * BLOCK_SIZE, b);
+            decodeBlock(MemorySegment.ofArray(data), (long) b * blockBytes, trits, b * BLOCK_SIZE, b);
         }
         return trits;
     }
@@ -203,7 +211,7 @@ public abstract sealed class TernaryBlockFormat permits TQ1_0, TQ2_0 {
         requireBlocks("weight", weights, blockBytes, weightBlock, 1);
         requireBlocks("Q8_K activation", activations, Q8_K.BLOCK_BYTES, activationBlock, 1);
         byte[] trits = new byte[BLOCK_SIZE];
-        decodeBlock(weights, weightBlock * blockBytes, trits, 0, weightBlock);
+        decodeBlock(MemorySegment.ofArray(weights), (long) weightBlock * blockBytes, trits, 0, weightBlock);
         int sum = 0;
         for (int j = 0; j < BLOCK_SIZE; j++) {
             sum += trits[j] * Q8_K.value(activations, activationBlock, j);
@@ -222,9 +230,31 @@ public abstract sealed class TernaryBlockFormat permits TQ1_0, TQ2_0 {
         for (int b = 0; b < blocks; b++) {
             int sum = blockDot(weights, weightBlock + b, activations, activationBlock + b);
             float d = requireFiniteHalf(scaleBitsOf(weights, weightBlock + b), weightBlock + b);
-            acc += (float) sum * (Q8_K.scale(activations, activationBlock + b) * d);
+            acc += blockTerm(sum, Q8_K.scale(activations, activationBlock + b), d);
         }
         return acc;
+    }
+
+    /**
+     * One block's term of a dot product in llama.cpp's generic order: {@code (float) sum · (d8 · d)}, the
+     * exact integer sum scaled by the activation and weight scales, in float32. Kernels add these terms up.
+     */
+    public static float blockTerm(int sum, float activationScale, float weightScale) {
+        return (float) sum * (activationScale * weightScale);
+    }
+
+    /**
+     * Decodes block {@code block} of a tensor in this format held in {@code data} (for instance a
+     * memory-mapped GGUF tensor, never copied) into {@code trits[to..to+255]} and returns its scale {@code d}.
+     * Throws if the block is outside {@code data}, holds an invalid code, or its scale is not finite.
+     */
+    public final float decodeBlock(MemorySegment data, long block, byte[] trits, int to) {
+        long at = block * blockBytes;
+        if (block < 0 || at + blockBytes > data.byteSize()) {
+            throw new IllegalArgumentException(name + ": block " + block + " is not inside the " + data.byteSize() + " bytes given");
+        }
+        decodeBlock(data, at, trits, to, block);
+        return requireFiniteHalf(data.get(HALF, at + scaleOffset()), block);
     }
 
     /** The weight in {@code data} as trits with {@link Granularity.PerBlock}(256) fp16-exact scales. */
@@ -260,7 +290,7 @@ public abstract sealed class TernaryBlockFormat permits TQ1_0, TQ2_0 {
         return blocks;
     }
 
-    private float requireFiniteHalf(short bits, int block) {
+    private float requireFiniteHalf(short bits, long block) {
         float d = Float.float16ToFloat(bits);
         if (!Float.isFinite(d)) {
             throw new IllegalArgumentException(String.format("%s: block %d has scale bits 0x%04x, which is %s, not a finite fp16 value",

@@ -1,0 +1,33 @@
+package io.bitnet4j.kernel;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/** Row decoders for the plain float storage types: F32 (copied), F16 and BF16 (widened exactly). */
+public final class FloatRowDecoders {
+    private static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort I16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /** float32 little-endian. */
+    public static final RowDecoder F32 = (data, row, cols, dst, off) ->
+            MemorySegment.copy(data, F32_LE, row * cols * Float.BYTES, dst, off, cols);
+
+    /** IEEE half precision little-endian. */
+    public static final RowDecoder F16 = (data, row, cols, dst, off) -> {
+        long at = row * cols * 2;
+        for (int c = 0; c < cols; c++) {
+            dst[off + c] = Float.float16ToFloat(data.get(I16_LE, at + 2L * c));
+        }
+    };
+
+    /** bfloat16 little-endian. */
+    public static final RowDecoder BF16 = (data, row, cols, dst, off) -> {
+        long at = row * cols * 2;
+        for (int c = 0; c < cols; c++) {
+            dst[off + c] = Bfloat16.toFloat(data.get(I16_LE, at + 2L * c));
+        }
+    };
+
+    private FloatRowDecoders() {}
+}

@@ -1,0 +1,72 @@
+package io.bitnet4j.kernel;
+
+import io.bitnet4j.gguf.GgmlType;
+import io.bitnet4j.gguf.GgufTensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Binds GGUF weight tensors to matrix kernels: asks each {@link KernelProvider} in order (faster families
+ * first, {@link ScalarKernels} last) and fails clearly for a type none of them handles.
+ */
+public final class MatrixKernels {
+    private final List<KernelProvider> providers;
+
+    /** Providers in order of preference. */
+    public MatrixKernels(List<KernelProvider> providers) {
+        if (providers.isEmpty()) {
+            throw new IllegalArgumentException("at least one kernel provider is needed");
+        }
+        this.providers = List.copyOf(providers);
+    }
+
+    /** The scalar kernels alone. */
+    public static MatrixKernels scalar() {
+        return new MatrixKernels(List.of(ScalarKernels.INSTANCE));
+    }
+
+    /**
+     * These kernels plus a fallback for {@code type}: its rows are decoded by {@code decoder} and multiplied
+     * in float32 with unrounded activations. Numerically that is not what llama.cpp does (it quantizes the
+     * activations to the type's {@code vec_dot_type}), but it makes any decodable type usable.
+     */
+    public MatrixKernels withDecoder(GgmlType type, RowDecoder decoder) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(decoder, "decoder");
+        List<KernelProvider> more = new ArrayList<>(providers);
+        more.add((t, rows, cols) -> t.type() == type
+                ? Optional.of(new DenseRowMatrix(t.name(), type, rows, cols, t.data(), decoder, ActivationType.F32))
+                : Optional.empty());
+        return new MatrixKernels(more);
+    }
+
+    /**
+     * The kernel for a 2-D tensor ({@code dims = {cols, rows}}, trailing dimensions of 1 allowed). Throws
+     * {@link IllegalArgumentException} naming the tensor if it is not a matrix or its type has no kernel.
+     */
+    public WeightMatrix bind(GgufTensor t) {
+        long[] dims = t.dims();
+        for (int i = 2; i < dims.length; i++) {
+            if (dims[i] != 1) {
+                throw new IllegalArgumentException("tensor '" + t.name() + "' has dims " + Arrays.toString(dims)
+                        + "; a weight matrix has two");
+            }
+        }
+        if (dims.length < 1 || dims[0] > Integer.MAX_VALUE || (dims.length > 1 && dims[1] > Integer.MAX_VALUE)) {
+            throw new IllegalArgumentException("tensor '" + t.name() + "' has dims " + Arrays.toString(dims)
+                    + ", too large for a matrix kernel");
+        }
+        int cols = (int) dims[0];
+        int rows = dims.length > 1 ? (int) dims[1] : 1;
+        for (KernelProvider p : providers) {
+            Optional<WeightMatrix> m = p.bind(t, rows, cols);
+            if (m.isPresent()) {
+                return m.get();
+            }
+        }
+        throw new IllegalArgumentException("tensor '" + t.name() + "': type " + t.type() + " not supported yet for matmul");
+    }
+}

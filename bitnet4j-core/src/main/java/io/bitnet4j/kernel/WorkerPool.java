@@ -1,0 +1,143 @@
+package io.bitnet4j.kernel;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A small fixed pool of platform threads for splitting one loop over threads, built so that dispatching
+ * allocates nothing (the decode loop calls it several times per layer and token).
+ *
+ * <p>{@link #run} cuts {@code [0, n)} into contiguous ranges, one per thread; the calling thread takes the
+ * first range and the workers the others, and the call returns when all are done. Each worker is told its
+ * job through its own slot (a generation number), which also publishes the task to it; idle workers spin
+ * briefly, then park. One caller at a time: a pool belongs to one session.
+ */
+public final class WorkerPool implements AutoCloseable {
+    private static final int SPINS = 1 << 12;
+
+    private final int threads;
+    private final Thread[] workers;
+    private final AtomicIntegerArray assigned;
+    private final AtomicInteger pending = new AtomicInteger();
+
+    private RangeTask task;
+    private int n;
+    private int parts;
+    private volatile Thread caller;
+    private volatile Throwable failure;
+    private volatile boolean closed;
+    private int generation;
+
+    /** A pool of {@code threads} threads in all, the caller included ({@code threads - 1} are started). */
+    public WorkerPool(int threads) {
+        if (threads < 1 || threads > 1024) {
+            throw new IllegalArgumentException("thread count " + threads + " must be between 1 and 1024");
+        }
+        this.threads = threads;
+        this.assigned = new AtomicIntegerArray(Math.max(threads - 1, 1));
+        this.workers = new Thread[threads - 1];
+        for (int i = 0; i < workers.length; i++) {
+            int index = i;
+            workers[i] = Thread.ofPlatform().daemon().name("bitnet4j-worker-" + (i + 1)).unstarted(() -> work(index));
+            workers[i].start();
+        }
+    }
+
+    /** Threads in all, the caller included. */
+    public int threads() {
+        return threads;
+    }
+
+    /**
+     * Runs {@code task} over {@code [0, n)} split into at most {@link #threads()} contiguous ranges, at least
+     * {@code minPerPart} indices each (so small loops stay on the calling thread). Rethrows the first
+     * exception a part threw.
+     */
+    public void run(int n, int minPerPart, RangeTask task) {
+        if (closed) {
+            throw new IllegalStateException("worker pool is closed");
+        }
+        int p = Math.min(threads, n / Math.max(1, minPerPart));
+        if (p <= 1) {
+            if (n > 0) {
+                task.run(0, 0, n);
+            }
+            return;
+        }
+        this.task = task;
+        this.n = n;
+        this.parts = p;
+        this.failure = null;
+        this.caller = Thread.currentThread();
+        pending.set(p - 1);
+        generation++;
+        for (int w = 0; w < p - 1; w++) {
+            assigned.set(w, generation); // volatile write: publishes task, n and parts to worker w
+            LockSupport.unpark(workers[w]);
+        }
+        try {
+            task.run(0, 0, rangeStart(1));
+        } finally {
+            awaitWorkers();
+            this.task = null;
+        }
+        switch (failure) {
+            case null -> { }
+            case RuntimeException e -> throw e;
+            case Error e -> throw e;
+            case Throwable t -> throw new IllegalStateException("a worker failed", t);
+        }
+    }
+
+    private int rangeStart(int part) {
+        return (int) ((long) n * part / parts);
+    }
+
+    private void awaitWorkers() {
+        int spins = 0;
+        while (pending.get() != 0) {
+            if (spins++ < SPINS) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.park(this);
+            }
+        }
+    }
+
+    private void work(int index) {
+        int done = 0;
+        int spins = 0;
+        while (!closed) {
+            int g = assigned.get(index);
+            if (g == done) {
+                if (spins++ < SPINS) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(this);
+                }
+                continue;
+            }
+            done = g;
+            spins = 0;
+            int part = index + 1;
+            try {
+                task.run(part, rangeStart(part), rangeStart(part + 1));
+            } catch (Throwable t) {
+                failure = t;
+            }
+            if (pending.decrementAndGet() == 0) {
+                LockSupport.unpark(caller);
+            }
+        }
+    }
+
+    /** Stops the worker threads. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Thread w : workers) {
+            LockSupport.unpark(w);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+/**
+ * Matrix kernels: weight matrices multiplied by activation rows, read in place from memory-mapped GGUF tensors.
+ *
+ * <ul>
+ *   <li>{@link io.bitnet4j.kernel.WeightMatrix} — a {@code [rows, cols]} weight bound to a kernel; computes
+ *       any range of output rows for a batch of tokens, reusing each decoded weight row across the tokens.
+ *   <li>{@link io.bitnet4j.kernel.MatrixKernels} — binds a {@link io.bitnet4j.gguf.GgufTensor} to the first
+ *       {@link io.bitnet4j.kernel.KernelProvider} that has a kernel for its type: {@link io.bitnet4j.kernel.ScalarKernels}
+ *       today, vectorized providers per vector width later; {@link io.bitnet4j.kernel.RowDecoder}s make other
+ *       types usable through dequantized rows.
+ *   <li>{@link io.bitnet4j.kernel.Activations} — the activation rows converted to what each weight type's
+ *       reference implementation multiplies ({@link io.bitnet4j.kernel.ActivationType}: f16, bf16, Q8_K
+ *       blocks, int8 per token), once per input.
+ *   <li>{@link io.bitnet4j.kernel.MatMul} and {@link io.bitnet4j.kernel.WorkerPool} — output rows split
+ *       over a fixed set of threads without allocating; every row is computed the same way whatever the split.
+ *   <li>{@link io.bitnet4j.kernel.Summation} and {@link io.bitnet4j.kernel.GgmlSimd} — the summation
+ *       orders of ggml's x86 routines, which the scalar kernels follow so that results agree with the peers
+ *       to the last bit.
+ * </ul>
+ */
+package io.bitnet4j.kernel;

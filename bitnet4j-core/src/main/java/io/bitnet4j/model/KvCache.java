@@ -1,0 +1,45 @@
+package io.bitnet4j.model;
+
+/**
+ * The keys and values of every layer and position of one session, {@code [layer][position][kvDim]}.
+ * Attention copies them out as floats ({@link #readKey}, {@link #readValue}), so the storage type stays hidden.
+ */
+abstract sealed class KvCache permits F32KvCache, F16KvCache {
+    final int layers;
+    final int contextLength;
+    final int kvDim;
+
+    KvCache(int layers, int contextLength, int kvDim) {
+        this.layers = layers;
+        this.contextLength = contextLength;
+        this.kvDim = kvDim;
+    }
+
+    static KvCache create(KvCacheType type, int layers, int contextLength, int kvDim) {
+        long n = (long) layers * contextLength * kvDim;
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a KV cache of " + layers + " layers × " + contextLength + " positions × " + kvDim
+                    + " values is too large for one array; use a shorter context");
+        }
+        return switch (type) {
+            case F32 -> new F32KvCache(layers, contextLength, kvDim, (int) n);
+            case F16 -> new F16KvCache(layers, contextLength, kvDim, (int) n);
+        };
+    }
+
+    /** Whether stored values are rounded to f16 (so attention rounds Q to f16 too, as ggml does). */
+    abstract boolean isF16();
+
+    /** Stores the key {@code k[kOffset..]} and value {@code v[vOffset..]} ({@code kvDim} values each) of a position. */
+    abstract void store(int layer, int position, float[] k, int kOffset, float[] v, int vOffset);
+
+    /** Copies {@code K[layer, position, from .. from+n)} into {@code dst[dstOffset ..]}. */
+    abstract void readKey(int layer, int position, int from, float[] dst, int dstOffset, int n);
+
+    /** Copies {@code V[layer, position, from .. from+n)} into {@code dst[dstOffset ..]}. */
+    abstract void readValue(int layer, int position, int from, float[] dst, int dstOffset, int n);
+
+    final int index(int layer, int position) {
+        return (layer * contextLength + position) * kvDim;
+    }
+}

@@ -1,0 +1,51 @@
+package io.bitnet4j.model;
+
+import static io.bitnet4j.model.ModelTensors.blk;
+
+import io.bitnet4j.gguf.GgufFile;
+import io.bitnet4j.kernel.MatrixKernels;
+import io.bitnet4j.kernel.WeightMatrix;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * All tensors of a model, checked against its {@link ModelConfig} and bound to kernels.
+ *
+ * @param tokenEmbedding {@code token_embd.weight}, {@code [vocab, dim]}
+ * @param outputNorm     {@code output_norm.weight}
+ * @param output         the LM head: {@code output.weight} if present, else the token embedding (tied)
+ * @param ropeFreqs      {@code rope_freqs.weight} (per-pair frequency divisors, Llama 3 style), or null
+ * @param layers         the blocks in order
+ */
+record ModelWeights(WeightMatrix tokenEmbedding, float[] outputNorm, WeightMatrix output, float[] ropeFreqs,
+        List<LayerWeights> layers) {
+
+    static ModelWeights load(GgufFile file, ModelConfig c, MatrixKernels kernels) {
+        WeightReader r = new WeightReader(file, kernels, c);
+        int dim = c.embeddingLength();
+        int qDim = c.queryLength();
+        int kvDim = c.keyValueLength();
+        int ff = c.feedForwardLength();
+        boolean sub = c.architecture().hasSubNorms();
+        WeightMatrix embd = r.matrix(ModelTensors.TOKEN_EMBD, dim, c.vocabSize());
+        float[] outputNorm = r.vector(ModelTensors.OUTPUT_NORM, dim);
+        WeightMatrix output = r.optionalMatrix(ModelTensors.OUTPUT, dim, c.vocabSize()).orElse(embd);
+        float[] ropeFreqs = r.optionalVector(ModelTensors.ROPE_FREQS, c.ropeDimensionCount() / 2).orElse(null);
+        List<LayerWeights> layers = new ArrayList<>(c.blockCount());
+        for (int i = 0; i < c.blockCount(); i++) {
+            layers.add(new LayerWeights(
+                    r.vector(blk(i, "attn_norm.weight"), dim),
+                    r.projection(blk(i, "attn_q"), dim, qDim),
+                    r.projection(blk(i, "attn_k"), dim, kvDim),
+                    r.projection(blk(i, "attn_v"), dim, kvDim),
+                    sub ? r.vector(blk(i, "attn_sub_norm.weight"), qDim) : null,
+                    r.projection(blk(i, "attn_output"), qDim, dim),
+                    r.vector(blk(i, "ffn_norm.weight"), dim),
+                    r.projection(blk(i, "ffn_gate"), dim, ff),
+                    r.projection(blk(i, "ffn_up"), dim, ff),
+                    sub ? r.vector(blk(i, "ffn_sub_norm.weight"), ff) : null,
+                    r.projection(blk(i, "ffn_down"), ff, dim)));
+        }
+        return new ModelWeights(embd, outputNorm, output, ropeFreqs, List.copyOf(layers));
+    }
+}

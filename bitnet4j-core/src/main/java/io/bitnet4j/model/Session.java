@@ -1,0 +1,126 @@
+package io.bitnet4j.model;
+
+import io.bitnet4j.kernel.MatMul;
+import io.bitnet4j.kernel.WorkerPool;
+import java.util.Objects;
+
+/**
+ * One conversation with a {@link Model}: its KV cache, position, worker threads and buffers, all allocated
+ * when the session is created. {@link #forward(int[])} pushes tokens through the model, a prompt in batches
+ * (all tokens of a batch through each layer together) and then, typically, one token at a time; the
+ * single-token path allocates nothing.
+ *
+ * <p>Not thread-safe: one caller at a time. Close it to stop its worker threads.
+ */
+public final class Session implements AutoCloseable {
+    private final ModelConfig config;
+    private final Numerics numerics;
+    private final KvCacheType kvCacheType;
+    private final int contextLength;
+    private final int batchSize;
+    private final WorkerPool pool;
+    private final ForwardPass pass;
+    private final float[] lastLogits;
+    private final int[] oneToken = new int[1];
+    private int position;
+
+    Session(Model model, SessionOptions o) {
+        this.config = model.config();
+        this.numerics = o.numerics() != null ? o.numerics() : model.defaultNumerics();
+        this.kvCacheType = o.kvCacheType();
+        this.contextLength = o.contextLength() == 0 ? config.contextLength() : o.contextLength();
+        this.batchSize = Math.min(o.batchSize(), contextLength);
+        KvCache cache = KvCache.create(kvCacheType, config.blockCount(), contextLength, config.keyValueLength());
+        this.pool = new WorkerPool(o.resolvedThreads());
+        int widest = Math.max(Math.max(config.embeddingLength(), config.queryLength()), config.feedForwardLength());
+        this.pass = new ForwardPass(config, model.weights(), numerics, cache, new MatMul(pool, widest), batchSize);
+        this.lastLogits = new float[config.vocabSize()];
+    }
+
+    /**
+     * Processes {@code tokens} (appended after those already seen) and returns the logits of the last one.
+     * The array is this session's buffer, overwritten by the next call: copy it to keep it.
+     * Throws {@link ContextOverflowException} (changing nothing) if the tokens do not fit in the context.
+     */
+    public float[] forward(int[] tokens) {
+        check(tokens);
+        runBatches(tokens, false, lastLogits);
+        return lastLogits;
+    }
+
+    /** {@link #forward(int[])} for one token, without allocating. */
+    public float[] forward(int token) {
+        oneToken[0] = token;
+        return forward(oneToken);
+    }
+
+    /** Processes {@code tokens} and returns the logits of every one of them, a new {@code [tokens][vocab]} array. */
+    public float[] forwardAll(int[] tokens) {
+        check(tokens);
+        float[] all = new float[Math.multiplyExact(tokens.length, config.vocabSize())];
+        runBatches(tokens, true, all);
+        return all;
+    }
+
+    private void runBatches(int[] tokens, boolean all, float[] logits) {
+        int vocab = config.vocabSize();
+        for (int from = 0; from < tokens.length; from += batchSize) {
+            int n = Math.min(batchSize, tokens.length - from);
+            boolean lastBatch = from + n == tokens.length;
+            int outputs = all ? n : lastBatch ? 1 : 0;
+            pass.run(tokens, from, n, position, outputs, logits, all ? from * vocab : 0);
+            position += n;
+        }
+    }
+
+    private void check(int[] tokens) {
+        Objects.requireNonNull(tokens, "tokens");
+        if (tokens.length == 0) {
+            throw new IllegalArgumentException("no tokens given");
+        }
+        for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i] < 0 || tokens[i] >= config.vocabSize()) {
+                throw new IllegalArgumentException("token " + i + " is id " + tokens[i] + ", outside the vocabulary 0.."
+                        + (config.vocabSize() - 1));
+            }
+        }
+        if ((long) position + tokens.length > contextLength) {
+            throw new ContextOverflowException(position, tokens.length, contextLength);
+        }
+    }
+
+    /** Tokens processed so far: the position of the next token. */
+    public int position() {
+        return position;
+    }
+
+    /** Forgets all tokens: the next one goes to position 0. */
+    public void reset() {
+        position = 0;
+    }
+
+    /** Positions the KV cache holds. */
+    public int contextLength() {
+        return contextLength;
+    }
+
+    /** The model's hyperparameters. */
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** Whose rounding steps this session reproduces. */
+    public Numerics numerics() {
+        return numerics;
+    }
+
+    /** How the KV cache stores keys and values. */
+    public KvCacheType kvCacheType() {
+        return kvCacheType;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}
