@@ -2,6 +2,7 @@ package io.bitnet4j.kernel;
 
 import io.bitnet4j.gguf.GgmlType;
 import io.bitnet4j.gguf.GgufTensor;
+import io.bitnet4j.gguf.TensorCodec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -10,7 +11,9 @@ import java.util.Optional;
 
 /**
  * Binds GGUF weight tensors to matrix kernels: asks each {@link KernelProvider} in order (faster families
- * first, {@link ScalarKernels} last) and fails clearly for a type none of them handles.
+ * first, {@link ScalarKernels} last), then, for a type none of them handles, falls back to dequantizing rows with
+ * {@link TensorCodec} (Q8_0, Q4_0, Q4_K, Q6_K: see {@code CodecKernels}), and fails clearly for a
+ * type that cannot even be decoded.
  */
 public final class MatrixKernels {
     private final List<KernelProvider> providers;
@@ -31,7 +34,8 @@ public final class MatrixKernels {
     /**
      * These kernels plus a fallback for {@code type}: its rows are decoded by {@code decoder} and multiplied
      * in float32 with unrounded activations. Numerically that is not what llama.cpp does (it quantizes the
-     * activations to the type's {@code vec_dot_type}), but it makes any decodable type usable.
+     * activations to the type's {@code vec_dot_type}), but it makes any decodable type usable. A decoder given
+     * here is preferred to the built-in {@link TensorCodec} fallback.
      */
     public MatrixKernels withDecoder(GgmlType type, RowDecoder decoder) {
         Objects.requireNonNull(type, "type");
@@ -45,7 +49,8 @@ public final class MatrixKernels {
 
     /**
      * The kernel for a 2-D tensor ({@code dims = {cols, rows}}, trailing dimensions of 1 allowed). Throws
-     * {@link IllegalArgumentException} naming the tensor if it is not a matrix or its type has no kernel.
+     * {@link IllegalArgumentException} naming the tensor if it is not a matrix or its type has neither a kernel nor
+     * a decoder.
      */
     public WeightMatrix bind(GgufTensor t) {
         long[] dims = t.dims();
@@ -67,6 +72,8 @@ public final class MatrixKernels {
                 return m.get();
             }
         }
-        throw new IllegalArgumentException("tensor '" + t.name() + "': type " + t.type() + " not supported yet for matmul");
+        return CodecKernels.INSTANCE.bind(t, rows, cols).orElseThrow(() -> new IllegalArgumentException("tensor '" + t.name()
+                + "': type " + t.type() + " not supported yet for matmul (no kernel, and it cannot be decoded here; decodable: "
+                + TensorCodec.supported() + ")"));
     }
 }

@@ -6,8 +6,9 @@
  *       any range of output rows for a batch of tokens, reusing each decoded weight row across the tokens.
  *   <li>{@link io.bitnet4j.kernel.MatrixKernels} — binds a {@link io.bitnet4j.gguf.GgufTensor} to the first
  *       {@link io.bitnet4j.kernel.KernelProvider} that has a kernel for its type: {@link io.bitnet4j.kernel.ScalarKernels}
- *       today, vectorized providers per vector width later; {@link io.bitnet4j.kernel.RowDecoder}s make other
- *       types usable through dequantized rows.
+ *       today, vectorized providers per vector width later. Every type {@link io.bitnet4j.gguf.TensorCodec} decodes
+ *       (Q8_0, Q4_0, Q4_K, Q6_K, ...) that has no kernel is multiplied through dequantized float32 rows, and
+ *       {@link io.bitnet4j.kernel.RowDecoder}s plug in further types the same way.
  *   <li>{@link io.bitnet4j.kernel.Activations} — the activation rows converted to what each weight type's
  *       reference implementation multiplies ({@link io.bitnet4j.kernel.ActivationType}: f16, bf16, Q8_K
  *       blocks, int8 per token), once per input.

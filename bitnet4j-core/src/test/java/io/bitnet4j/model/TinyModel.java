@@ -3,10 +3,14 @@ package io.bitnet4j.model;
 import io.bitnet4j.gguf.GgmlType;
 import io.bitnet4j.gguf.GgufValue;
 import io.bitnet4j.gguf.GgufWriter;
+import io.bitnet4j.gguf.RowSource;
+import io.bitnet4j.gguf.TensorCodec;
 import io.bitnet4j.testing.SeededArrays;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -115,6 +119,23 @@ record TinyModel(String arch, int dim, int layers, int ff, int heads, int kvHead
 
     /** {@link #write(Path, String, String, Consumer)} leaving out the optional keys (after the arch prefix) {@code omitKeys}. */
     Path write(Path file, String omit, String reshaped, Consumer<GgufWriter> extraMetadata, Set<String> omitKeys) throws IOException {
+        return write(file, omit, reshaped, extraMetadata, omitKeys, Map.of());
+    }
+
+    /** Writes the model with the tensors named in {@code types} stored as that (encodable) type, the rest as F32. */
+    Path write(Path file, Map<String, GgmlType> types) throws IOException {
+        return write(file, null, null, w -> { }, Set.of(), types);
+    }
+
+    /** This model with tensor {@code name}'s values replaced. */
+    TinyModel with(String name, float[] values) {
+        Map<String, float[]> w = new LinkedHashMap<>(weights);
+        w.put(name, values);
+        return new TinyModel(arch, dim, layers, ff, heads, kvHeads, vocab, context, ropeDims, hiddenAct, extras, w, dims);
+    }
+
+    private Path write(Path file, String omit, String reshaped, Consumer<GgufWriter> extraMetadata, Set<String> omitKeys,
+            Map<String, GgmlType> types) throws IOException {
         try (GgufWriter g = GgufWriter.create(file)) {
             String p = arch + ".";
             Map<String, GgufValue> keys = new LinkedHashMap<>();
@@ -144,7 +165,7 @@ record TinyModel(String arch, int dim, int layers, int ff, int heads, int kvHead
                 if (e.getKey().equals(reshaped)) {
                     d = d.length == 2 ? new long[] {d[1], d[0]} : new long[] {d[0] + 1};
                 }
-                g.addTensor(e.getKey(), GgmlType.F32, d);
+                g.addTensor(e.getKey(), types.getOrDefault(e.getKey(), GgmlType.F32), d);
             }
             for (var e : weights.entrySet()) {
                 if (e.getKey().equals(omit)) {
@@ -152,6 +173,13 @@ record TinyModel(String arch, int dim, int layers, int ff, int heads, int kvHead
                 }
                 float[] v = e.getKey().equals(reshaped) && dims.get(e.getKey()).length == 1
                         ? Arrays.copyOf(e.getValue(), e.getValue().length + 1) : e.getValue();
+                GgmlType type = types.getOrDefault(e.getKey(), GgmlType.F32);
+                if (type != GgmlType.F32) {
+                    ByteArrayOutputStream encoded = new ByteArrayOutputStream();
+                    TensorCodec.of(type).encode(RowSource.of(e.getKey(), dims.get(e.getKey())[0], v), Channels.newChannel(encoded));
+                    g.writeTensor(e.getKey(), encoded.toByteArray());
+                    continue;
+                }
                 ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
                 b.asFloatBuffer().put(v);
                 g.writeTensor(e.getKey(), b.array());
