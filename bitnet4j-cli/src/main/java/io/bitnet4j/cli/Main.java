@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
         description = "Run, convert, quantize and train BitNet b1.58 ternary language models on the CPU.",
         subcommands = {
             RunCommand.class,
+            ChatCommand.class,
+            PerplexityCommand.class,
             InspectCommand.class,
             TokenizeCommand.class,
             ConvertCommand.class,

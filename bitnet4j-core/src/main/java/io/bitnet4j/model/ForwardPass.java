@@ -53,7 +53,7 @@ final class ForwardPass {
 
     /**
      * Runs {@code tokens[from .. from+n)} at positions {@code firstPosition ...} and writes the logits of the
-     * last {@code outputs} of them (0, 1 or n) to {@code logits[logitsOffset ...]}, one row of vocab each.
+     * last {@code outputs} of them (0 to n) to {@code logits[logitsOffset ...]}, one row of vocab each.
      */
     void run(int[] tokens, int from, int n, int firstPosition, int outputs, float[] logits, int logitsOffset) {
         int dim = c.embeddingLength();

@@ -44,7 +44,7 @@ public final class Session implements AutoCloseable {
      */
     public float[] forward(int[] tokens) {
         check(tokens);
-        runBatches(tokens, false, lastLogits);
+        runBatches(tokens, 1, lastLogits);
         return lastLogits;
     }
 
@@ -56,19 +56,31 @@ public final class Session implements AutoCloseable {
 
     /** Processes {@code tokens} and returns the logits of every one of them, a new {@code [tokens][vocab]} array. */
     public float[] forwardAll(int[] tokens) {
-        check(tokens);
-        float[] all = new float[Math.multiplyExact(tokens.length, config.vocabSize())];
-        runBatches(tokens, true, all);
-        return all;
+        return forwardLast(tokens, tokens.length);
     }
 
-    private void runBatches(int[] tokens, boolean all, float[] logits) {
+    /**
+     * Processes {@code tokens} and returns the logits of the last {@code count} of them, a new {@code [count][vocab]}
+     * array: what an evaluation that scores only the end of a window needs, without the logits of the rest.
+     */
+    public float[] forwardLast(int[] tokens, int count) {
+        check(tokens);
+        if (count < 1 || count > tokens.length) {
+            throw new IllegalArgumentException("asked for the logits of the last " + count + " of " + tokens.length + " tokens");
+        }
+        float[] logits = new float[Math.multiplyExact(count, config.vocabSize())];
+        runBatches(tokens, count, logits);
+        return logits;
+    }
+
+    /** Runs the tokens in batches, writing the logits of the last {@code wanted} of them to {@code logits} in order. */
+    private void runBatches(int[] tokens, int wanted, float[] logits) {
         int vocab = config.vocabSize();
+        int firstWanted = tokens.length - wanted;
         for (int from = 0; from < tokens.length; from += batchSize) {
             int n = Math.min(batchSize, tokens.length - from);
-            boolean lastBatch = from + n == tokens.length;
-            int outputs = all ? n : lastBatch ? 1 : 0;
-            pass.run(tokens, from, n, position, outputs, logits, all ? from * vocab : 0);
+            int outputs = Math.clamp(from + n - firstWanted, 0, n); // the wanted rows are the batch's last ones
+            pass.run(tokens, from, n, position, outputs, logits, outputs == 0 ? 0 : (from + n - outputs - firstWanted) * vocab);
             position += n;
         }
     }
@@ -97,6 +109,19 @@ public final class Session implements AutoCloseable {
     /** Forgets all tokens: the next one goes to position 0. */
     public void reset() {
         position = 0;
+    }
+
+    /**
+     * Forgets the tokens from {@code position} on and keeps those before it: the next token goes to
+     * {@code position}. The cache of a prefix does not depend on what followed it (attention is causal), so a
+     * conversation whose new prompt shares a prefix with what the session holds need only process the rest.
+     */
+    public void rewind(int position) {
+        if (position < 0 || position > this.position) {
+            throw new IllegalArgumentException("cannot rewind to position " + position + ": the session holds " + this.position
+                    + " token(s)");
+        }
+        this.position = position;
     }
 
     /** Positions the KV cache holds. */

@@ -1,0 +1,55 @@
+package io.bitnet4j;
+
+import io.bitnet4j.gguf.GgufFile;
+import io.bitnet4j.model.Model;
+import io.bitnet4j.model.SessionOptions;
+import io.bitnet4j.tokenizer.ChatTemplate;
+import io.bitnet4j.tokenizer.Tokenizer;
+import io.bitnet4j.tokenizer.Tokenizers;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The front door for running models: load a GGUF file, then generate or chat.
+ *
+ * <pre>{@code
+ * try (LoadedModel model = BitNet.load(Path.of("model.gguf"))) {
+ *     GenerationResult r = model.generate("Once upon a time", GenerationSettings.defaults(), System.out::print);
+ *     System.out.printf("%n%.1f tokens/s%n", r.timings().generationTokensPerSecond());
+ * }
+ * }</pre>
+ *
+ * The pieces behind it ({@link io.bitnet4j.model.Model}, {@link io.bitnet4j.model.Session},
+ * {@link io.bitnet4j.generate.Generator}, {@link io.bitnet4j.generate.Conversation}, {@link Tokenizer}) can be used
+ * directly for finer control.
+ */
+public final class BitNet {
+    private BitNet() {}
+
+    /** Loads a model with {@link SessionOptions#defaults()} for its sessions. */
+    public static LoadedModel load(Path gguf) throws IOException {
+        return load(gguf, SessionOptions.defaults());
+    }
+
+    /**
+     * Memory-maps {@code gguf}, binds its tensors to kernels and reads its tokenizer and chat template; every
+     * session the returned model opens uses {@code options}. Throws {@link IOException} if the file cannot be read and
+     * {@link IllegalArgumentException} naming what is wrong with a malformed or unsupported model.
+     */
+    public static LoadedModel load(Path gguf, SessionOptions options) throws IOException {
+        Objects.requireNonNull(gguf, "gguf");
+        Objects.requireNonNull(options, "options");
+        long start = System.nanoTime();
+        GgufFile file = GgufFile.open(gguf);
+        try {
+            Model model = Model.load(file);
+            Tokenizer tokenizer = Tokenizers.fromGguf(file.metadata());
+            return new LoadedModel(file, model, tokenizer, ChatTemplate.detect(file.metadata()), options,
+                    (System.nanoTime() - start) / 1e9);
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package io.bitnet4j.generate;
+
+import io.bitnet4j.model.Session;
+import io.bitnet4j.tokenizer.Tokenizer;
+import io.bitnet4j.tokenizer.Utf8StreamDecoder;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Generates text with one {@link Session}: the prompt is processed as one batch (cut into the session's
+ * batches), then one token at a time is sampled and fed back until an end-of-generation token, a stop string,
+ * the token limit or the end of the context. Text is streamed to a callback in chunks that never split a UTF-8
+ * character and never contain (part of) a stop string.
+ *
+ * <p>The generator remembers which tokens its session holds. A later prompt that starts with the same tokens
+ * (the next turn of a conversation, a prompt extended by the user) reuses their cache and only the rest is
+ * processed; where the prompts part ways the session is rewound to the common prefix, which is a full reset
+ * when they share nothing.
+ *
+ * <p>A prompt longer than the context fails with {@link PromptTooLongException} before anything is processed;
+ * prompts are never truncated. Not thread-safe: one generator (and one session) per conversation.
+ */
+public final class Generator implements AutoCloseable {
+    private final Session session;
+    private final Tokenizer tokenizer;
+    private final double loadSeconds;
+    private int[] cached = new int[64];
+
+    /**
+     * A generator over {@code session} (which it resets now, and closes on {@link #close()}) and the model's
+     * {@code tokenizer}.
+     */
+    public Generator(Session session, Tokenizer tokenizer) {
+        this(session, tokenizer, 0);
+    }
+
+    /** As {@link #Generator(Session, Tokenizer)}, reporting {@code loadSeconds} as the model's load time in every result. */
+    public Generator(Session session, Tokenizer tokenizer, double loadSeconds) {
+        this.session = Objects.requireNonNull(session, "session");
+        this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
+        if (tokenizer.vocabSize() != session.config().vocabSize()) {
+            throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabSize() + " tokens but the model's vocabulary has "
+                    + session.config().vocabSize());
+        }
+        this.loadSeconds = loadSeconds;
+        session.reset(); // the tokens a session was given before are unknown here
+    }
+
+    /**
+     * Generates a continuation of {@code prompt}, tokenized as llama.cpp's tools do: with the model's BOS and
+     * with special-token text (such as {@code <|eot_id|>}) turned into those tokens. An empty prompt is BOS alone.
+     */
+    public GenerationResult generate(String prompt, GenerationSettings settings, Consumer<String> onText) {
+        int[] tokens = tokenizer.encode(prompt, true, true);
+        if (tokens.length == 0) {
+            throw new IllegalArgumentException("the prompt is empty and this vocabulary adds no BOS: nothing to generate from");
+        }
+        return generate(tokens, settings, onText);
+    }
+
+    /** Generates a continuation of the token ids {@code prompt}, streaming the text to {@code onText} (may be null). */
+    public GenerationResult generate(int[] prompt, GenerationSettings settings, Consumer<String> onText) {
+        Objects.requireNonNull(settings, "settings");
+        long start = System.nanoTime();
+        int reused = cachedPrefix(prompt);
+        float[] logits = prefill(prompt);
+        long promptDone = System.nanoTime();
+
+        Sampler sampler = new Sampler(settings.sampler(), tokenizer.vocabSize());
+        for (int id : prompt) {
+            sampler.accept(id); // the penalties see the prompt too, as in llama.cpp
+        }
+        TextStream text = new TextStream(settings, onText);
+        int[] generated = new int[Math.max(16, Math.min(settings.maxTokens(), session.contextLength()))];
+        int count = 0;
+        FinishReason reason = FinishReason.LENGTH;
+        while (settings.maxTokens() < 0 || count < settings.maxTokens()) {
+            int id = sampler.sample(logits);
+            sampler.accept(id);
+            if (count == generated.length) {
+                generated = Arrays.copyOf(generated, 2 * count);
+            }
+            generated[count++] = id;
+            if (tokenizer.isEndOfGeneration(id)) {
+                reason = FinishReason.EOS;
+                break;
+            }
+            if (text.add(tokenizer.piece(id))) {
+                reason = FinishReason.STOP;
+                break;
+            }
+            if (count == settings.maxTokens() || session.position() == session.contextLength()) {
+                break; // LENGTH: the last token is not fed back, as nothing will use its logits (or there is no room)
+            }
+            remember(session.position(), id);
+            logits = session.forward(id);
+        }
+        text.finish();
+        long end = System.nanoTime();
+        Timings timings = new Timings(loadSeconds, (promptDone - start) / 1e9, prompt.length - reused, (end - promptDone) / 1e9, count);
+        return new GenerationResult(text.text(), Arrays.copyOf(generated, count), reason, prompt.length, reused, timings);
+    }
+
+    /**
+     * Makes the session hold exactly {@code prompt}, processing only what is not cached already, and returns the
+     * last token's logits (the session's buffer, overwritten by the next call). What {@link #generate} does before
+     * it samples; at least the last token is always processed, since its logits are needed.
+     */
+    public float[] prefill(int[] prompt) {
+        Objects.requireNonNull(prompt, "prompt");
+        if (prompt.length == 0) {
+            throw new IllegalArgumentException("the prompt has no tokens");
+        }
+        if (prompt.length > session.contextLength()) {
+            throw new PromptTooLongException(prompt.length, session.contextLength());
+        }
+        for (int i = 0; i < prompt.length; i++) {
+            if (prompt[i] < 0 || prompt[i] >= tokenizer.vocabSize()) {
+                throw new IllegalArgumentException("prompt token " + i + " is id " + prompt[i] + ", outside the vocabulary 0.."
+                        + (tokenizer.vocabSize() - 1));
+            }
+        }
+        int keep = cachedPrefix(prompt);
+        int[] rest = Arrays.copyOfRange(prompt, keep, prompt.length);
+        session.rewind(keep);
+        float[] logits = session.forward(rest);
+        for (int i = 0; i < rest.length; i++) {
+            remember(keep + i, rest[i]);
+        }
+        return logits;
+    }
+
+    /** How many leading tokens of {@code prompt} the session holds already and will not process again (all but the last at most). */
+    public int cachedPrefix(int[] prompt) {
+        int held = session.position();
+        int n = 0;
+        int max = Math.min(held, prompt.length - 1);
+        while (n < max && cached[n] == prompt[n]) {
+            n++;
+        }
+        return n;
+    }
+
+    /** The token ids the session holds, in order: the last prompt and the generated tokens fed back. */
+    public int[] cachedTokens() {
+        return Arrays.copyOf(cached, session.position());
+    }
+
+    /** Forgets everything: the next prompt is processed in full. */
+    public void reset() {
+        session.reset();
+    }
+
+    public Session session() {
+        return session;
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** Closes the session. */
+    @Override
+    public void close() {
+        session.close();
+    }
+
+    /** Records that the session holds token {@code id} at position {@code at}. */
+    private void remember(int at, int id) {
+        if (at >= cached.length) {
+            cached = Arrays.copyOf(cached, Math.max(at + 1, 2 * cached.length));
+        }
+        cached[at] = id;
+    }
+
+    /** Token pieces → whole UTF-8 characters → text with stop strings held back and cut, streamed and collected. */
+    private static final class TextStream {
+        private final Utf8StreamDecoder utf8 = new Utf8StreamDecoder();
+        private final StopStrings stops;
+        private final Consumer<String> onText;
+        private final StringBuilder text = new StringBuilder();
+
+        TextStream(GenerationSettings settings, Consumer<String> onText) {
+            this.stops = new StopStrings(settings.stopStrings());
+            this.onText = onText;
+        }
+
+        /** Takes a token's bytes; returns whether a stop string has appeared. */
+        boolean add(byte[] piece) {
+            return push(utf8.decode(piece));
+        }
+
+        /** Ends the stream: what the UTF-8 decoder and the stop strings held back, unless a stop string cut it. */
+        void finish() {
+            if (!stops.stopped() && !push(utf8.flush())) {
+                emit(stops.flush());
+            }
+        }
+
+        String text() {
+            return text.toString();
+        }
+
+        private boolean push(String chunk) {
+            if (chunk.isEmpty()) {
+                return false;
+            }
+            StopStrings.Step step = stops.push(chunk);
+            emit(step.emit());
+            return step.stopped();
+        }
+
+        private void emit(String chunk) {
+            if (!chunk.isEmpty()) {
+                text.append(chunk);
+                if (onText != null) {
+                    onText.accept(chunk);
+                }
+            }
+        }
+    }
+}
