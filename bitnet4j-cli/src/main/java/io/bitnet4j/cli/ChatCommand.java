@@ -1,6 +1,5 @@
 package io.bitnet4j.cli;
 
-import io.bitnet4j.BitNet;
 import io.bitnet4j.LoadedModel;
 import io.bitnet4j.generate.Conversation;
 import io.bitnet4j.generate.GenerationSettings;
@@ -12,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,9 +30,6 @@ import picocli.CommandLine.Spec;
             "Without -m: $BITNET4J_MODEL, else models/default.gguf in the bitnet4j directory."})
 final class ChatCommand implements Callable<Integer> {
 
-    @Mixin
-    ModelOptions model;
-
     @Option(names = "--system", paramLabel = "TEXT", description = "System message at the start of the conversation.")
     String system;
 
@@ -43,10 +38,7 @@ final class ChatCommand implements Callable<Integer> {
     String template;
 
     @Mixin
-    SamplingOptions sampling;
-
-    @Mixin
-    EngineOptions engine;
+    GenerationOptions options;
 
     @Spec
     CommandSpec spec;
@@ -54,22 +46,18 @@ final class ChatCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        Optional<Path> file = model.resolve();
-        if (file.isEmpty()) {
-            err.println(DefaultModel.missingMessage(spec.name()));
-            err.flush();
+        Optional<LoadedModel> loaded = options.load(spec);
+        if (loaded.isEmpty()) {
             return 1;
         }
-        try (LoadedModel m = BitNet.load(file.get(), engine.sessionOptions())) {
+        try (LoadedModel m = loaded.get()) {
             ChatTemplate format = template != null ? ChatTemplate.byName(template) : m.chatTemplate().orElseThrow(
-                    () -> new IllegalArgumentException(file.get().getFileName() + " declares no chat format bitnet4j knows; "
+                    () -> new IllegalArgumentException("the model declares no chat format bitnet4j knows; "
                             + "choose one with --chat-template llama3|bitnet|llama2"));
-            int context = engine.context > 0 ? engine.context : m.model().config().contextLength();
-            Reports.loaded(err, file.get(), m, context);
-            err.println("chat format: " + format.id() + ", seed: " + sampling.seed() + "; /reset starts over, /exit quits");
+            err.println("chat format: " + format.id() + ", seed: " + options.sampling.seed() + "; /reset starts over, /exit quits");
             err.flush();
             try (Conversation chat = new Conversation(m.newGenerator(), format, system)) {
-                converse(chat, sampling.settings(), err);
+                converse(chat, options.sampling.settings(), err);
             }
         }
         return 0;

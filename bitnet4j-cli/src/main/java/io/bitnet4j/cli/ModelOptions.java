@@ -1,8 +1,13 @@
 package io.bitnet4j.cli;
 
-import java.nio.file.NoSuchFileException;
+import io.bitnet4j.BitNet;
+import io.bitnet4j.LoadedModel;
+import io.bitnet4j.model.SessionOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** {@code -m FILE} of the commands that run a model, with the default model when it is left out. */
@@ -11,8 +16,20 @@ final class ModelOptions {
             description = "GGUF model file (default: $BITNET4J_MODEL, else models/default.gguf in the bitnet4j directory).")
     Path model;
 
-    /** The model to load: {@code -m}, else the default one; empty if there is neither. */
-    Optional<Path> resolve() throws NoSuchFileException {
-        return model != null ? Optional.of(model) : DefaultModel.find(System.getenv());
+    /**
+     * Loads {@code -m} (else the default model) for sessions with {@code options} and says on stderr what was loaded;
+     * empty, after telling the user how to get a model, when there is none.
+     */
+    Optional<LoadedModel> load(CommandSpec spec, SessionOptions options) throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        Optional<Path> file = model != null ? Optional.of(model) : DefaultModel.find(System.getenv());
+        if (file.isEmpty()) {
+            err.println(DefaultModel.missingMessage(spec.name()));
+            err.flush();
+            return Optional.empty();
+        }
+        LoadedModel m = BitNet.load(file.get(), options);
+        Reports.loaded(err, file.get(), m);
+        return Optional.of(m);
     }
 }

@@ -2,7 +2,6 @@ package io.bitnet4j.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.bitnet4j.BitNet;
 import io.bitnet4j.LoadedModel;
 import io.bitnet4j.eval.Perplexity;
 import io.bitnet4j.eval.PerplexityResult;
@@ -49,11 +48,8 @@ final class PerplexityCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of llama-perplexity's lines.")
     boolean json;
 
-    @Option(names = {"-t", "--threads"}, paramLabel = "N", defaultValue = "0", description = "Threads (default: one per processor).")
-    int threads;
-
-    @Option(names = "--kv", paramLabel = "f16|f32", defaultValue = "f16", description = "KV cache type (default: ${DEFAULT-VALUE}, as llama.cpp).")
-    String kv;
+    @Mixin
+    RuntimeOptions runtime;
 
     @Spec
     CommandSpec spec;
@@ -61,23 +57,20 @@ final class PerplexityCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        Optional<Path> file = model.resolve();
-        if (file.isEmpty()) {
-            err.println(DefaultModel.missingMessage(spec.name()));
-            err.flush();
+        String content = TokenizeCommand.readUtf8(text);
+        SessionOptions options = runtime.sessionOptions().withContextLength(context);
+        Optional<LoadedModel> loaded = model.load(spec, options);
+        if (loaded.isEmpty()) {
             return 1;
         }
-        String content = TokenizeCommand.readUtf8(text);
-        SessionOptions options = SessionOptions.defaults().withThreads(threads).withKvCacheType(LogitsCommand.kvCacheType(kv));
         PrintWriter out = TextOut.stdout();
-        try (LoadedModel m = BitNet.load(file.get(), options)) {
-            Reports.loaded(err, file.get(), m, context > 0 ? context : m.model().config().contextLength());
+        try (LoadedModel m = loaded.get()) {
             Perplexity perplexity = new Perplexity(m.model(), m.tokenizer(), options);
             int[] chunk = {0};
             PerplexityResult r = perplexity.evaluate(content, context, batch, chunks,
                     json ? null : ppl -> TextOut.stream(out, String.format(Locale.ROOT, "[%d]%.4f,", ++chunk[0], ppl)));
             if (json) {
-                out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(toJson(r, file.get())));
+                out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(toJson(r)));
             } else {
                 out.println();
                 out.printf(Locale.ROOT, "Final estimate: PPL = %.4f +/- %.5f%n", r.perplexity(), r.standardError());
@@ -90,9 +83,8 @@ final class PerplexityCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ObjectNode toJson(PerplexityResult r, Path modelFile) {
+    private ObjectNode toJson(PerplexityResult r) {
         ObjectNode o = new ObjectMapper().createObjectNode();
-        o.put("model", modelFile.toString());
         o.put("text", text.toString());
         o.put("n_ctx", r.contextLength());
         o.put("n_batch", batch);

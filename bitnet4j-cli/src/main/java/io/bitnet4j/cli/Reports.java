@@ -11,8 +11,9 @@ import java.util.Locale;
 final class Reports {
     private Reports() {}
 
-    static void loaded(PrintWriter err, Path file, LoadedModel m, int contextLength) {
+    static void loaded(PrintWriter err, Path file, LoadedModel m) {
         ModelConfig c = m.model().config();
+        int contextLength = m.sessionOptions().contextLength() > 0 ? m.sessionOptions().contextLength() : c.contextLength();
         err.printf(Locale.ROOT, "model: %s (%s, %d layers, %d-token vocabulary), context %d, loaded in %.2f s%n",
                 file.getFileName(), c.architecture().ggufName(), c.blockCount(), c.vocabSize(), contextLength, m.loadSeconds());
         err.flush();

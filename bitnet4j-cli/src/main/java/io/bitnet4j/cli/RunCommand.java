@@ -1,11 +1,10 @@
 package io.bitnet4j.cli;
 
-import io.bitnet4j.BitNet;
 import io.bitnet4j.LoadedModel;
 import io.bitnet4j.generate.GenerationResult;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,9 +23,6 @@ import picocli.CommandLine.Spec;
             "Without -m: $BITNET4J_MODEL, else models/default.gguf in the bitnet4j directory."})
 final class RunCommand implements Callable<Integer> {
 
-    @Mixin
-    ModelOptions model;
-
     @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT", defaultValue = "",
             description = "Prompt text; empty = start from BOS alone. Special-token text such as <|eot_id|> becomes that token.")
     String prompt;
@@ -35,10 +31,7 @@ final class RunCommand implements Callable<Integer> {
     boolean noDisplayPrompt;
 
     @Mixin
-    SamplingOptions sampling;
-
-    @Mixin
-    EngineOptions engine;
+    GenerationOptions options;
 
     @Spec
     CommandSpec spec;
@@ -46,24 +39,20 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        Optional<Path> file = model.resolve();
-        if (file.isEmpty()) {
-            err.println(DefaultModel.missingMessage(spec.name()));
-            err.flush();
+        Optional<LoadedModel> loaded = options.load(spec);
+        if (loaded.isEmpty()) {
             return 1;
         }
-        try (LoadedModel m = BitNet.load(file.get(), engine.sessionOptions())) {
-            int context = engine.context > 0 ? engine.context : m.model().config().contextLength();
-            Reports.loaded(err, file.get(), m, context);
-            err.println("seed: " + sampling.seed());
+        try (LoadedModel m = loaded.get()) {
+            err.println("seed: " + options.sampling.seed());
             err.flush();
             PrintWriter out = TextOut.stdout();
             if (!noDisplayPrompt) {
                 TextOut.stream(out, prompt);
             }
-            GenerationResult r = m.generate(prompt, sampling.settings(), chunk -> TextOut.stream(out, chunk));
+            GenerationResult r = m.generate(prompt, options.sampling.settings(), chunk -> TextOut.stream(out, chunk));
             out.println();
-            err.println("finished: " + r.finishReason().name().toLowerCase(java.util.Locale.ROOT) + " after " + r.generatedTokens()
+            err.println("finished: " + r.finishReason().name().toLowerCase(Locale.ROOT) + " after " + r.generatedTokens()
                     + " tokens");
             Reports.timings(err, r.timings());
         }

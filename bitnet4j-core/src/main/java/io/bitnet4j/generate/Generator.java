@@ -61,6 +61,7 @@ public final class Generator implements AutoCloseable {
 
     /** Generates a continuation of the token ids {@code prompt}, streaming the text to {@code onText} (may be null). */
     public GenerationResult generate(int[] prompt, GenerationSettings settings, Consumer<String> onText) {
+        Objects.requireNonNull(prompt, "prompt");
         Objects.requireNonNull(settings, "settings");
         long start = System.nanoTime();
         int reused = cachedPrefix(prompt);

@@ -1,0 +1,17 @@
+package io.bitnet4j.cli;
+
+import io.bitnet4j.model.SessionOptions;
+import picocli.CommandLine.Option;
+
+/** Threads and KV cache type, shared by every command that runs a model. */
+final class RuntimeOptions {
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", defaultValue = "0", description = "Threads (default: one per processor).")
+    int threads;
+
+    @Option(names = "--kv", paramLabel = "f16|f32", defaultValue = "f16", description = "KV cache type (default: ${DEFAULT-VALUE}, as llama.cpp).")
+    String kv;
+
+    SessionOptions sessionOptions() {
+        return SessionOptions.defaults().withThreads(threads).withKvCacheType(LogitsCommand.kvCacheType(kv));
+    }
+}
