@@ -1,5 +1,6 @@
 package io.bitnet4j.convert;
 
+import io.bitnet4j.tokenizer.TokenType;
 import io.bitnet4j.gguf.GgufArray;
 import io.bitnet4j.gguf.GgufValue;
 import java.io.IOException;
@@ -61,7 +62,7 @@ final class HfTokenizer {
                 tokens[i] = "[PAD" + i + "]";
                 types[i] = TokenType.UNUSED;
             }
-            typeIds[i] = types[i].id();
+            typeIds[i] = types[i].code();
         }
         Map<String, GgufValue> out = new LinkedHashMap<>();
         out.put("tokenizer.ggml.model", GgufValue.string("gpt2"));

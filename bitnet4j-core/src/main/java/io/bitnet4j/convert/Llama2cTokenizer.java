@@ -1,5 +1,6 @@
 package io.bitnet4j.convert;
 
+import io.bitnet4j.tokenizer.TokenType;
 import io.bitnet4j.gguf.GgufArray;
 import io.bitnet4j.gguf.GgufValue;
 import java.io.IOException;
@@ -50,7 +51,7 @@ public final class Llama2cTokenizer {
                 case 2 -> "</s>";
                 default -> type == TokenType.NORMAL ? s.replace(' ', '\u2581') : s;
             };
-            types[id] = type.id();
+            types[id] = type.code();
         }
         if (b.hasRemaining()) {
             throw new IllegalArgumentException(name + ": " + b.remaining() + " bytes follow the " + vocabSize

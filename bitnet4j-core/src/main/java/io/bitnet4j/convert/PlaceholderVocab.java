@@ -1,5 +1,6 @@
 package io.bitnet4j.convert;
 
+import io.bitnet4j.tokenizer.TokenType;
 import io.bitnet4j.gguf.GgufArray;
 import io.bitnet4j.gguf.GgufValue;
 import java.util.ArrayList;
@@ -36,23 +37,23 @@ final class PlaceholderVocab {
         List<String> tokens = new ArrayList<>(List.of(bytes));
         List<Integer> types = new ArrayList<>();
         for (int b = 0; b < 256; b++) {
-            types.add(TokenType.NORMAL.id());
+            types.add(TokenType.NORMAL.code());
         }
         List<String> merges = new ArrayList<>();
         for (int a = 0; a < 256 && tokens.size() < bos; a++) {
             for (int b = 0; b < 256 && tokens.size() < bos; b++) {
                 tokens.add(bytes[a] + bytes[b]);
-                types.add(TokenType.NORMAL.id());
+                types.add(TokenType.NORMAL.code());
                 merges.add(bytes[a] + " " + bytes[b]);
             }
         }
         for (int i = 0; tokens.size() < bos; i++) {
             tokens.add("<|placeholder_" + i + "|>");
-            types.add(TokenType.UNUSED.id());
+            types.add(TokenType.UNUSED.code());
         }
         for (int i = 0; tokens.size() < size; i++) {
             tokens.add(i == 0 ? "<|begin_of_text|>" : i == 1 ? "<|end_of_text|>" : "<|reserved_special_token_" + (i - 2) + "|>");
-            types.add(TokenType.CONTROL.id());
+            types.add(TokenType.CONTROL.code());
         }
         Map<String, GgufValue> md = new LinkedHashMap<>();
         md.put("tokenizer.ggml.model", GgufValue.string("gpt2"));

@@ -1,5 +1,6 @@
 package io.bitnet4j.convert;
 
+import io.bitnet4j.tokenizer.TokenType;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -138,8 +139,8 @@ class Llama2cCheckpointTest {
         var types = (io.bitnet4j.gguf.GgufArray) md.get("tokenizer.ggml.token_type");
         assertEquals("<s>", tokens.getString(1)); // stored as "\n<s>\n" in tok512.bin
         assertEquals("▁the", tokens.getString(265)); // " the" in tok512.bin
-        assertEquals(TokenType.BYTE.id(), types.getInt(3));
-        assertEquals(TokenType.UNKNOWN.id(), types.getInt(0));
+        assertEquals(TokenType.BYTE.code(), types.getInt(3));
+        assertEquals(TokenType.UNKNOWN.code(), types.getInt(0));
         assertTrue(md.values().stream().allMatch(v -> v instanceof GgufValue));
     }
 }
