@@ -28,6 +28,11 @@ public final class MatrixKernels {
         return new MatrixKernels(List.of(ScalarKernels.INSTANCE));
     }
 
+    /** The kernels a model uses unless told otherwise: for now the scalar ones. */
+    public static MatrixKernels defaults() {
+        return scalar();
+    }
+
     /**
      * These kernels plus a fallback for {@code type}: its rows are decoded by {@code decoder} and multiplied
      * in float32 with unrounded activations. Numerically that is not what llama.cpp does (it quantizes the
