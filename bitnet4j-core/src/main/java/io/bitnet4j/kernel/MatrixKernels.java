@@ -28,9 +28,36 @@ public final class MatrixKernels {
         return new MatrixKernels(List.of(ScalarKernels.INSTANCE));
     }
 
-    /** The kernels a model uses unless told otherwise: for now the scalar ones. */
+    /** The system property that picks the kernels {@link #defaults()} returns: {@code vector} or {@code scalar}. */
+    public static final String PROPERTY = "bitnet4j.kernels";
+
+    /**
+     * The kernels a model uses unless told otherwise: the Vector API kernels first (at the width of the
+     * system property {@code bitnet4j.vector.bits}: 512, 256 or preferred), then the scalar ones; the scalar
+     * ones alone when {@code -Dbitnet4j.kernels=scalar}, when the {@code jdk.incubator.vector} module is not
+     * present, or when the CPU's vectors are narrower than 256 bits.
+     */
     public static MatrixKernels defaults() {
-        return scalar();
+        String choice = System.getProperty(PROPERTY, "vector").trim().toLowerCase(java.util.Locale.ROOT);
+        return switch (choice) {
+            case "scalar" -> scalar();
+            case "vector", "" -> vectorProvider().map(v -> new MatrixKernels(List.of(v, ScalarKernels.INSTANCE))).orElseGet(MatrixKernels::scalar);
+            default -> throw new IllegalArgumentException("-D" + PROPERTY + " must be vector or scalar, not '" + choice + "'");
+        };
+    }
+
+    /** The vectorized kernels, or empty when they cannot run here (no Vector API module, or too narrow a CPU). */
+    static Optional<KernelProvider> vectorProvider() {
+        try {
+            return Optional.ofNullable(VectorKernels.create());
+        } catch (NoClassDefFoundError e) {
+            return Optional.empty(); // started without --add-modules jdk.incubator.vector
+        } catch (ExceptionInInitializerError e) {
+            if (e.getCause() instanceof IllegalArgumentException bad) {
+                throw bad; // a malformed -Dbitnet4j.vector.bits
+            }
+            return Optional.empty();
+        }
     }
 
     /**

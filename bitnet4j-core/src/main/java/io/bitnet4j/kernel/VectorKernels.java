@@ -1,0 +1,46 @@
+package io.bitnet4j.kernel;
+
+import io.bitnet4j.format.TQ1_0;
+import io.bitnet4j.format.TQ2_0;
+import io.bitnet4j.format.TernaryBlockFormat;
+import io.bitnet4j.gguf.GgufTensor;
+import java.util.Optional;
+
+/**
+ * The Vector API kernels, at the width of {@link VectorWidth}: TQ1_0, TQ2_0 and I2_S repacked for lookup
+ * tables ({@link TernaryLutMatrix}, {@link I2sLutMatrix}). A repacked tensor's file pages are dropped from
+ * memory after packing (they are read again only if a product must follow a peer's order, or for embedding
+ * rows), so a model does not hold its weights twice. Types and shapes these kernels do not serve are left to
+ * the providers after this one.
+ */
+final class VectorKernels implements KernelProvider {
+    private VectorKernels() {}
+
+    /**
+     * The provider, or null when the chosen width is not one the kernels support (under 256 bits). Throws
+     * {@link NoClassDefFoundError} when the {@code jdk.incubator.vector} module is absent.
+     */
+    static KernelProvider create() {
+        return VectorWidth.BITS == 0 ? null : new VectorKernels();
+    }
+
+    @Override
+    public Optional<WeightMatrix> bind(GgufTensor t, int rows, int cols) {
+        WeightMatrix m = switch (t.type()) {
+            case TQ1_0 -> ternary(t, rows, cols, TQ1_0.FORMAT);
+            case TQ2_0 -> ternary(t, rows, cols, TQ2_0.FORMAT);
+            case I2_S -> I2sLutMatrix.fits(cols) ? I2sLutMatrix.repack(t.name(), rows, cols, t.data()) : null;
+            default -> null;
+        };
+        if (m instanceof LutMatrix && t.data().isMapped()) {
+            t.data().unload(); // the repacked copy replaces the file's pages
+        }
+        return Optional.ofNullable(m);
+    }
+
+    private static WeightMatrix ternary(GgufTensor t, int rows, int cols, TernaryBlockFormat format) {
+        return cols % TernaryBlockFormat.BLOCK_SIZE == 0
+                ? TernaryLutMatrix.repack(t.name(), t.type(), rows, cols, t.data(), format)
+                : null;
+    }
+}
