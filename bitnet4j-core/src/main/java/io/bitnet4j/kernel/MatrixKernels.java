@@ -46,10 +46,18 @@ public final class MatrixKernels {
         };
     }
 
-    /** The vectorized kernels, or empty when they cannot run here (no Vector API module, or too narrow a CPU). */
-    static Optional<KernelProvider> vectorProvider() {
+    /** The vectorized kernels (F16 read as stored), or empty when they cannot run here (no Vector API module, or too narrow a CPU). */
+    public static Optional<KernelProvider> vectorProvider() {
+        return vectorProvider(false);
+    }
+
+    /**
+     * {@link #vectorProvider()}, with an int8 copy of F16 weight matrices for {@link Summation.Routine#KERNEL_ORDER}
+     * products if {@code int8F16} (the LM head: half the bytes; its accuracy cost is the caller's to judge).
+     */
+    public static Optional<KernelProvider> vectorProvider(boolean int8F16) {
         try {
-            return Optional.ofNullable(VectorKernels.create());
+            return Optional.ofNullable(VectorKernels.create(int8F16));
         } catch (NoClassDefFoundError e) {
             return Optional.empty(); // started without --add-modules jdk.incubator.vector
         } catch (ExceptionInInitializerError e) {

@@ -8,20 +8,24 @@ import java.util.Optional;
 
 /**
  * The Vector API kernels, at the width of {@link VectorWidth}: TQ1_0, TQ2_0 and I2_S repacked for lookup
- * tables ({@link TernaryLutMatrix}, {@link I2sLutMatrix}). A repacked tensor's file pages are dropped from
+ * tables ({@link TernaryLutMatrix}, {@link I2sLutMatrix}); F16 read in place ({@link F16VectorMatrix}). A repacked tensor's file pages are dropped from
  * memory after packing (they are read again only if a product must follow a peer's order, or for embedding
  * rows), so a model does not hold its weights twice. Types and shapes these kernels do not serve are left to
  * the providers after this one.
  */
 final class VectorKernels implements KernelProvider {
-    private VectorKernels() {}
+    private final boolean int8F16;
+
+    private VectorKernels(boolean int8F16) {
+        this.int8F16 = int8F16;
+    }
 
     /**
      * The provider, or null when the chosen width is not one the kernels support (under 256 bits). Throws
      * {@link NoClassDefFoundError} when the {@code jdk.incubator.vector} module is absent.
      */
-    static KernelProvider create() {
-        return VectorWidth.BITS == 0 ? null : new VectorKernels();
+    static KernelProvider create(boolean int8F16) {
+        return VectorWidth.BITS == 0 ? null : new VectorKernels(int8F16);
     }
 
     @Override
@@ -30,6 +34,7 @@ final class VectorKernels implements KernelProvider {
             case TQ1_0 -> ternary(t, rows, cols, TQ1_0.FORMAT);
             case TQ2_0 -> ternary(t, rows, cols, TQ2_0.FORMAT);
             case I2_S -> I2sLutMatrix.fits(cols) ? I2sLutMatrix.repack(t.name(), rows, cols, t.data()) : null;
+            case F16 -> new F16VectorMatrix(t.name(), rows, cols, t.data());
             default -> null;
         };
         if (m instanceof LutMatrix && t.data().isMapped()) {
