@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * scalar vs vectorized kernels, on 1 or 2 threads. The "bytes" counter is the weight's size in the file's
  * format, so it reads as GB/s of weights streamed (compare with the machine's memory bandwidth). Weights are
  * random (a third zeros), off-heap as a mapped file's would be; the vectorized ternary kernels repack them.
- * {@code kernels=vector-q8} is the F16 head's optional int8 copy.
+ * As in a decode, the weights come from memory, not cache: the benchmark cycles through enough copies of the
+ * matrix to fill {@value #FOOTPRINT} bytes. {@code kernels=vector-q8} is the F16 head's optional int8 copy.
  */
 public class MatVecBench extends DefaultBench {
 
@@ -40,9 +41,13 @@ public class MatVecBench extends DefaultBench {
     @Param({"1", "2"})
     public int threads;
 
+    /** Bytes of weights cycled through, well beyond the last-level cache. */
+    static final long FOOTPRINT = 256L << 20;
+
     private WorkerPool pool;
     private MatMul matmul;
-    private WeightMatrix matrix;
+    private WeightMatrix[] matrices;
+    private int next;
     private Activations acts;
     private ActivationType as;
     private Summation sum;
@@ -57,14 +62,17 @@ public class MatVecBench extends DefaultBench {
         GgmlType t = GgmlType.valueOf(type);
         MemorySegment data = randomTensor(t, rows, cols);
         weightBytes = data.byteSize();
-        GgufTensor tensor = new GgufTensor("w", t, new long[] {cols, rows}, (long) rows * cols, 0, data.byteSize(), data);
         MatrixKernels mk = switch (kernels) {
             case "scalar" -> MatrixKernels.scalar();
             case "vector" -> new MatrixKernels(List.of(MatrixKernels.vectorProvider().orElseThrow(), ScalarKernels.INSTANCE));
             case "vector-q8" -> new MatrixKernels(List.of(MatrixKernels.vectorProvider(true).orElseThrow(), ScalarKernels.INSTANCE));
             default -> throw new IllegalArgumentException("kernels " + kernels);
         };
-        matrix = mk.bind(tensor);
+        matrices = new WeightMatrix[(int) Math.max(1, FOOTPRINT / weightBytes)];
+        for (int i = 0; i < matrices.length; i++) {
+            MemorySegment copy = i == 0 ? data : Arena.ofAuto().allocate(data.byteSize(), 64).copyFrom(data);
+            matrices[i] = mk.bind(new GgufTensor("w" + i, t, new long[] {cols, rows}, (long) rows * cols, 0, copy.byteSize(), copy));
+        }
         pool = new WorkerPool(threads);
         matmul = new MatMul(pool, cols);
         float[] x = new float[cols];
@@ -74,7 +82,7 @@ public class MatVecBench extends DefaultBench {
         }
         acts = new Activations(cols);
         acts.set(x, 1, cols);
-        as = matrix.activationType();
+        as = matrices[0].activationType();
         sum = new Summation(Summation.Routine.KERNEL_ORDER, GgmlSimd.AVX512);
         out = new float[rows];
     }
@@ -87,7 +95,8 @@ public class MatVecBench extends DefaultBench {
     @Benchmark
     public float[] matVec(ByteCounter counter) {
         counter.bytes += weightBytes;
-        matmul.multiply(matrix, acts, as, sum, out, 0);
+        matmul.multiply(matrices[next], acts, as, sum, out, 0);
+        next = next + 1 == matrices.length ? 0 : next + 1;
         return out;
     }
 

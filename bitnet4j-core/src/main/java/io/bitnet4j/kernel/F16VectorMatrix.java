@@ -3,6 +3,7 @@ package io.bitnet4j.kernel;
 import static io.bitnet4j.kernel.VectorWidth.FLOATS;
 import static io.bitnet4j.kernel.VectorWidth.HALF_SHORTS;
 import static io.bitnet4j.kernel.VectorWidth.INTS;
+import static io.bitnet4j.kernel.VectorWidth.SHORTS;
 
 import io.bitnet4j.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
@@ -20,8 +21,9 @@ import jdk.incubator.vector.VectorOperators;
  * with integer operations ({@link #widen}): sign-extended to 32 bits, shifted so the exponent and mantissa sit
  * 13 bits higher (the sign lands on bit 31 once bits 28–30 are cleared), then multiplied by 2<sup>112</sup> as
  * floats, which rebiases the exponent and turns subnormal halves into normal floats exactly. Infinities and
- * NaNs (an all-ones half exponent) get an all-ones float exponent before the multiply, which keeps them and
- * quiets a signalling NaN as {@link Float#float16ToFloat} does. Four rows are summed
+ * NaNs (an all-ones half exponent) need an all-ones float exponent before the multiply (which then keeps them
+ * and quiets a signalling NaN as {@link Float#float16ToFloat} does): {@link #widen} does that, the product
+ * loop does not and serves only matrices found free of them at load ({@link #allFinite}). Four rows are summed
  * at a time against one activation load, each in {@link VectorWidth#FLOATS} lanes reduced at the end; only for
  * {@link Summation.Routine#KERNEL_ORDER}, a peer's order going to the scalar {@link DenseRowMatrix}.
  */
@@ -30,15 +32,42 @@ final class F16VectorMatrix extends StoredMatrix {
     private static final int L = FLOATS.length();
     private static final int ROWS = 4;
     private static final float REBIAS = 0x1p112f;
-    /** A half's all-ones exponent, 13 bits up: infinities and NaNs. */
-    private static final int EXPONENT = 0x0F80_0000;
+    /** A half's all-ones exponent (infinities and NaNs), in place and 13 bits up. */
+    private static final short HALF_EXPONENT = 0x7C00;
+    private static final int EXPONENT = HALF_EXPONENT << 13;
     private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
 
     private final DenseRowMatrix exact;
+    /** Whether every weight is finite: the product loop widens finite halves only (see {@link #allFinite}). */
+    private final boolean finite;
 
     F16VectorMatrix(String name, int rows, int cols, MemorySegment data) {
         super(name, GgmlType.F16, rows, cols, data, ActivationType.F16);
         this.exact = new DenseRowMatrix(name, GgmlType.F16, rows, cols, data, FloatRowDecoders.F16, ActivationType.F16);
+        this.finite = allFinite(data, (long) rows * cols);
+    }
+
+    /**
+     * Whether none of the {@code n} halves at the start of {@code data} is an infinity or NaN. Checked once at
+     * load so that the product loop can leave them out (a masked fix-up costs it half its speed); a matrix that
+     * holds one is multiplied by the scalar kernel instead.
+     */
+    static boolean allFinite(MemorySegment data, long n) {
+        long whole = n - n % SHORTS.length();
+        ShortVector top = ShortVector.zero(SHORTS);
+        for (long i = 0; i < whole; i += SHORTS.length()) {
+            top = top.max(ShortVector.fromMemorySegment(SHORTS, data, 2 * i, LE).and(HALF_EXPONENT));
+        }
+        boolean finite = !top.compare(VectorOperators.EQ, HALF_EXPONENT).anyTrue();
+        for (long i = whole; i < n; i++) {
+            finite &= Float.isFinite(Float.float16ToFloat(data.get(HALF, 2 * i)));
+        }
+        return finite;
+    }
+
+    /** Whether no weight is an infinity or NaN. */
+    boolean finite() {
+        return finite;
     }
 
     @Override
@@ -49,7 +78,7 @@ final class F16VectorMatrix extends StoredMatrix {
     @Override
     public void multiplyRows(Activations in, ActivationType as, Summation sum, int rowFrom, int rowTo, float[] out,
             int outOffset, KernelScratch scratch) {
-        if (!sum.kernelOrder()) {
+        if (!sum.kernelOrder() || !finite) {
             exact.multiplyRows(in, as, sum, rowFrom, rowTo, out, outOffset, scratch);
             return;
         }
@@ -87,14 +116,10 @@ final class F16VectorMatrix extends StoredMatrix {
             IntVector b1 = h1.lanewise(VectorOperators.LSHL, 13).and(0x8FFF_FFFF);
             IntVector b2 = h2.lanewise(VectorOperators.LSHL, 13).and(0x8FFF_FFFF);
             IntVector b3 = h3.lanewise(VectorOperators.LSHL, 13).and(0x8FFF_FFFF);
-            VectorMask<Integer> s0 = b0.and(EXPONENT).compare(VectorOperators.EQ, EXPONENT);
-            VectorMask<Integer> s1 = b1.and(EXPONENT).compare(VectorOperators.EQ, EXPONENT);
-            VectorMask<Integer> s2 = b2.and(EXPONENT).compare(VectorOperators.EQ, EXPONENT);
-            VectorMask<Integer> s3 = b3.and(EXPONENT).compare(VectorOperators.EQ, EXPONENT);
-            FloatVector f0 = b0.lanewise(VectorOperators.OR, 0x7000_0000, s0).reinterpretAsFloats().mul(REBIAS);
-            FloatVector f1 = b1.lanewise(VectorOperators.OR, 0x7000_0000, s1).reinterpretAsFloats().mul(REBIAS);
-            FloatVector f2 = b2.lanewise(VectorOperators.OR, 0x7000_0000, s2).reinterpretAsFloats().mul(REBIAS);
-            FloatVector f3 = b3.lanewise(VectorOperators.OR, 0x7000_0000, s3).reinterpretAsFloats().mul(REBIAS);
+            FloatVector f0 = b0.reinterpretAsFloats().mul(REBIAS);
+            FloatVector f1 = b1.reinterpretAsFloats().mul(REBIAS);
+            FloatVector f2 = b2.reinterpretAsFloats().mul(REBIAS);
+            FloatVector f3 = b3.reinterpretAsFloats().mul(REBIAS);
             a0 = f0.fma(xv, a0);
             a1 = f1.fma(xv, a1);
             a2 = f2.fma(xv, a2);

@@ -30,18 +30,21 @@ public final class MatrixKernels {
 
     /** The system property that picks the kernels {@link #defaults()} returns: {@code vector} or {@code scalar}. */
     public static final String PROPERTY = "bitnet4j.kernels";
+    /** The system property that, set to {@code true}, gives {@link #defaults()} int8 copies of F16 matrices (the LM head). */
+    public static final String INT8_F16_PROPERTY = "bitnet4j.kernels.int8f16";
 
     /**
      * The kernels a model uses unless told otherwise: the Vector API kernels first (at the width of the
      * system property {@code bitnet4j.vector.bits}: 512, 256 or preferred), then the scalar ones; the scalar
      * ones alone when {@code -Dbitnet4j.kernels=scalar}, when the {@code jdk.incubator.vector} module is not
-     * present, or when the CPU's vectors are narrower than 256 bits.
+     * present, or when the CPU's vectors are narrower than 256 bits. With {@code -Dbitnet4j.kernels.int8f16=true}
+     * F16 matrices get an int8 copy for kernel-order products (off by default: lossy).
      */
     public static MatrixKernels defaults() {
         String choice = System.getProperty(PROPERTY, "vector").trim().toLowerCase(java.util.Locale.ROOT);
         return switch (choice) {
             case "scalar" -> scalar();
-            case "vector", "" -> vectorProvider().map(v -> new MatrixKernels(List.of(v, ScalarKernels.INSTANCE))).orElseGet(MatrixKernels::scalar);
+            case "vector", "" -> vectorProvider(Boolean.getBoolean(INT8_F16_PROPERTY)).map(v -> new MatrixKernels(List.of(v, ScalarKernels.INSTANCE))).orElseGet(MatrixKernels::scalar);
             default -> throw new IllegalArgumentException("-D" + PROPERTY + " must be vector or scalar, not '" + choice + "'");
         };
     }
