@@ -68,12 +68,12 @@ final class I2sLutMatrix extends LutMatrix {
     }
 
     @Override
-    long scaleOffset(int tile) {
+    long scaleOffset(int b, int tile) {
         return 0;
     }
 
     @Override
-    long scaleStride() {
+    long scaleStep() {
         return 0;
     }
 

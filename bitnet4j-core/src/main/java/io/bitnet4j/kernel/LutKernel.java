@@ -18,8 +18,10 @@ import jdk.incubator.vector.VectorOperators;
  * selects one partial sum per row from its table (one permute: {@code vpermi2w}). The int16 sums of a block are
  * exact ({@code |q| ≤ 127}: at most 86 groups × 381 = 32766 in magnitude for a 256-block), then widened to int32,
  * converted to float (exact below 2<sup>24</sup>) and accumulated per row as {@code acc = fma(sum_b, d_b·d8_b, acc)}
- * block by block: the order {@link #referenceDot} states. Each hot loop is one method, because the JIT does not
- * inline helpers into large Vector API loops.
+ * block by block: the order {@link #referenceDot} states. The kernels sweep one block over a run of tiles, so
+ * the block's tables (5.5 KB per token for 256 columns) stay in the L1 cache while the weights stream through
+ * (tables of a whole row, up to 150 KB, would be fetched from L2 for every tile and starve the stream). Each hot
+ * loop is one method, because the JIT does not inline helpers into large Vector API loops.
  */
 final class LutKernel {
     /** Bytes of one table: 32 int16 entries (27 used). */
@@ -79,72 +81,91 @@ final class LutKernel {
     }
 
     /**
-     * One tile times one token: {@code out[outAt + lane]} = the tile row's dot product, summed as the class
-     * comment says. {@code w}, {@code s} and {@code t} are the byte offsets of the tile's words, its scales
-     * (advanced by {@code scaleStride} per block; stride 0 with one vector of ones for unscaled layouts) and
-     * the token's tables; {@code d8[d8At + b]} is the activations' scale of block {@code b}.
+     * One block of a run of {@code tiles} consecutive tiles times one token, added to the tiles' float sums:
+     * {@code acc[accAt + i·R + lane] = fma((float) Σ_block, scale · d8, acc[...])} for tile {@code i}. The tiles'
+     * words start at byte {@code w} (one tile's block after another, {@code tileBytes} each), their scales at
+     * {@code s} ({@code scaleStep} bytes per tile; 0 with one vector of ones for unscaled layouts), the token's
+     * tables of this block at {@code t}. Tiles go in pairs, sharing each table load and giving the core two
+     * independent sums; an odd last tile is paired with itself and written once.
      */
-    static void dot1(MemorySegment words, long w, MemorySegment scales, long s, long scaleStride, MemorySegment tables,
-            long t, float[] d8, int d8At, int blocks, int wordsPerBlock, float[] out, int outAt) {
-        FloatVector acc0 = FloatVector.zero(FLOATS);
-        FloatVector acc1 = FloatVector.zero(FLOATS);
-        for (int b = 0; b < blocks; b++) {
-            ShortVector sum = ShortVector.zero(SHORTS);
+    static void block1(MemorySegment words, long w, long tileBytes, int tiles, MemorySegment scales, long s, long scaleStep,
+            MemorySegment tables, long t, float d8, int wordsPerBlock, float[] acc, int accAt) {
+        for (int i = 0; i < tiles; i += 2) {
+            boolean two = i + 1 < tiles;
+            long w2 = two ? w + tileBytes : w;
+            ShortVector sa = ShortVector.zero(SHORTS);
+            ShortVector sb = sa;
+            long tp = t;
             for (int k = 0; k < wordsPerBlock; k++) {
-                ShortVector v = ShortVector.fromMemorySegment(SHORTS, words, w, LE);
-                w += 2L * R;
-                sum = sum.add(v.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t, LE),
-                        ShortVector.fromMemorySegment(SHORTS, tables, t + HI, LE)));
-                ShortVector v1 = v.lanewise(VectorOperators.LSHR, 5);
-                sum = sum.add(v1.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t + TABLE_BYTES, LE),
-                        ShortVector.fromMemorySegment(SHORTS, tables, t + TABLE_BYTES + HI, LE)));
-                ShortVector v2 = v.lanewise(VectorOperators.LSHR, 10);
-                sum = sum.add(v2.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t + 2 * TABLE_BYTES, LE),
-                        ShortVector.fromMemorySegment(SHORTS, tables, t + 2 * TABLE_BYTES + HI, LE)));
-                t += 3 * TABLE_BYTES;
+                long o = 2L * R * k;
+                ShortVector va = ShortVector.fromMemorySegment(SHORTS, words, w + o, LE);
+                ShortVector vb = ShortVector.fromMemorySegment(SHORTS, words, w2 + o, LE);
+                ShortVector t0lo = ShortVector.fromMemorySegment(SHORTS, tables, tp, LE);
+                ShortVector t0hi = ShortVector.fromMemorySegment(SHORTS, tables, tp + HI, LE);
+                ShortVector t1lo = ShortVector.fromMemorySegment(SHORTS, tables, tp + TABLE_BYTES, LE);
+                ShortVector t1hi = ShortVector.fromMemorySegment(SHORTS, tables, tp + TABLE_BYTES + HI, LE);
+                ShortVector t2lo = ShortVector.fromMemorySegment(SHORTS, tables, tp + 2 * TABLE_BYTES, LE);
+                ShortVector t2hi = ShortVector.fromMemorySegment(SHORTS, tables, tp + 2 * TABLE_BYTES + HI, LE);
+                sa = sa.add(va.selectFrom(t0lo, t0hi))
+                        .add(va.lanewise(VectorOperators.LSHR, 5).selectFrom(t1lo, t1hi))
+                        .add(va.lanewise(VectorOperators.LSHR, 10).selectFrom(t2lo, t2hi));
+                sb = sb.add(vb.selectFrom(t0lo, t0hi))
+                        .add(vb.lanewise(VectorOperators.LSHR, 5).selectFrom(t1lo, t1hi))
+                        .add(vb.lanewise(VectorOperators.LSHR, 10).selectFrom(t2lo, t2hi));
+                tp += 3 * TABLE_BYTES;
             }
-            FloatVector f0 = (FloatVector) sum.convertShape(VectorOperators.S2I, INTS, 0).convert(VectorOperators.I2F, 0);
-            FloatVector f1 = (FloatVector) sum.convertShape(VectorOperators.S2I, INTS, 1).convert(VectorOperators.I2F, 0);
-            float d = d8[d8At + b];
-            FloatVector sc0 = FloatVector.fromMemorySegment(FLOATS, scales, s, LE).mul(d);
-            FloatVector sc1 = FloatVector.fromMemorySegment(FLOATS, scales, s + 4L * HALF, LE).mul(d);
-            s += scaleStride;
-            acc0 = f0.fma(sc0, acc0);
-            acc1 = f1.fma(sc1, acc1);
+            int a = accAt + i * R;
+            FloatVector sc0 = FloatVector.fromMemorySegment(FLOATS, scales, s, LE).mul(d8);
+            FloatVector sc1 = FloatVector.fromMemorySegment(FLOATS, scales, s + 4L * HALF, LE).mul(d8);
+            ((FloatVector) sa.convertShape(VectorOperators.S2I, INTS, 0).convert(VectorOperators.I2F, 0))
+                    .fma(sc0, FloatVector.fromArray(FLOATS, acc, a)).intoArray(acc, a);
+            ((FloatVector) sa.convertShape(VectorOperators.S2I, INTS, 1).convert(VectorOperators.I2F, 0))
+                    .fma(sc1, FloatVector.fromArray(FLOATS, acc, a + HALF)).intoArray(acc, a + HALF);
+            if (two) {
+                long s2 = s + scaleStep;
+                FloatVector sd0 = FloatVector.fromMemorySegment(FLOATS, scales, s2, LE).mul(d8);
+                FloatVector sd1 = FloatVector.fromMemorySegment(FLOATS, scales, s2 + 4L * HALF, LE).mul(d8);
+                ((FloatVector) sb.convertShape(VectorOperators.S2I, INTS, 0).convert(VectorOperators.I2F, 0))
+                        .fma(sd0, FloatVector.fromArray(FLOATS, acc, a + R)).intoArray(acc, a + R);
+                ((FloatVector) sb.convertShape(VectorOperators.S2I, INTS, 1).convert(VectorOperators.I2F, 0))
+                        .fma(sd1, FloatVector.fromArray(FLOATS, acc, a + R + HALF)).intoArray(acc, a + R + HALF);
+            }
+            w += 2 * tileBytes;
+            s += 2 * scaleStep;
         }
-        acc0.intoArray(out, outAt);
-        acc1.intoArray(out, outAt + HALF);
     }
 
     /**
-     * One tile times {@link #TOKENS} tokens, each word loaded once: as {@link #dot1} for token {@code j} with
-     * tables at {@code t + j·tableStride} and scales {@code d8[d8At + j·d8Stride + b]}, written to
-     * {@code out[outAt + j·R + lane]}.
+     * {@link #block1} for {@link #TOKENS} tokens, each word loaded once: token {@code j}'s tables of this block at
+     * {@code t + j·tableStride}, its activation scale {@code d8[d8At + j·d8Stride]}, its sums at
+     * {@code acc[accAt + j·accStride + i·R + lane]}. One tile at a time (the four tokens give the independent sums).
      */
-    static void dot4(MemorySegment words, long w, MemorySegment scales, long s, long scaleStride, MemorySegment tables,
-            long t, long tableStride, float[] d8, int d8At, int d8Stride, int blocks, int wordsPerBlock, float[] out,
-            int outAt) {
-        FloatVector a00 = FloatVector.zero(FLOATS), a01 = a00, a10 = a00, a11 = a00;
-        FloatVector a20 = a00, a21 = a00, a30 = a00, a31 = a00;
-        long t1 = t + tableStride;
-        long t2 = t1 + tableStride;
-        long t3 = t2 + tableStride;
-        for (int b = 0; b < blocks; b++) {
+    static void block4(MemorySegment words, long w, long tileBytes, int tiles, MemorySegment scales, long s, long scaleStep,
+            MemorySegment tables, long t, long tableStride, float[] d8, int d8At, int d8Stride, int wordsPerBlock,
+            float[] acc, int accAt, int accStride) {
+        float e0 = d8[d8At];
+        float e1 = d8[d8At + d8Stride];
+        float e2 = d8[d8At + 2 * d8Stride];
+        float e3 = d8[d8At + 3 * d8Stride];
+        for (int i = 0; i < tiles; i++) {
             ShortVector s0 = ShortVector.zero(SHORTS), s1 = s0, s2 = s0, s3 = s0;
+            long t0 = t;
+            long t1 = t + tableStride;
+            long t2 = t1 + tableStride;
+            long t3 = t2 + tableStride;
             for (int k = 0; k < wordsPerBlock; k++) {
-                ShortVector v = ShortVector.fromMemorySegment(SHORTS, words, w, LE);
-                w += 2L * R;
+                ShortVector v = ShortVector.fromMemorySegment(SHORTS, words, w + 2L * R * k, LE);
                 for (int g = 0; g < 3; g++) {
-                    ShortVector idx = g == 0 ? v : v.lanewise(VectorOperators.LSHR, 5 * g);
-                    s0 = s0.add(idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t, LE),
-                            ShortVector.fromMemorySegment(SHORTS, tables, t + HI, LE)));
+                    ShortVector idx = v.lanewise(VectorOperators.LSHR, 5 * g);
+                    s0 = s0.add(idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t0, LE),
+                            ShortVector.fromMemorySegment(SHORTS, tables, t0 + HI, LE)));
                     s1 = s1.add(idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t1, LE),
                             ShortVector.fromMemorySegment(SHORTS, tables, t1 + HI, LE)));
                     s2 = s2.add(idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t2, LE),
                             ShortVector.fromMemorySegment(SHORTS, tables, t2 + HI, LE)));
                     s3 = s3.add(idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t3, LE),
                             ShortVector.fromMemorySegment(SHORTS, tables, t3 + HI, LE)));
-                    t += TABLE_BYTES;
+                    t0 += TABLE_BYTES;
                     t1 += TABLE_BYTES;
                     t2 += TABLE_BYTES;
                     t3 += TABLE_BYTES;
@@ -152,25 +173,19 @@ final class LutKernel {
             }
             FloatVector sc0 = FloatVector.fromMemorySegment(FLOATS, scales, s, LE);
             FloatVector sc1 = FloatVector.fromMemorySegment(FLOATS, scales, s + 4L * HALF, LE);
-            s += scaleStride;
-            int d = d8At + b;
-            a00 = ((FloatVector) s0.convertShape(VectorOperators.S2I, INTS, 0).convert(VectorOperators.I2F, 0)).fma(sc0.mul(d8[d]), a00);
-            a01 = ((FloatVector) s0.convertShape(VectorOperators.S2I, INTS, 1).convert(VectorOperators.I2F, 0)).fma(sc1.mul(d8[d]), a01);
-            a10 = ((FloatVector) s1.convertShape(VectorOperators.S2I, INTS, 0).convert(VectorOperators.I2F, 0)).fma(sc0.mul(d8[d + d8Stride]), a10);
-            a11 = ((FloatVector) s1.convertShape(VectorOperators.S2I, INTS, 1).convert(VectorOperators.I2F, 0)).fma(sc1.mul(d8[d + d8Stride]), a11);
-            a20 = ((FloatVector) s2.convertShape(VectorOperators.S2I, INTS, 0).convert(VectorOperators.I2F, 0)).fma(sc0.mul(d8[d + 2 * d8Stride]), a20);
-            a21 = ((FloatVector) s2.convertShape(VectorOperators.S2I, INTS, 1).convert(VectorOperators.I2F, 0)).fma(sc1.mul(d8[d + 2 * d8Stride]), a21);
-            a30 = ((FloatVector) s3.convertShape(VectorOperators.S2I, INTS, 0).convert(VectorOperators.I2F, 0)).fma(sc0.mul(d8[d + 3 * d8Stride]), a30);
-            a31 = ((FloatVector) s3.convertShape(VectorOperators.S2I, INTS, 1).convert(VectorOperators.I2F, 0)).fma(sc1.mul(d8[d + 3 * d8Stride]), a31);
+            int a = accAt + i * R;
+            for (int j = 0; j < TOKENS; j++) { // once per tile and block: off the inner loop
+                ShortVector sum = j == 0 ? s0 : j == 1 ? s1 : j == 2 ? s2 : s3;
+                float e = j == 0 ? e0 : j == 1 ? e1 : j == 2 ? e2 : e3;
+                int at = a + j * accStride;
+                ((FloatVector) sum.convertShape(VectorOperators.S2I, INTS, 0).convert(VectorOperators.I2F, 0))
+                        .fma(sc0.mul(e), FloatVector.fromArray(FLOATS, acc, at)).intoArray(acc, at);
+                ((FloatVector) sum.convertShape(VectorOperators.S2I, INTS, 1).convert(VectorOperators.I2F, 0))
+                        .fma(sc1.mul(e), FloatVector.fromArray(FLOATS, acc, at + HALF)).intoArray(acc, at + HALF);
+            }
+            w += tileBytes;
+            s += scaleStep;
         }
-        a00.intoArray(out, outAt);
-        a01.intoArray(out, outAt + HALF);
-        a10.intoArray(out, outAt + R);
-        a11.intoArray(out, outAt + R + HALF);
-        a20.intoArray(out, outAt + 2 * R);
-        a21.intoArray(out, outAt + 2 * R + HALF);
-        a30.intoArray(out, outAt + 3 * R);
-        a31.intoArray(out, outAt + 3 * R + HALF);
     }
 
     /**

@@ -21,8 +21,10 @@ import java.util.stream.IntStream;
  * <h2>Tiles</h2>
  * Rows are interleaved in tiles of {@link #tileRows()} (the kernel's 16-bit lanes): for each block and each
  * word position the tile's rows' words are adjacent, so one vector load fetches the same 9 columns of every row
- * of the tile. Layout: {@code words[tile][block][word][lane]}. A last, partial tile is padded with zero rows.
- * Block scales (TQ) are float32 in {@code scales[tile][block][lane]} (0 for padding rows).
+ * of the tile. Blocks come first: {@code words[block][tile][word][lane]}, so that the kernel can sweep one
+ * block over a run of tiles as one linear stream while that block's lookup tables stay in the L1 cache. A last,
+ * partial tile is padded with zero rows. Block scales (TQ) are float32 in {@code scales[block][tile][lane]}
+ * (0 for padding rows).
  */
 final class LutLayout {
     /** The index of three zero trits. */
@@ -61,7 +63,7 @@ final class LutLayout {
         this.blocksPerRow = cols / block;
         this.wordsPerBlock = (block + TRITS_PER_WORD - 1) / TRITS_PER_WORD;
         Arena arena = Arena.ofAuto(); // freed with this layout
-        this.words = arena.allocate((long) tiles * tileBytes(), 64);
+        this.words = arena.allocate((long) tiles * blocksPerRow * blockTileBytes(), 64);
         this.scales = scaled ? arena.allocate((long) tiles * blocksPerRow * tileRows * Float.BYTES, 64) : null;
     }
 
@@ -140,26 +142,36 @@ final class LutLayout {
     }
 
     private long wordAt(int tile, int b, int w, int lane) {
-        return (long) tile * tileBytes() + ((long) (b * wordsPerBlock + w) * tileRows + lane) * Short.BYTES;
+        return wordsAt(b, tile) + ((long) w * tileRows + lane) * Short.BYTES;
     }
 
     private long scaleAt(int tile, int b, int lane) {
-        return (((long) tile * blocksPerRow + b) * tileRows + lane) * Float.BYTES;
+        return scalesAt(b, tile) + (long) lane * Float.BYTES;
     }
 
-    /** Bytes of one tile's words. */
-    long tileBytes() {
-        return (long) blocksPerRow * wordsPerBlock * tileRows * Short.BYTES;
+    /** Byte offset of block {@code b}'s words of tile {@code tile}; the next tile's follow. */
+    long wordsAt(int b, int tile) {
+        return ((long) b * tiles + tile) * blockTileBytes();
     }
 
-    /** Bytes of one tile's block scales. */
-    long tileScaleBytes() {
-        return (long) blocksPerRow * tileRows * Float.BYTES;
+    /** Byte offset of block {@code b}'s scales of tile {@code tile}; the next tile's follow. */
+    long scalesAt(int b, int tile) {
+        return ((long) b * tiles + tile) * tileRows * Float.BYTES;
+    }
+
+    /** Bytes of one block of one tile's words. */
+    long blockTileBytes() {
+        return (long) wordsPerBlock * tileRows * Short.BYTES;
     }
 
     /** Bytes of one token's lookup tables: 32 int16 entries per group of 3 columns. */
     long tableBytesPerToken() {
-        return (long) blocksPerRow * wordsPerBlock * 3 * LutKernel.TABLE_BYTES;
+        return (long) blocksPerRow * tableBytesPerBlock();
+    }
+
+    /** Bytes of one block's lookup tables for one token. */
+    long tableBytesPerBlock() {
+        return (long) wordsPerBlock * 3 * LutKernel.TABLE_BYTES;
     }
 
     /** Bytes of weights and scales held. */

@@ -2,13 +2,15 @@ package io.bitnet4j.kernel;
 
 import io.bitnet4j.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * What the lookup-table matrices share: a {@link LutLayout} repacked from the file, the scalar kernel over
  * the file's bytes for everything the layout does not serve, and the loop over tiles and tokens around
- * {@link LutKernel}. Tokens go through in fours ({@link LutKernel#dot4}: each weight word loaded once for
- * four tokens) and the rest one by one; each thread builds the tables of the tokens in hand in its scratch.
+ * {@link LutKernel}. Tokens go through in fours ({@link LutKernel#block4}: each weight word loaded once for
+ * four tokens) and the rest one by one; each thread builds the tables of the tokens in hand in its scratch and
+ * sweeps the blocks of its rows one after another, keeping the tiles' float sums in its scratch.
  */
 abstract sealed class LutMatrix implements WeightMatrix permits TernaryLutMatrix, I2sLutMatrix {
     final StoredMatrix exact;
@@ -19,12 +21,12 @@ abstract sealed class LutMatrix implements WeightMatrix permits TernaryLutMatrix
         this.layout = Objects.requireNonNull(layout, "layout");
     }
 
-    /** The block scales' segment, its byte offset for {@code tile} and its stride per block. */
+    /** The block scales' segment, the byte offset of block {@code b}'s scales of {@code tile}, and bytes per tile. */
     abstract MemorySegment scales();
 
-    abstract long scaleOffset(int tile);
+    abstract long scaleOffset(int b, int tile);
 
-    abstract long scaleStride();
+    abstract long scaleStep();
 
     /** The activation scale of each block, token {@code t}'s first at {@code d8Offset(t)}. */
     abstract float[] blockScales(Activations in);
@@ -49,34 +51,38 @@ abstract sealed class LutMatrix implements WeightMatrix permits TernaryLutMatrix
         int blocks = layout.blocksPerRow();
         int words = layout.wordsPerBlock();
         long perToken = layout.tableBytesPerToken();
-        MemorySegment tables = scratch.tables(Math.min(tokens, LutKernel.TOKENS) * perToken);
-        float[] tileOut = scratch.tileOut(LutKernel.TOKENS * r);
-        MemorySegment w = layout.words();
-        MemorySegment s = scales();
-        int d8Stride = d8Offset(1) - d8Offset(0);
         int tileFrom = rowFrom / r;
         int tileTo = (rowTo + r - 1) / r;
+        int tiles = tileTo - tileFrom;
+        MemorySegment tables = scratch.tables(Math.min(tokens, LutKernel.TOKENS) * perToken);
+        float[] acc = scratch.tileOut(LutKernel.TOKENS * tiles * r);
+        MemorySegment w = layout.words();
+        MemorySegment s = scales();
+        long tileBytes = layout.blockTileBytes();
+        long perBlock = layout.tableBytesPerBlock();
+        int d8Stride = d8Offset(1) - d8Offset(0);
         for (int t0 = 0; t0 < tokens; ) {
             int n = tokens - t0 >= LutKernel.TOKENS ? LutKernel.TOKENS : 1;
             for (int j = 0; j < n; j++) {
                 LutKernel.buildTables(q, (t0 + j) * layout.cols(), blocks, layout.block(), words, tables, j * perToken);
             }
-            for (int tile = tileFrom; tile < tileTo; tile++) {
-                long wAt = tile * layout.tileBytes();
+            Arrays.fill(acc, 0, n * tiles * r, 0f);
+            for (int b = 0; b < blocks; b++) {
+                long wAt = layout.wordsAt(b, tileFrom);
+                long sAt = scaleOffset(b, tileFrom);
                 if (n == 1) {
-                    LutKernel.dot1(w, wAt, s, scaleOffset(tile), scaleStride(), tables, 0, d8, d8Offset(t0), blocks, words,
-                            tileOut, 0);
+                    LutKernel.block1(w, wAt, tileBytes, tiles, s, sAt, scaleStep(), tables, b * perBlock,
+                            d8[d8Offset(t0) + b], words, acc, 0);
                 } else {
-                    LutKernel.dot4(w, wAt, s, scaleOffset(tile), scaleStride(), tables, 0, perToken, d8, d8Offset(t0),
-                            d8Stride, blocks, words, tileOut, 0);
+                    LutKernel.block4(w, wAt, tileBytes, tiles, s, sAt, scaleStep(), tables, b * perBlock, perToken,
+                            d8, d8Offset(t0) + b, d8Stride, words, acc, 0, tiles * r);
                 }
-                int first = Math.max(rowFrom, tile * r);
-                int last = Math.min(rowTo, tile * r + r);
-                for (int j = 0; j < n; j++) {
-                    int o = outOffset + (t0 + j) * exact.rows;
-                    for (int row = first; row < last; row++) {
-                        out[o + row] = finish(tileOut[j * r + row - tile * r], in, t0 + j, row);
-                    }
+            }
+            int first = tileFrom * r;
+            for (int j = 0; j < n; j++) {
+                int o = outOffset + (t0 + j) * exact.rows;
+                for (int row = rowFrom; row < rowTo; row++) {
+                    out[o + row] = finish(acc[j * tiles * r + row - first], in, t0 + j, row);
                 }
             }
             t0 += n;

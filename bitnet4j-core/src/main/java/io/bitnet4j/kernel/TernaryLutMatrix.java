@@ -36,12 +36,12 @@ final class TernaryLutMatrix extends LutMatrix {
     }
 
     @Override
-    long scaleOffset(int tile) {
-        return tile * layout.tileScaleBytes();
+    long scaleOffset(int b, int tile) {
+        return layout.scalesAt(b, tile);
     }
 
     @Override
-    long scaleStride() {
+    long scaleStep() {
         return (long) layout.tileRows() * Float.BYTES;
     }
 
