@@ -18,7 +18,8 @@ import jdk.incubator.vector.VectorOperators;
  * selects one partial sum per row from its table (one permute: {@code vpermi2w}). The int16 sums of a block are
  * exact ({@code |q| ≤ 127}: at most 86 groups × 381 = 32766 in magnitude for a 256-block), then widened to int32,
  * converted to float (exact below 2<sup>24</sup>) and accumulated per row as {@code acc = fma(sum_b, d_b·d8_b, acc)}
- * block by block: the order {@link #referenceDot} states. The kernels sweep one block over a run of tiles, so
+ * block by block (for I2_S, whose layout has no scales, every factor is 1 and the float total is the exact
+ * integer). The kernels sweep one block over a run of tiles, so
  * the block's tables (5.5 KB per token for 256 columns) stay in the L1 cache while the weights stream through
  * (tables of a whole row, up to 150 KB, would be fetched from L2 for every tile and starve the stream). Each hot
  * loop is one method, because the JIT does not inline helpers into large Vector API loops.
@@ -186,21 +187,5 @@ final class LutKernel {
             w += tileBytes;
             s += scaleStep;
         }
-    }
-
-    /**
-     * The order the kernels follow, written plainly for one row and token: per block the exact integer
-     * {@code Σ t·q}, then {@code acc = fma((float) sum, d_b · d8_b, acc)} from block 0 up.
-     */
-    static float referenceDot(byte[] trits, float[] blockScales, byte[] q, float[] d8, int block) {
-        float acc = 0f;
-        for (int b = 0; b < blockScales.length; b++) {
-            int sum = 0;
-            for (int c = b * block; c < (b + 1) * block; c++) {
-                sum += trits[c] * q[c];
-            }
-            acc = Math.fma((float) sum, blockScales[b] * d8[b], acc);
-        }
-        return acc;
     }
 }

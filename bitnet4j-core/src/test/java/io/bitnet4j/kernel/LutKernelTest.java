@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The lookup-table kernels against plain references on seeded random matrices: the repacked layout holds the
- * file's trits and scales; TQ products equal {@link LutKernel#referenceDot} (exact integer block sums, then
+ * file's trits and scales; TQ products equal {@link #referenceDot} (exact integer block sums, then
  * the stated float order) to the bit, and the scalar kernel's when a peer's order is asked for; I2_S products
  * equal the scalar kernel's to the bit in every order. Row counts that are not whole tiles, 1 to 9 tokens
  * (the four-token loop and the single-token rest) and 1 or 2 threads.
@@ -66,7 +66,7 @@ class LutKernelTest {
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(trits, r * cols, rowTrits, 0, cols);
                 System.arraycopy(scales, r * blocks, rowScales, 0, blocks);
-                float expected = LutKernel.referenceDot(rowTrits, rowScales, q, d8, 256);
+                float expected = referenceDot(rowTrits, rowScales, q, d8, 256);
                 assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(got[t * rows + r]), "token " + t + ", row " + r);
             }
         }
@@ -110,6 +110,21 @@ class LutKernelTest {
         }
     }
 
+    /**
+     * The order the lookup-table kernels follow ({@link LutKernel}), written plainly for one row and token: per block the exact integer
+     * {@code Σ t·q}, then {@code acc = fma((float) sum, d_b · d8_b, acc)} from block 0 up.
+     */
+    static float referenceDot(byte[] trits, float[] blockScales, byte[] q, float[] d8, int block) {
+        float acc = 0f;
+        for (int b = 0; b < blockScales.length; b++) {
+            int sum = 0;
+            for (int c = b * block; c < (b + 1) * block; c++) {
+                sum += trits[c] * q[c];
+            }
+            acc = Math.fma((float) sum, blockScales[b] * d8[b], acc);
+        }
+        return acc;
+    }
     static LutMatrix bind(GgmlType type, int rows, int cols, byte[] bytes) {
         KernelProvider vector = MatrixKernels.vectorProvider().orElseThrow();
         return assertInstanceOf(LutMatrix.class, vector.bind(Harness.tensor("w", type, rows, cols, bytes), rows, cols).orElseThrow());
