@@ -3,7 +3,6 @@ package io.bitnet4j.kernel;
 import static io.bitnet4j.kernel.VectorWidth.FLOATS;
 import static io.bitnet4j.kernel.VectorWidth.HALF_SHORTS;
 import static io.bitnet4j.kernel.VectorWidth.INTS;
-import static io.bitnet4j.kernel.VectorWidth.SHORTS;
 
 import io.bitnet4j.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
@@ -36,6 +35,11 @@ final class F16VectorMatrix extends StoredMatrix {
     private static final short HALF_EXPONENT = 0x7C00;
     private static final int EXPONENT = HALF_EXPONENT << 13;
     private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
+    /** Four halves' exponent fields; adding 0x0400 to an all-ones field carries into its lane's sign bit. */
+    private static final long EXPONENTS = 0x7C00_7C00_7C00_7C00L;
+    private static final long ONES_BELOW_EXPONENT = 0x0400_0400_0400_0400L;
+    private static final long CARRY = 0x8000_8000_8000_8000L;
 
     private final DenseRowMatrix exact;
     /** Whether every weight is finite: the product loop widens finite halves only (see {@link #allFinite}). */
@@ -53,12 +57,15 @@ final class F16VectorMatrix extends StoredMatrix {
      * holds one is multiplied by the scalar kernel instead.
      */
     static boolean allFinite(MemorySegment data, long n) {
-        long whole = n - n % SHORTS.length();
-        ShortVector top = ShortVector.zero(SHORTS);
-        for (long i = 0; i < whole; i += SHORTS.length()) {
-            top = top.max(ShortVector.fromMemorySegment(SHORTS, data, 2 * i, LE).and(HALF_EXPONENT));
+        // four halves per long, scalar: this runs once, mostly before the JIT has compiled it, and Vector API
+        // code that is not yet compiled allocates on every operation (gigabytes of garbage over a head)
+        long whole = n - n % 4;
+        long special = 0;
+        for (long i = 0; i < whole; i += 4) {
+            long e = data.get(LONG, 2 * i) & EXPONENTS;
+            special |= (e + ONES_BELOW_EXPONENT) & CARRY; // set where a lane's exponent is all ones
         }
-        boolean finite = !top.compare(VectorOperators.EQ, HALF_EXPONENT).anyTrue();
+        boolean finite = special == 0;
         for (long i = whole; i < n; i++) {
             finite &= Float.isFinite(Float.float16ToFloat(data.get(HALF, 2 * i)));
         }

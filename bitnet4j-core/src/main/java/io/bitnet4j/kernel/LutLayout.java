@@ -73,16 +73,21 @@ final class LutLayout {
      */
     static LutLayout pack(int rows, int cols, int block, int tileRows, boolean scaled, RowSource source) {
         LutLayout l = new LutLayout(rows, cols, block, tileRows, scaled);
-        IntStream.range(0, l.tiles).parallel().forEach(tile -> {
+        // runs of tiles, each with one row buffer: a buffer per tile would be a gigabyte of garbage for a 2B
+        // model, and the heap grown to hold it stays in the process's memory
+        int runs = Math.min(l.tiles, 4 * Runtime.getRuntime().availableProcessors());
+        IntStream.range(0, runs).parallel().forEach(run -> {
             byte[] trits = new byte[cols];
             float[] blockScales = new float[l.blocksPerRow];
-            for (int lane = 0; lane < tileRows; lane++) {
-                int row = tile * tileRows + lane;
-                if (row < rows) {
-                    source.decode(row, trits, blockScales);
-                    l.putRow(tile, lane, trits, blockScales);
-                } else {
-                    l.putPaddingRow(tile, lane);
+            for (int tile = (int) ((long) l.tiles * run / runs); tile < (long) l.tiles * (run + 1) / runs; tile++) {
+                for (int lane = 0; lane < tileRows; lane++) {
+                    int row = tile * tileRows + lane;
+                    if (row < rows) {
+                        source.decode(row, trits, blockScales);
+                        l.putRow(tile, lane, trits, blockScales);
+                    } else {
+                        l.putPaddingRow(tile, lane);
+                    }
                 }
             }
         });
