@@ -2,7 +2,6 @@ package io.bitnet4j.kernel;
 
 import static io.bitnet4j.kernel.VectorWidth.FLOATS;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -58,9 +57,8 @@ final class Int8CopyMatrix extends StoredMatrix {
             throw new IllegalArgumentException("tensor '" + original.name() + "' cannot be copied to int8 (rows of " + cols
                     + ", not whole " + BLOCK + "-blocks, or weights that are not finite)");
         }
-        Arena arena = Arena.ofAuto();
-        MemorySegment q = arena.allocate((long) rows * cols, 64);
-        MemorySegment d = arena.allocate((long) rows * (cols / BLOCK) * Float.BYTES, 64);
+        MemorySegment q = OffHeap.allocate((long) rows * cols);
+        MemorySegment d = OffHeap.allocate((long) rows * (cols / BLOCK) * Float.BYTES);
         MemorySegment src = original.data;
         IntStream.range(0, rows).parallel().forEach(r -> {
             for (int b = 0; b < cols / BLOCK; b++) {

@@ -1,6 +1,5 @@
 package io.bitnet4j.kernel;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -62,9 +61,8 @@ final class LutLayout {
         this.tiles = (rows + tileRows - 1) / tileRows;
         this.blocksPerRow = cols / block;
         this.wordsPerBlock = (block + TRITS_PER_WORD - 1) / TRITS_PER_WORD;
-        Arena arena = Arena.ofAuto(); // freed with this layout
-        this.words = arena.allocate((long) tiles * blocksPerRow * blockTileBytes(), 64);
-        this.scales = scaled ? arena.allocate((long) tiles * blocksPerRow * tileRows * Float.BYTES, 64) : null;
+        this.words = OffHeap.allocate((long) tiles * blocksPerRow * blockTileBytes()); // freed with this layout
+        this.scales = scaled ? OffHeap.allocate((long) tiles * blocksPerRow * tileRows * Float.BYTES) : null;
     }
 
     /**
