@@ -36,6 +36,11 @@ final class I2sMatrix extends StoredMatrix {
         this.runsPerRow = cols / I2_S.BLOCK_SIZE;
     }
 
+    /** The tensor's scale. */
+    float weightScale() {
+        return weightScale;
+    }
+
     @Override
     public void multiplyRows(Activations in, ActivationType as, Summation sum, int rowFrom, int rowTo, float[] out,
             int outOffset, KernelScratch scratch) {

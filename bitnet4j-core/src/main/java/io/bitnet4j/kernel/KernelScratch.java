@@ -1,5 +1,8 @@
 package io.bitnet4j.kernel;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
 /**
  * Per-thread working memory of the matrix kernels, allocated once per worker so that a multiplication
  * allocates nothing: a kernel decodes one weight row into it and reuses that row for every token.
@@ -10,6 +13,8 @@ public final class KernelScratch {
     final float[] blockScales;
     final float[] lanes = new float[64];
     final int[] laneSums = new int[16];
+    private MemorySegment tables = MemorySegment.NULL;
+    private float[] tileOut = new float[0];
 
     /** Scratch for weight rows of up to {@code maxCols} elements. */
     public KernelScratch(int maxCols) {
@@ -19,6 +24,25 @@ public final class KernelScratch {
         this.row = new float[maxCols];
         this.codes = new byte[maxCols];
         this.blockScales = new float[maxCols / 32 + 1];
+    }
+
+    /**
+     * At least {@code bytes} of 64-byte-aligned off-heap memory for a vectorized kernel's tables, allocated on
+     * first use and kept (so a session's decode loop allocates it once).
+     */
+    MemorySegment tables(long bytes) {
+        if (tables.byteSize() < bytes) {
+            tables = Arena.ofAuto().allocate(bytes, 64);
+        }
+        return tables;
+    }
+
+    /** At least {@code n} floats for a kernel's per-tile results, allocated on first use and kept. */
+    float[] tileOut(int n) {
+        if (tileOut.length < n) {
+            tileOut = new float[n];
+        }
+        return tileOut;
     }
 
     /** The longest weight row this scratch can hold. */

@@ -53,10 +53,13 @@ public final class MatMul {
         task.sum = sum;
         task.out = out;
         task.outOffset = outOffset;
-        long workPerRow = Math.max(1L, (long) w.cols() * in.rows());
-        int minRows = (int) Math.min(w.rows(), Math.max(1L, MIN_WORK_PER_THREAD / workPerRow));
+        int tile = Math.max(1, w.rowTile());
+        task.tile = tile;
+        int units = (w.rows() + tile - 1) / tile; // threads split the rows at whole tiles
+        long workPerUnit = Math.max(1L, (long) w.cols() * in.rows() * tile);
+        int minUnits = (int) Math.min(units, Math.max(1L, MIN_WORK_PER_THREAD / workPerUnit));
         try {
-            pool.run(w.rows(), minRows, task);
+            pool.run(units, minUnits, task);
         } finally {
             task.matrix = null;
             task.in = null;
@@ -76,10 +79,12 @@ public final class MatMul {
         Summation sum;
         float[] out;
         int outOffset;
+        int tile;
 
         @Override
         public void run(int worker, int from, int to) {
-            matrix.multiplyRows(in, as, sum, from, to, out, outOffset, scratch[worker]);
+            int rows = matrix.rows();
+            matrix.multiplyRows(in, as, sum, Math.min(rows, from * tile), Math.min(rows, to * tile), out, outOffset, scratch[worker]);
         }
     }
 }

@@ -31,6 +31,49 @@ public final class MatrixKernels {
         return new MatrixKernels(List.of(ScalarKernels.INSTANCE));
     }
 
+    /** The system property that picks the kernels {@link #defaults()} returns: {@code vector} or {@code scalar}. */
+    public static final String PROPERTY = "bitnet4j.kernels";
+    /** The system property that, set to {@code true}, gives {@link #defaults()} int8 copies of F16 matrices (the LM head). */
+    public static final String INT8_F16_PROPERTY = "bitnet4j.kernels.int8f16";
+
+    /**
+     * The kernels a model uses unless told otherwise: the Vector API kernels first (at the width of the
+     * system property {@code bitnet4j.vector.bits}: 512, 256 or preferred), then the scalar ones; the scalar
+     * ones alone when {@code -Dbitnet4j.kernels=scalar}, when the {@code jdk.incubator.vector} module is not
+     * present, or when the CPU's vectors are narrower than 256 bits. With {@code -Dbitnet4j.kernels.int8f16=true}
+     * F16 matrices get an int8 copy for kernel-order products (off by default: lossy).
+     */
+    public static MatrixKernels defaults() {
+        String choice = System.getProperty(PROPERTY, "vector").trim().toLowerCase(java.util.Locale.ROOT);
+        return switch (choice) {
+            case "scalar" -> scalar();
+            case "vector", "" -> vectorProvider(Boolean.getBoolean(INT8_F16_PROPERTY)).map(v -> new MatrixKernels(List.of(v, ScalarKernels.INSTANCE))).orElseGet(MatrixKernels::scalar);
+            default -> throw new IllegalArgumentException("-D" + PROPERTY + " must be vector or scalar, not '" + choice + "'");
+        };
+    }
+
+    /** The vectorized kernels (F16 read as stored), or empty when they cannot run here (no Vector API module, or too narrow a CPU). */
+    public static Optional<KernelProvider> vectorProvider() {
+        return vectorProvider(false);
+    }
+
+    /**
+     * {@link #vectorProvider()}, with an int8 copy of F16 weight matrices for {@link Summation.Routine#KERNEL_ORDER}
+     * products if {@code int8F16} (the LM head: half the bytes; its accuracy cost is the caller's to judge).
+     */
+    public static Optional<KernelProvider> vectorProvider(boolean int8F16) {
+        try {
+            return Optional.ofNullable(VectorKernels.create(int8F16));
+        } catch (NoClassDefFoundError e) {
+            return Optional.empty(); // started without --add-modules jdk.incubator.vector
+        } catch (ExceptionInInitializerError e) {
+            if (e.getCause() instanceof IllegalArgumentException bad) {
+                throw bad; // a malformed -Dbitnet4j.vector.bits
+            }
+            return Optional.empty();
+        }
+    }
+
     /**
      * These kernels plus a fallback for {@code type}: its rows are decoded by {@code decoder} and multiplied
      * in float32 with unrounded activations. Numerically that is not what llama.cpp does (it quantizes the

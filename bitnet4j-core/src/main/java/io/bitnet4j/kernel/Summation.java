@@ -18,11 +18,21 @@ public record Summation(Routine routine, GgmlSimd simd) {
         /** {@code ggml_vec_dot_f16}: f16 operands, exact products, the tail in double. */
         VEC_DOT_F16,
         /** {@code ggml_vec_dot_f32}: the tail with fma in float. */
-        VEC_DOT_F32
+        VEC_DOT_F32,
+        /**
+         * No peer's order: the kernel sums as is fastest for it ({@code Numerics.FAST}). Vectorized kernels
+         * use their own order; the scalar kernels sum as {@link #VEC_DOT_F32} (or in their fixed integer order).
+         */
+        KERNEL_ORDER
     }
 
     /** {@code ggml_vec_dot_f32} at AVX-512 width: a sensible default for float32 weights. */
     public static final Summation DEFAULT = new Summation(Routine.VEC_DOT_F32, GgmlSimd.AVX512);
+
+    /** Whether a kernel may sum in its own order ({@link Routine#KERNEL_ORDER}) rather than a peer's. */
+    public boolean kernelOrder() {
+        return routine == Routine.KERNEL_ORDER;
+    }
 
     public Summation {
         Objects.requireNonNull(routine, "routine");
@@ -40,7 +50,7 @@ public record Summation(Routine routine, GgmlSimd simd) {
                     ? simd.tinyBlasDot(a, aOff, b, bOff, n, scratch)
                     : simd.vecDot(a, aOff, b, bOff, n, false, scratch);
             case VEC_DOT_F16 -> simd.vecDot(a, aOff, b, bOff, n, true, scratch);
-            case VEC_DOT_F32 -> simd.vecDot(a, aOff, b, bOff, n, false, scratch);
+            case VEC_DOT_F32, KERNEL_ORDER -> simd.vecDot(a, aOff, b, bOff, n, false, scratch);
         };
     }
 }

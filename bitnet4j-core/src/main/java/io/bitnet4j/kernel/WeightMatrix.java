@@ -40,6 +40,14 @@ public interface WeightMatrix {
     void multiplyRows(Activations in, ActivationType as, Summation sum, int rowFrom, int rowTo, float[] out,
             int outOffset, KernelScratch scratch);
 
+    /**
+     * Rows this kernel computes together (a vectorized kernel's tile): {@link MatMul} splits the rows between
+     * threads at multiples of it, so no tile is computed twice.
+     */
+    default int rowTile() {
+        return 1;
+    }
+
     /** Writes row {@code row} as floats into {@code dst[dstOffset .. dstOffset+cols)} (embedding lookups). */
     void dequantizeRow(int row, float[] dst, int dstOffset, KernelScratch scratch);
 }

@@ -11,10 +11,15 @@ import java.util.concurrent.locks.LockSupport;
  * <p>{@link #run} cuts {@code [0, n)} into contiguous ranges, one per thread; the calling thread takes the
  * first range and the workers the others, and the call returns when all are done. Each worker is told its
  * job through its own slot (a generation number), which also publishes the task to it; idle workers spin
- * briefly, then park. One caller at a time: a pool belongs to one session.
+ * for up to a millisecond (checking the clock every 64 spins), then park. One caller at a time: a pool belongs to one session.
  */
 public final class WorkerPool implements AutoCloseable {
-    private static final int SPINS = 1 << 12;
+    /**
+     * How long an idle thread spins before parking. Measured by the clock, not by iterations: a spin-wait hint
+     * lasts anywhere from a few to a hundred cycles depending on the CPU, and a thread that parks between the
+     * back-to-back products of a decode step costs a wake-up (tens to hundreds of microseconds in a VM) each time.
+     */
+    private static final long SPIN_NANOS = 1_000_000;
 
     private final int threads;
     private final Thread[] workers;
@@ -95,9 +100,13 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     private void awaitWorkers() {
+        long parkAt = 0;
         int spins = 0;
         while (pending.get() != 0) {
-            if (spins++ < SPINS) {
+            if (parkAt == 0 || (++spins & 63) != 0 || System.nanoTime() < parkAt) {
+                if (parkAt == 0) {
+                    parkAt = System.nanoTime() + SPIN_NANOS;
+                }
                 Thread.onSpinWait();
             } else {
                 LockSupport.park(this);
@@ -108,10 +117,14 @@ public final class WorkerPool implements AutoCloseable {
     private void work(int index) {
         int done = 0;
         int spins = 0;
+        long parkAt = 0;
         while (!closed) {
             int g = assigned.get(index);
             if (g == done) {
-                if (spins++ < SPINS) {
+                if (parkAt == 0 || (++spins & 63) != 0 || System.nanoTime() < parkAt) {
+                    if (parkAt == 0) {
+                        parkAt = System.nanoTime() + SPIN_NANOS;
+                    }
                     Thread.onSpinWait();
                 } else {
                     LockSupport.park(this);
@@ -119,7 +132,7 @@ public final class WorkerPool implements AutoCloseable {
                 continue;
             }
             done = g;
-            spins = 0;
+            parkAt = 0;
             int part = index + 1;
             try {
                 task.run(part, rangeStart(part), rangeStart(part + 1));

@@ -5,10 +5,14 @@
  *   <li>{@link io.bitnet4j.kernel.WeightMatrix} — a {@code [rows, cols]} weight bound to a kernel; computes
  *       any range of output rows for a batch of tokens, reusing each decoded weight row across the tokens.
  *   <li>{@link io.bitnet4j.kernel.MatrixKernels} — binds a {@link io.bitnet4j.gguf.GgufTensor} to the first
- *       {@link io.bitnet4j.kernel.KernelProvider} that has a kernel for its type: {@link io.bitnet4j.kernel.ScalarKernels}
- *       today, vectorized providers per vector width later. Every type {@link io.bitnet4j.gguf.TensorCodec} decodes
- *       (Q8_0, Q4_0, Q4_K, Q6_K, ...) that has no kernel is multiplied through dequantized float32 rows, and
- *       {@link io.bitnet4j.kernel.RowDecoder}s plug in further types the same way.
+ *       {@link io.bitnet4j.kernel.KernelProvider} that has a kernel for its type: the Vector API kernels
+ *       ({@code MatrixKernels.defaults()}: TQ1_0, TQ2_0 and I2_S repacked at load for lookup tables, F16 in
+ *       place, optionally through an int8 copy; width {@code -Dbitnet4j.vector.bits=512|256|preferred}), then
+ *       {@link io.bitnet4j.kernel.ScalarKernels}, the bit-exact references; every other type {@link io.bitnet4j.gguf.TensorCodec}
+ *       decodes (Q8_0, Q4_0, Q4_K, Q6_K, ...) is multiplied through dequantized float32 rows, and
+ *       {@link io.bitnet4j.kernel.RowDecoder}s plug in further types the same way. The vectorized kernels sum in their own order only
+ *       for {@link io.bitnet4j.kernel.Summation.Routine#KERNEL_ORDER} ({@code Numerics.FAST}); asked for a
+ *       peer's order they hand the product to the scalar kernel (I2_S's lookup tables are exact in any order).
  *   <li>{@link io.bitnet4j.kernel.Activations} — the activation rows converted to what each weight type's
  *       reference implementation multiplies ({@link io.bitnet4j.kernel.ActivationType}: f16, bf16, Q8_K
  *       blocks, int8 per token), once per input.

@@ -25,9 +25,13 @@ public final class Model {
         this.weights = weights;
     }
 
-    /** Loads {@code file} with the scalar kernels; see {@link #load(GgufFile, MatrixKernels)}. */
+    /**
+     * Loads {@code file} with {@link MatrixKernels#defaults()} (the vectorized kernels where the Vector API is
+     * present, which agree with the scalar ones to the bit except under {@link Numerics#FAST}); see
+     * {@link #load(GgufFile, MatrixKernels)}.
+     */
     public static Model load(GgufFile file) {
-        return load(file, MatrixKernels.scalar());
+        return load(file, MatrixKernels.defaults());
     }
 
     /**

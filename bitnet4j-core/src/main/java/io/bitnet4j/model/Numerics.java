@@ -23,12 +23,21 @@ import io.bitnet4j.kernel.WeightMatrix;
  * Q·K with an F16 cache rounds Q to f16 in both (Q is not contiguous, so it is converted first); bitnet.cpp
  * then always uses {@code vec_dot_f16}, having no F16×F16 tinyBLAS. Both reference builds are AVX-512.
  * Not reproduced: BF16 products (the peers use AVX-512 BF16 pair instructions; ours agree to rounding only).
+ *
+ * <p>{@link #FAST} reproduces no one's summation order: activations take llama.cpp's forms (so integer
+ * products are the same integers) but weight products are summed in whatever order the bound kernel finds
+ * fastest ({@link Summation.Routine#KERNEL_ORDER}). It differs from {@link #LLAMA_CPP} by float rounding only.
  */
 public enum Numerics {
     /** llama.cpp c392e50 as built for the reference data (GCC, AVX-512 apart from its AVX2-only TQ kernels). */
     LLAMA_CPP(GgmlSimd.AVX512),
     /** bitnet.cpp 01eb415 as built for the reference data (clang, {@code -march=native}, AVX-512). */
-    BITNET_CPP(GgmlSimd.AVX512);
+    BITNET_CPP(GgmlSimd.AVX512),
+    /**
+     * Speed first: llama.cpp's activation forms and attention, but weight products summed in each kernel's
+     * own order (vectorized kernels over repacked weights). Agrees with {@link #LLAMA_CPP} to float rounding.
+     */
+    FAST(GgmlSimd.AVX512);
 
     private final GgmlSimd simd;
     /** One {@link Summation} per routine, made once: the decode loop must not allocate. */
@@ -55,6 +64,9 @@ public enum Numerics {
 
     /** The summation order of a float product of {@code w} with {@code rows} activation rows. */
     Summation summationFor(WeightMatrix w, int rows) {
+        if (this == FAST) {
+            return sum(Summation.Routine.KERNEL_ORDER);
+        }
         if (tinyBlas(rows, w.cols())) {
             return sum(Summation.Routine.TINY_BLAS);
         }
@@ -66,7 +78,7 @@ public enum Numerics {
         if (!f16Cache) {
             return sum(Summation.Routine.VEC_DOT_F32); // Q is not contiguous and needs no conversion: vec_dot
         }
-        boolean tiny = this == LLAMA_CPP && tinyBlas(queryRows, headDim);
+        boolean tiny = this != BITNET_CPP && tinyBlas(queryRows, headDim);
         return sum(tiny ? Summation.Routine.TINY_BLAS : Summation.Routine.VEC_DOT_F16);
     }
 
@@ -80,7 +92,7 @@ public enum Numerics {
 
     /** Whether the attention probabilities are rounded to f16 before P·V (only ever with an F16 cache). */
     boolean roundsProbabilities(boolean f16Cache, int queryRows, int viewLength) {
-        return f16Cache && (this == LLAMA_CPP || !tinyBlas(queryRows, viewLength));
+        return f16Cache && (this != BITNET_CPP || !tinyBlas(queryRows, viewLength));
     }
 
     /** llamafile's rule: prompt processing only (2+ rows), whole vectors along the summed axis. */

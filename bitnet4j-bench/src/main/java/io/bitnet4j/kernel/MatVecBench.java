@@ -1,0 +1,139 @@
+package io.bitnet4j.kernel;
+
+import io.bitnet4j.bench.ByteCounter;
+import io.bitnet4j.bench.DefaultBench;
+import io.bitnet4j.format.I2_S;
+import io.bitnet4j.format.TQ1_0;
+import io.bitnet4j.format.TQ2_0;
+import io.bitnet4j.gguf.GgmlType;
+import io.bitnet4j.gguf.GgufTensor;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * One token's matrix × vector product (decode) on BitNet 2B-4T shapes ({@code rows x cols}: attention
+ * 2560x2560, FFN up/gate 6912x2560, FFN down 2560x6912, and the tied F16 head 128256x2560), per weight type,
+ * scalar vs vectorized kernels, on 1 or 2 threads. The "bytes" counter is the weight's size in the file's
+ * format, so it reads as GB/s of weights streamed (compare with the machine's memory bandwidth). Weights are
+ * random (a third zeros), off-heap as a mapped file's would be; the vectorized ternary kernels repack them.
+ * As in a decode, the weights come from memory, not cache: the benchmark cycles through enough copies of the
+ * matrix to fill {@value #FOOTPRINT} bytes. {@code kernels=vector-q8} is the F16 head's optional int8 copy.
+ */
+public class MatVecBench extends DefaultBench {
+
+    @Param({"TQ2_0", "I2_S", "TQ1_0", "F16"})
+    public String type;
+
+    @Param({"2560x2560", "6912x2560", "2560x6912", "128256x2560"})
+    public String shape;
+
+    @Param({"scalar", "vector"})
+    public String kernels;
+
+    @Param({"1", "2"})
+    public int threads;
+
+    /** Bytes of weights cycled through, well beyond the last-level cache. */
+    static final long FOOTPRINT = 256L << 20;
+
+    private WorkerPool pool;
+    private MatMul matmul;
+    private WeightMatrix[] matrices;
+    private int next;
+    private Activations acts;
+    private ActivationType as;
+    private Summation sum;
+    private float[] out;
+    private long weightBytes;
+
+    @Setup(Level.Trial)
+    public void setup() {
+        String[] rc = shape.split("x");
+        int rows = Integer.parseInt(rc[0]);
+        int cols = Integer.parseInt(rc[1]);
+        GgmlType t = GgmlType.valueOf(type);
+        MemorySegment data = randomTensor(t, rows, cols);
+        weightBytes = data.byteSize();
+        MatrixKernels mk = switch (kernels) {
+            case "scalar" -> MatrixKernels.scalar();
+            case "vector" -> new MatrixKernels(List.of(MatrixKernels.vectorProvider().orElseThrow(), ScalarKernels.INSTANCE));
+            case "vector-q8" -> new MatrixKernels(List.of(MatrixKernels.vectorProvider(true).orElseThrow(), ScalarKernels.INSTANCE));
+            default -> throw new IllegalArgumentException("kernels " + kernels);
+        };
+        matrices = new WeightMatrix[(int) Math.max(1, FOOTPRINT / weightBytes)];
+        for (int i = 0; i < matrices.length; i++) {
+            MemorySegment copy = i == 0 ? data : Arena.ofAuto().allocate(data.byteSize(), 64).copyFrom(data);
+            matrices[i] = mk.bind(new GgufTensor("w" + i, t, new long[] {cols, rows}, (long) rows * cols, 0, copy.byteSize(), copy));
+        }
+        pool = new WorkerPool(threads);
+        matmul = new MatMul(pool, cols);
+        float[] x = new float[cols];
+        SplittableRandom rnd = new SplittableRandom(7);
+        for (int i = 0; i < cols; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        acts = new Activations(cols);
+        acts.set(x, 1, cols);
+        as = matrices[0].activationType();
+        sum = new Summation(Summation.Routine.KERNEL_ORDER, GgmlSimd.AVX512);
+        out = new float[rows];
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        pool.close();
+    }
+
+    @Benchmark
+    public float[] matVec(ByteCounter counter) {
+        counter.bytes += weightBytes;
+        matmul.multiply(matrices[next], acts, as, sum, out, 0);
+        next = next + 1 == matrices.length ? 0 : next + 1;
+        return out;
+    }
+
+    /** Random weights of {@code type} in off-heap memory: trits a third each, or F16 values of a head's size. */
+    static MemorySegment randomTensor(GgmlType type, int rows, int cols) {
+        SplittableRandom rnd = new SplittableRandom(1);
+        int n = rows * cols;
+        byte[] bytes = switch (type) {
+            case TQ2_0 -> TQ2_0.FORMAT.pack(trits(rnd, n), scales(rnd, n / 256));
+            case TQ1_0 -> TQ1_0.FORMAT.pack(trits(rnd, n), scales(rnd, n / 256));
+            case I2_S -> I2_S.pack(trits(rnd, n), 0.5f);
+            case F16 -> null;
+            default -> throw new IllegalArgumentException("type " + type);
+        };
+        if (bytes != null) {
+            return Arena.ofAuto().allocate(bytes.length, 64).copyFrom(MemorySegment.ofArray(bytes));
+        }
+        MemorySegment halves = Arena.ofAuto().allocate(2L * n, 64);
+        for (long i = 0; i < n; i++) {
+            halves.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i, Float.floatToFloat16((float) (rnd.nextGaussian() * 0.05)));
+        }
+        return halves;
+    }
+
+    private static byte[] trits(SplittableRandom rnd, int n) {
+        byte[] t = new byte[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = (byte) (rnd.nextInt(3) - 1);
+        }
+        return t;
+    }
+
+    private static float[] scales(SplittableRandom rnd, int n) {
+        float[] s = new float[n];
+        for (int i = 0; i < n; i++) {
+            s[i] = (float) (0.5 + rnd.nextDouble());
+        }
+        return s;
+    }
+}

@@ -1,0 +1,174 @@
+package io.bitnet4j.kernel;
+
+import static io.bitnet4j.kernel.VectorWidth.FLOATS;
+import static io.bitnet4j.kernel.VectorWidth.HALF_SHORTS;
+import static io.bitnet4j.kernel.VectorWidth.INTS;
+
+import io.bitnet4j.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The vectorized kernel for F16 weights (the LM head of BitNet 2B-4T: {@code token_embd} tied, half of each
+ * decode's bytes), read in place from the file. The Vector API has no f16 conversion, so halves are widened
+ * with integer operations ({@link #widen}): sign-extended to 32 bits, shifted so the exponent and mantissa sit
+ * 13 bits higher (the sign lands on bit 31 once bits 28–30 are cleared), then multiplied by 2<sup>112</sup> as
+ * floats, which rebiases the exponent and turns subnormal halves into normal floats exactly. Infinities and
+ * NaNs (an all-ones half exponent) need an all-ones float exponent before the multiply (which then keeps them
+ * and quiets a signalling NaN as {@link Float#float16ToFloat} does): {@link #widen} does that, the product
+ * loop does not and serves only matrices found free of them at load ({@link #allFinite}). Four rows are summed
+ * at a time against one activation load, each in {@link VectorWidth#FLOATS} lanes reduced at the end; only for
+ * {@link Summation.Routine#KERNEL_ORDER}, a peer's order going to the scalar {@link DenseRowMatrix}.
+ */
+final class F16VectorMatrix extends StoredMatrix {
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final int L = FLOATS.length();
+    private static final int ROWS = 4;
+    private static final float REBIAS = 0x1p112f;
+    /** A half's all-ones exponent (infinities and NaNs), in place and 13 bits up. */
+    private static final short HALF_EXPONENT = 0x7C00;
+    private static final int EXPONENT = HALF_EXPONENT << 13;
+    private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
+    /** Four halves' exponent fields; adding 0x0400 to an all-ones field carries into its lane's sign bit. */
+    private static final long EXPONENTS = 0x7C00_7C00_7C00_7C00L;
+    private static final long ONES_BELOW_EXPONENT = 0x0400_0400_0400_0400L;
+    private static final long CARRY = 0x8000_8000_8000_8000L;
+
+    private final DenseRowMatrix exact;
+    /** Whether every weight is finite: the product loop widens finite halves only (see {@link #allFinite}). */
+    private final boolean finite;
+
+    F16VectorMatrix(String name, int rows, int cols, MemorySegment data) {
+        super(name, GgmlType.F16, rows, cols, data, ActivationType.F16);
+        this.exact = new DenseRowMatrix(name, GgmlType.F16, rows, cols, data, FloatRowDecoders.F16, ActivationType.F16);
+        this.finite = allFinite(data, (long) rows * cols);
+    }
+
+    /**
+     * Whether none of the {@code n} halves at the start of {@code data} is an infinity or NaN. Checked once at
+     * load so that the product loop can leave them out (a masked fix-up costs it half its speed); a matrix that
+     * holds one is multiplied by the scalar kernel instead.
+     */
+    static boolean allFinite(MemorySegment data, long n) {
+        // four halves per long, scalar: this runs once, mostly before the JIT has compiled it, and Vector API
+        // code that is not yet compiled allocates on every operation (gigabytes of garbage over a head)
+        long whole = n - n % 4;
+        long special = 0;
+        for (long i = 0; i < whole; i += 4) {
+            long e = data.get(LONG, 2 * i) & EXPONENTS;
+            special |= (e + ONES_BELOW_EXPONENT) & CARRY; // set where a lane's exponent is all ones
+        }
+        boolean finite = special == 0;
+        for (long i = whole; i < n; i++) {
+            finite &= Float.isFinite(Float.float16ToFloat(data.get(HALF, 2 * i)));
+        }
+        return finite;
+    }
+
+    /** Whether no weight is an infinity or NaN. */
+    boolean finite() {
+        return finite;
+    }
+
+    @Override
+    public boolean accepts(ActivationType t) {
+        return exact.accepts(t);
+    }
+
+    @Override
+    public void multiplyRows(Activations in, ActivationType as, Summation sum, int rowFrom, int rowTo, float[] out,
+            int outOffset, KernelScratch scratch) {
+        if (!sum.kernelOrder() || !finite) {
+            exact.multiplyRows(in, as, sum, rowFrom, rowTo, out, outOffset, scratch);
+            return;
+        }
+        checkShapes(in, rowFrom, rowTo, out, outOffset);
+        float[] x = in.values(as);
+        float[] four = scratch.tileOut(ROWS);
+        long rowBytes = 2L * cols;
+        for (int r = rowFrom; r < rowTo; r += ROWS) {
+            int n = Math.min(ROWS, rowTo - r);
+            long at = r * rowBytes;
+            long last = at + (n - 1) * rowBytes; // a short last group repeats its last row
+            long p1 = Math.min(at + rowBytes, last);
+            long p2 = Math.min(at + 2 * rowBytes, last);
+            for (int t = 0; t < in.rows(); t++) {
+                dot4(at, p1, p2, last, x, t * cols, four);
+                for (int k = 0; k < n; k++) {
+                    out[outOffset + t * rows + r + k] = four[k];
+                }
+            }
+        }
+    }
+
+    /** The rows at bytes {@code p0 .. p3} times {@code x[xAt ..]} into {@code out[0..3]}. */
+    private void dot4(long p0, long p1, long p2, long p3, float[] x, int xAt, float[] out) {
+        FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
+        int whole = cols - cols % L;
+        for (int c = 0; c < whole; c += L) {
+            FloatVector xv = FloatVector.fromArray(FLOATS, x, xAt + c);
+            long o = 2L * c;
+            IntVector h0 = (IntVector) ShortVector.fromMemorySegment(HALF_SHORTS, data, p0 + o, LE).convertShape(VectorOperators.S2I, INTS, 0);
+            IntVector h1 = (IntVector) ShortVector.fromMemorySegment(HALF_SHORTS, data, p1 + o, LE).convertShape(VectorOperators.S2I, INTS, 0);
+            IntVector h2 = (IntVector) ShortVector.fromMemorySegment(HALF_SHORTS, data, p2 + o, LE).convertShape(VectorOperators.S2I, INTS, 0);
+            IntVector h3 = (IntVector) ShortVector.fromMemorySegment(HALF_SHORTS, data, p3 + o, LE).convertShape(VectorOperators.S2I, INTS, 0);
+            IntVector b0 = h0.lanewise(VectorOperators.LSHL, 13).and(0x8FFF_FFFF);
+            IntVector b1 = h1.lanewise(VectorOperators.LSHL, 13).and(0x8FFF_FFFF);
+            IntVector b2 = h2.lanewise(VectorOperators.LSHL, 13).and(0x8FFF_FFFF);
+            IntVector b3 = h3.lanewise(VectorOperators.LSHL, 13).and(0x8FFF_FFFF);
+            FloatVector f0 = b0.reinterpretAsFloats().mul(REBIAS);
+            FloatVector f1 = b1.reinterpretAsFloats().mul(REBIAS);
+            FloatVector f2 = b2.reinterpretAsFloats().mul(REBIAS);
+            FloatVector f3 = b3.reinterpretAsFloats().mul(REBIAS);
+            a0 = f0.fma(xv, a0);
+            a1 = f1.fma(xv, a1);
+            a2 = f2.fma(xv, a2);
+            a3 = f3.fma(xv, a3);
+        }
+        float r0 = a0.reduceLanes(VectorOperators.ADD);
+        float r1 = a1.reduceLanes(VectorOperators.ADD);
+        float r2 = a2.reduceLanes(VectorOperators.ADD);
+        float r3 = a3.reduceLanes(VectorOperators.ADD);
+        for (int c = whole; c < cols; c++) {
+            float xc = x[xAt + c];
+            r0 = Math.fma(Float.float16ToFloat(data.get(HALF, p0 + 2L * c)), xc, r0);
+            r1 = Math.fma(Float.float16ToFloat(data.get(HALF, p1 + 2L * c)), xc, r1);
+            r2 = Math.fma(Float.float16ToFloat(data.get(HALF, p2 + 2L * c)), xc, r2);
+            r3 = Math.fma(Float.float16ToFloat(data.get(HALF, p3 + 2L * c)), xc, r3);
+        }
+        out[0] = r0;
+        out[1] = r1;
+        out[2] = r2;
+        out[3] = r3;
+    }
+
+    @Override
+    public void dequantizeRow(int row, float[] dst, int dstOffset, KernelScratch scratch) {
+        checkRow(row, dst, dstOffset);
+        widen(data, (long) row * cols * 2, dst, dstOffset, cols);
+    }
+
+    /**
+     * Widens {@code n} little-endian halves at byte {@code at} of {@code src} to floats in {@code dst}, exactly
+     * as {@link Float#float16ToFloat}, with the integer steps of the class comment (the kernel's own, inline).
+     */
+    static void widen(MemorySegment src, long at, float[] dst, int dstOffset, int n) {
+        int whole = n - n % L;
+        for (int c = 0; c < whole; c += L) {
+            IntVector h = (IntVector) ShortVector.fromMemorySegment(HALF_SHORTS, src, at + 2L * c, LE).convertShape(VectorOperators.S2I, INTS, 0);
+            IntVector b = h.lanewise(VectorOperators.LSHL, 13).and(0x8FFF_FFFF);
+            VectorMask<Integer> special = b.and(EXPONENT).compare(VectorOperators.EQ, EXPONENT);
+            b.lanewise(VectorOperators.OR, 0x7000_0000, special).reinterpretAsFloats().mul(REBIAS).intoArray(dst, dstOffset + c);
+        }
+        for (int c = whole; c < n; c++) {
+            dst[dstOffset + c] = Float.float16ToFloat(src.get(HALF, at + 2L * c));
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.bitnet4j.kernel;
+
+import io.bitnet4j.format.I2_S;
+import io.bitnet4j.format.I2sMatmul;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+
+/**
+ * The vectorized kernel for bitnet.cpp's I2_S: the codes repacked into a {@link LutLayout} (no block scales:
+ * the tensor has one), multiplied by the per-token int8 activations through lookup tables ({@link LutKernel}).
+ * Every block sum is an exact integer and so is their float total (below 2<sup>24</sup>), which is turned into
+ * {@code Σ c·q} and finished with bitnet.cpp's float steps ({@link I2sMatmul#output}): the result is the scalar
+ * kernel's to the last bit, so this kernel serves every summation order.
+ */
+final class I2sLutMatrix extends LutMatrix {
+    /** Longest row whose integer sum ({@code ≤ 127·cols}) a float holds exactly. */
+    static final int MAX_COLS = (1 << 24) / 127;
+
+    private final float weightScale;
+    private final float[] ones;
+    private final MemorySegment unitScales;
+
+    private I2sLutMatrix(I2sMatrix exact, LutLayout layout) {
+        super(exact, layout);
+        this.weightScale = exact.weightScale();
+        this.ones = new float[layout.blocksPerRow()];
+        Arrays.fill(ones, 1f);
+        this.unitScales = Arena.ofAuto().allocate((long) layout.tileRows() * Float.BYTES, 64);
+        for (int i = 0; i < layout.tileRows(); i++) {
+            unitScales.setAtIndex(ValueLayout.JAVA_FLOAT, i, 1f);
+        }
+    }
+
+    /** Whether a row of {@code cols} can be repacked: whole 128-runs, and an exact float sum. */
+    static boolean fits(int cols) {
+        return cols % I2_S.BLOCK_SIZE == 0 && cols <= MAX_COLS;
+    }
+
+    /** Repacks the {@code rows × cols} I2_S tensor {@code data} (see {@link #fits}). */
+    static I2sLutMatrix repack(String name, int rows, int cols, MemorySegment data) {
+        if (!fits(cols)) {
+            throw new IllegalArgumentException("tensor '" + name + "' (I2_S): rows of " + cols + " do not fit the lookup-table kernel");
+        }
+        I2sMatrix exact = new I2sMatrix(name, rows, cols, data);
+        int runs = cols / I2_S.BLOCK_SIZE;
+        int block = cols % 256 == 0 ? 256 : I2_S.BLOCK_SIZE;
+        LutLayout layout = LutLayout.pack(rows, cols, block, LutKernel.tileRows(), false, (row, trits, scales) -> {
+            for (int k = 0; k < runs; k++) {
+                I2_S.unpackRunCodes(data, (long) row * runs + k, trits, k * I2_S.BLOCK_SIZE);
+            }
+            for (int c = 0; c < cols; c++) {
+                trits[c] -= 1; // codes t + 1 to trits
+            }
+        });
+        return new I2sLutMatrix(exact, layout);
+    }
+
+    @Override
+    boolean usesLayout(Summation sum) {
+        return true; // bit-exact in every order
+    }
+
+    @Override
+    MemorySegment scales() {
+        return unitScales;
+    }
+
+    @Override
+    long scaleOffset(int b, int tile) {
+        return 0;
+    }
+
+    @Override
+    long scaleStep() {
+        return 0;
+    }
+
+    @Override
+    float[] blockScales(Activations in) {
+        return ones;
+    }
+
+    @Override
+    int d8Offset(int token) {
+        return 0;
+    }
+
+    @Override
+    float finish(float kernelSum, Activations in, int token, int row) {
+        int sumQ = in.rowSums()[token];
+        return I2sMatmul.output((int) kernelSum + sumQ, sumQ, in.scales(ActivationType.I8_PER_ROW)[token], weightScale);
+    }
+}

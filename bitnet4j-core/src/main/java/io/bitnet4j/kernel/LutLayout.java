@@ -1,0 +1,221 @@
+package io.bitnet4j.kernel;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.stream.IntStream;
+
+/**
+ * Ternary weights repacked at load time for the lookup-table kernels ({@link LutKernel}): the runtime form of
+ * TQ1_0, TQ2_0 and I2_S matrices, held in its own off-heap memory so the file's pages can be dropped.
+ *
+ * <h2>Indices</h2>
+ * Each row is cut into scale blocks of {@link #block()} columns ({@code 256} for the TQ types, {@code 128} or
+ * {@code 256} for I2_S) and each block into groups of 3 consecutive columns; the last group of a block is
+ * padded with zero trits. A group's trits {@code (t0, t1, t2)} become one index
+ * {@code 9·(t0+1) + 3·(t1+1) + (t2+1)} in {@code 0..26} (all zeros: {@value #ZERO_INDEX}), the position of
+ * {@code Σ tk·qk} in a 32-entry table of the activations' partial sums. Three indices share a 16-bit word
+ * (bits 0–4, 5–9, 10–14; bit 15 is 0), so a word carries 9 trits: 1.78 bits per weight instead of TQ2_0's 2.
+ *
+ * <h2>Tiles</h2>
+ * Rows are interleaved in tiles of {@link #tileRows()} (the kernel's 16-bit lanes): for each block and each
+ * word position the tile's rows' words are adjacent, so one vector load fetches the same 9 columns of every row
+ * of the tile. Blocks come first: {@code words[block][tile][word][lane]}, so that the kernel can sweep one
+ * block over a run of tiles as one linear stream while that block's lookup tables stay in the L1 cache. A last,
+ * partial tile is padded with zero rows. Block scales (TQ) are float32 in {@code scales[block][tile][lane]}
+ * (0 for padding rows).
+ */
+final class LutLayout {
+    /** The index of three zero trits. */
+    static final int ZERO_INDEX = 13;
+    /** Trits per 16-bit word. */
+    static final int TRITS_PER_WORD = 9;
+    private static final int ZERO_WORD = ZERO_INDEX | ZERO_INDEX << 5 | ZERO_INDEX << 10;
+    private static final ValueLayout.OfShort WORD = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /** Decodes one weight row of the stored format: its trits, and its block scales if the format has them. */
+    @FunctionalInterface
+    interface RowSource {
+        void decode(int row, byte[] trits, float[] blockScales);
+    }
+
+    private final int rows;
+    private final int cols;
+    private final int block;
+    private final int tileRows;
+    private final int tiles;
+    private final int blocksPerRow;
+    private final int wordsPerBlock;
+    private final MemorySegment words;
+    private final MemorySegment scales;
+
+    private LutLayout(int rows, int cols, int block, int tileRows, boolean scaled) {
+        if (cols % block != 0) {
+            throw new IllegalArgumentException("rows of " + cols + " are not whole blocks of " + block);
+        }
+        this.rows = rows;
+        this.cols = cols;
+        this.block = block;
+        this.tileRows = tileRows;
+        this.tiles = (rows + tileRows - 1) / tileRows;
+        this.blocksPerRow = cols / block;
+        this.wordsPerBlock = (block + TRITS_PER_WORD - 1) / TRITS_PER_WORD;
+        this.words = OffHeap.allocate((long) tiles * blocksPerRow * blockTileBytes()); // freed with this layout
+        this.scales = scaled ? OffHeap.allocate((long) tiles * blocksPerRow * tileRows * Float.BYTES) : null;
+    }
+
+    /**
+     * Repacks a {@code rows × cols} ternary matrix read row by row from {@code source} (trits in {-1, 0, 1};
+     * {@code scaled}: one scale per block). Tiles are packed in parallel, so {@code source} must be thread-safe.
+     */
+    static LutLayout pack(int rows, int cols, int block, int tileRows, boolean scaled, RowSource source) {
+        LutLayout l = new LutLayout(rows, cols, block, tileRows, scaled);
+        // runs of tiles, each with one row buffer: a buffer per tile would be a gigabyte of garbage for a 2B
+        // model, and the heap grown to hold it stays in the process's memory
+        int runs = Math.min(l.tiles, 4 * Runtime.getRuntime().availableProcessors());
+        IntStream.range(0, runs).parallel().forEach(run -> {
+            byte[] trits = new byte[cols];
+            float[] blockScales = new float[l.blocksPerRow];
+            for (int tile = (int) ((long) l.tiles * run / runs); tile < (long) l.tiles * (run + 1) / runs; tile++) {
+                for (int lane = 0; lane < tileRows; lane++) {
+                    int row = tile * tileRows + lane;
+                    if (row < rows) {
+                        source.decode(row, trits, blockScales);
+                        l.putRow(tile, lane, trits, blockScales);
+                    } else {
+                        l.putPaddingRow(tile, lane);
+                    }
+                }
+            }
+        });
+        return l;
+    }
+
+    private void putRow(int tile, int lane, byte[] trits, float[] blockScales) {
+        for (int b = 0; b < blocksPerRow; b++) {
+            int first = b * block;
+            for (int w = 0; w < wordsPerBlock; w++) {
+                int word = 0;
+                for (int g = 0; g < 3; g++) {
+                    int index = 0;
+                    for (int k = 0; k < 3; k++) {
+                        int c = (3 * w + g) * 3 + k; // column within the block
+                        int t = c < block ? trits[first + c] : 0;
+                        if (t < -1 || t > 1) {
+                            throw new IllegalArgumentException("trit " + t + " at column " + (first + c) + " is not -1, 0 or 1");
+                        }
+                        index = 3 * index + t + 1;
+                    }
+                    word |= index << (5 * g);
+                }
+                words.set(WORD, wordAt(tile, b, w, lane), (short) word);
+            }
+            if (scales != null) {
+                scales.set(F32, scaleAt(tile, b, lane), blockScales[b]);
+            }
+        }
+    }
+
+    private void putPaddingRow(int tile, int lane) {
+        for (int b = 0; b < blocksPerRow; b++) {
+            for (int w = 0; w < wordsPerBlock; w++) {
+                words.set(WORD, wordAt(tile, b, w, lane), (short) ZERO_WORD);
+            }
+        }
+    }
+
+    /** The trit at {@code (row, col)} read back from the packed words (for verification). */
+    int trit(int row, int col) {
+        int b = col / block;
+        int c = col % block;
+        int word = words.get(WORD, wordAt(row / tileRows, b, c / TRITS_PER_WORD, row % tileRows));
+        int index = (word >>> (5 * ((c % TRITS_PER_WORD) / 3))) & 31;
+        int digit = switch (c % 3) {
+            case 0 -> index / 9;
+            case 1 -> index / 3 % 3;
+            default -> index % 3;
+        };
+        return digit - 1;
+    }
+
+    /** The scale of block {@code b} of {@code row} (for verification); 1 when the layout has no block scales. */
+    float scale(int row, int b) {
+        return scales == null ? 1f : scales.get(F32, scaleAt(row / tileRows, b, row % tileRows));
+    }
+
+    private long wordAt(int tile, int b, int w, int lane) {
+        return wordsAt(b, tile) + ((long) w * tileRows + lane) * Short.BYTES;
+    }
+
+    private long scaleAt(int tile, int b, int lane) {
+        return scalesAt(b, tile) + (long) lane * Float.BYTES;
+    }
+
+    /** Byte offset of block {@code b}'s words of tile {@code tile}; the next tile's follow. */
+    long wordsAt(int b, int tile) {
+        return ((long) b * tiles + tile) * blockTileBytes();
+    }
+
+    /** Byte offset of block {@code b}'s scales of tile {@code tile}; the next tile's follow. */
+    long scalesAt(int b, int tile) {
+        return ((long) b * tiles + tile) * tileRows * Float.BYTES;
+    }
+
+    /** Bytes of one block of one tile's words. */
+    long blockTileBytes() {
+        return (long) wordsPerBlock * tileRows * Short.BYTES;
+    }
+
+    /** Bytes of one token's lookup tables: 32 int16 entries per group of 3 columns. */
+    long tableBytesPerToken() {
+        return (long) blocksPerRow * tableBytesPerBlock();
+    }
+
+    /** Bytes of one block's lookup tables for one token. */
+    long tableBytesPerBlock() {
+        return (long) wordsPerBlock * 3 * LutKernel.TABLE_BYTES;
+    }
+
+    /** Bytes of weights and scales held. */
+    long memoryBytes() {
+        return words.byteSize() + (scales == null ? 0 : scales.byteSize());
+    }
+
+    int rows() {
+        return rows;
+    }
+
+    int cols() {
+        return cols;
+    }
+
+    int block() {
+        return block;
+    }
+
+    int tileRows() {
+        return tileRows;
+    }
+
+    int tiles() {
+        return tiles;
+    }
+
+    int blocksPerRow() {
+        return blocksPerRow;
+    }
+
+    int wordsPerBlock() {
+        return wordsPerBlock;
+    }
+
+    MemorySegment words() {
+        return words;
+    }
+
+    /** The block scales, or null (I2_S: one scale for the tensor, applied after the integer sums). */
+    MemorySegment scales() {
+        return scales;
+    }
+}

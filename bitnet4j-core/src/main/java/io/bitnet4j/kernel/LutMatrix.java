@@ -1,0 +1,141 @@
+package io.bitnet4j.kernel;
+
+import io.bitnet4j.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * What the lookup-table matrices share: a {@link LutLayout} repacked from the file, the scalar kernel over
+ * the file's bytes for everything the layout does not serve, and the loop over tiles and tokens around
+ * {@link LutKernel}. Tokens go through in fours ({@link LutKernel#block4}: each weight word loaded once for
+ * four tokens) and the rest one by one; each thread builds the tables of the tokens in hand in its scratch and
+ * sweeps the blocks of its rows one after another, keeping the tiles' float sums in its scratch.
+ */
+abstract sealed class LutMatrix implements WeightMatrix permits TernaryLutMatrix, I2sLutMatrix {
+    final StoredMatrix exact;
+    final LutLayout layout;
+
+    LutMatrix(StoredMatrix exact, LutLayout layout) {
+        this.exact = Objects.requireNonNull(exact, "exact");
+        this.layout = Objects.requireNonNull(layout, "layout");
+    }
+
+    /** The block scales' segment, the byte offset of block {@code b}'s scales of {@code tile}, and bytes per tile. */
+    abstract MemorySegment scales();
+
+    abstract long scaleOffset(int b, int tile);
+
+    abstract long scaleStep();
+
+    /** The activation scale of each block, token {@code t}'s first at {@code d8Offset(t)}. */
+    abstract float[] blockScales(Activations in);
+
+    abstract int d8Offset(int token);
+
+    /** The output of row {@code row} for token {@code token} from its kernel sum. */
+    abstract float finish(float kernelSum, Activations in, int token, int row);
+
+    @Override
+    public final void multiplyRows(Activations in, ActivationType as, Summation sum, int rowFrom, int rowTo, float[] out,
+            int outOffset, KernelScratch scratch) {
+        if (!usesLayout(sum)) {
+            exact.multiplyRows(in, as, sum, rowFrom, rowTo, out, outOffset, scratch);
+            return;
+        }
+        exact.checkShapes(in, rowFrom, rowTo, out, outOffset);
+        byte[] q = in.quants(activationType());
+        float[] d8 = blockScales(in);
+        int tokens = in.rows();
+        int r = layout.tileRows();
+        int blocks = layout.blocksPerRow();
+        int words = layout.wordsPerBlock();
+        long perToken = layout.tableBytesPerToken();
+        int tileFrom = rowFrom / r;
+        int tileTo = (rowTo + r - 1) / r;
+        int tiles = tileTo - tileFrom;
+        MemorySegment tables = scratch.tables(Math.min(tokens, LutKernel.TOKENS) * perToken);
+        float[] acc = scratch.tileOut(LutKernel.TOKENS * tiles * r);
+        MemorySegment w = layout.words();
+        MemorySegment s = scales();
+        long tileBytes = layout.blockTileBytes();
+        long perBlock = layout.tableBytesPerBlock();
+        int d8Stride = d8Offset(1) - d8Offset(0);
+        for (int t0 = 0; t0 < tokens; ) {
+            int n = tokens - t0 >= LutKernel.TOKENS ? LutKernel.TOKENS : 1;
+            for (int j = 0; j < n; j++) {
+                LutKernel.buildTables(q, (t0 + j) * layout.cols(), blocks, layout.block(), words, tables, j * perToken);
+            }
+            Arrays.fill(acc, 0, n * tiles * r, 0f);
+            for (int b = 0; b < blocks; b++) {
+                long wAt = layout.wordsAt(b, tileFrom);
+                long sAt = scaleOffset(b, tileFrom);
+                if (n == 1) {
+                    LutKernel.block1(w, wAt, tileBytes, tiles, s, sAt, scaleStep(), tables, b * perBlock,
+                            d8[d8Offset(t0) + b], words, acc, 0);
+                } else {
+                    LutKernel.block4(w, wAt, tileBytes, tiles, s, sAt, scaleStep(), tables, b * perBlock, perToken,
+                            d8, d8Offset(t0) + b, d8Stride, words, acc, 0, tiles * r);
+                }
+            }
+            int first = tileFrom * r;
+            for (int j = 0; j < n; j++) {
+                int o = outOffset + (t0 + j) * exact.rows;
+                for (int row = rowFrom; row < rowTo; row++) {
+                    out[o + row] = finish(acc[j * tiles * r + row - first], in, t0 + j, row);
+                }
+            }
+            t0 += n;
+        }
+    }
+
+    /** Whether a product summed as {@code sum} runs on the repacked layout (else on the scalar kernel). */
+    boolean usesLayout(Summation sum) {
+        return sum.kernelOrder();
+    }
+
+    @Override
+    public final int rowTile() {
+        return layout.tileRows();
+    }
+
+    @Override
+    public final void dequantizeRow(int row, float[] dst, int dstOffset, KernelScratch scratch) {
+        exact.dequantizeRow(row, dst, dstOffset, scratch);
+    }
+
+    @Override
+    public final String name() {
+        return exact.name();
+    }
+
+    @Override
+    public final GgmlType type() {
+        return exact.type();
+    }
+
+    @Override
+    public final int rows() {
+        return exact.rows();
+    }
+
+    @Override
+    public final int cols() {
+        return exact.cols();
+    }
+
+    @Override
+    public final ActivationType activationType() {
+        return exact.activationType();
+    }
+
+    @Override
+    public final boolean accepts(ActivationType t) {
+        return exact.accepts(t);
+    }
+
+    @Override
+    public String toString() {
+        return exact + " (lookup tables, " + layout.tileRows() + "-row tiles)";
+    }
+}

@@ -1,0 +1,57 @@
+package io.bitnet4j.kernel;
+
+import io.bitnet4j.format.TQ1_0;
+import io.bitnet4j.format.TQ2_0;
+import io.bitnet4j.format.TernaryBlockFormat;
+import io.bitnet4j.gguf.GgufTensor;
+import java.util.Optional;
+
+/**
+ * The Vector API kernels, at the width of {@link VectorWidth}: TQ1_0, TQ2_0 and I2_S repacked for lookup
+ * tables ({@link TernaryLutMatrix}, {@link I2sLutMatrix}); F16 read in place ({@link F16VectorMatrix}) or, as
+ * an option, through an int8 copy ({@link Int8CopyMatrix}). A repacked tensor's file pages are dropped from
+ * memory after packing (they are read again only if a product must follow a peer's order, or for embedding
+ * rows), so a model does not hold its weights twice. Types and shapes these kernels do not serve are left to
+ * the providers after this one.
+ */
+final class VectorKernels implements KernelProvider {
+    private final boolean int8F16;
+
+    private VectorKernels(boolean int8F16) {
+        this.int8F16 = int8F16;
+    }
+
+    /**
+     * The provider, or null when the chosen width is not one the kernels support (under 256 bits). Throws
+     * {@link NoClassDefFoundError} when the {@code jdk.incubator.vector} module is absent.
+     */
+    static KernelProvider create(boolean int8F16) {
+        return VectorWidth.BITS == 0 ? null : new VectorKernels(int8F16);
+    }
+
+    @Override
+    public Optional<WeightMatrix> bind(GgufTensor t, int rows, int cols) {
+        WeightMatrix m = switch (t.type()) {
+            case TQ1_0 -> ternary(t, rows, cols, TQ1_0.FORMAT);
+            case TQ2_0 -> ternary(t, rows, cols, TQ2_0.FORMAT);
+            case I2_S -> I2sLutMatrix.fits(cols) ? I2sLutMatrix.repack(t.name(), rows, cols, t.data()) : null;
+            case F16 -> f16(t, rows, cols);
+            default -> null;
+        };
+        if ((m instanceof LutMatrix || m instanceof Int8CopyMatrix) && t.data().isMapped()) {
+            t.data().unload(); // the repacked copy replaces the file's pages
+        }
+        return Optional.ofNullable(m);
+    }
+
+    private WeightMatrix f16(GgufTensor t, int rows, int cols) {
+        F16VectorMatrix m = new F16VectorMatrix(t.name(), rows, cols, t.data());
+        return int8F16 && Int8CopyMatrix.fits(m) ? Int8CopyMatrix.copy(m) : m;
+    }
+
+    private static WeightMatrix ternary(GgufTensor t, int rows, int cols, TernaryBlockFormat format) {
+        return cols % TernaryBlockFormat.BLOCK_SIZE == 0
+                ? TernaryLutMatrix.repack(t.name(), t.type(), rows, cols, t.data(), format)
+                : null;
+    }
+}

@@ -1,0 +1,72 @@
+package io.bitnet4j.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import io.bitnet4j.gguf.GgmlType;
+import io.bitnet4j.testing.SeededArrays;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The optional int8 copy of F16 matrices: every copied weight within half a quantization step of the original,
+ * kernel-order products equal to a plain double-precision product of the copied weights, a peer's order and
+ * embedding rows served by the F16 original.
+ */
+class Int8CopyMatrixTest {
+    private static final Summation FAST = new Summation(Summation.Routine.KERNEL_ORDER, GgmlSimd.AVX512);
+
+    @ParameterizedTest(name = "{0}×{1}, {2} tokens, {3} threads")
+    @CsvSource({"7, 64, 1, 1", "37, 256, 3, 2", "130, 2560, 2, 2"})
+    void copiesWithinHalfAStepAndMultipliesTheCopy(int rows, int cols, int tokens, int threads) {
+        float[] w = SeededArrays.gaussian(51, rows * cols, 0.5);
+        ByteBuffer bytes = ByteBuffer.allocate(2 * w.length).order(ByteOrder.LITTLE_ENDIAN);
+        float[] original = new float[w.length];
+        for (int i = 0; i < w.length; i++) {
+            short h = Float.floatToFloat16(w[i]);
+            bytes.putShort(h);
+            original[i] = Float.float16ToFloat(h);
+        }
+        KernelProvider vector = MatrixKernels.vectorProvider(true).orElseThrow();
+        Int8CopyMatrix m = assertInstanceOf(Int8CopyMatrix.class,
+                vector.bind(Harness.tensor("w", GgmlType.F16, rows, cols, bytes.array()), rows, cols).orElseThrow());
+        for (int r = 0; r < rows; r++) {
+            for (int b = 0; b < cols / 32; b++) {
+                float max = 0;
+                for (int j = 0; j < 32; j++) {
+                    max = Math.max(max, Math.abs(original[r * cols + 32 * b + j]));
+                }
+                for (int j = 0; j < 32; j++) {
+                    int c = 32 * b + j;
+                    assertEquals(original[r * cols + c], m.copiedValue(r, c), max / 127 / 2 * 1.0001, "weight " + r + "," + c);
+                }
+            }
+        }
+        float[] x = SeededArrays.gaussian(52, tokens * cols, 1);
+        float[] got = Harness.multiply(m, x, tokens, ActivationType.F16, FAST, threads);
+        for (int t = 0; t < tokens; t++) {
+            for (int r = 0; r < rows; r++) {
+                double sum = 0;
+                double abs = 0;
+                for (int c = 0; c < cols; c++) {
+                    double p = (double) m.copiedValue(r, c) * Float.float16ToFloat(Float.floatToFloat16(x[t * cols + c]));
+                    sum += p;
+                    abs += Math.abs(p);
+                }
+                assertEquals(sum, got[t * rows + r], 1e-6 * abs + 1e-30, "token " + t + ", row " + r);
+            }
+        }
+        WeightMatrix exact = new DenseRowMatrix("w", GgmlType.F16, rows, cols, MemorySegment.ofArray(bytes.array()),
+                FloatRowDecoders.F16, ActivationType.F16);
+        assertEquals(-1, Harness.firstBitDifference(Harness.multiply(exact, x, tokens, ActivationType.F16, Summation.DEFAULT, 1),
+                Harness.multiply(m, x, tokens, ActivationType.F16, Summation.DEFAULT, threads)));
+        float[] row = new float[cols];
+        m.dequantizeRow(rows - 1, row, 0, new KernelScratch(cols));
+        for (int c = 0; c < cols; c++) {
+            assertEquals(original[(rows - 1) * cols + c], row[c]);
+        }
+    }
+}

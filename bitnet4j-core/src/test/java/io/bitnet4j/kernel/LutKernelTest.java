@@ -1,0 +1,147 @@
+package io.bitnet4j.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import io.bitnet4j.format.I2_S;
+import io.bitnet4j.format.Q8_K;
+import io.bitnet4j.format.TQ1_0;
+import io.bitnet4j.format.TQ2_0;
+import io.bitnet4j.format.TernaryBlockFormat;
+import io.bitnet4j.gguf.GgmlType;
+import io.bitnet4j.testing.SeededArrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The lookup-table kernels against plain references on seeded random matrices: the repacked layout holds the
+ * file's trits and scales; TQ products equal {@link #referenceDot} (exact integer block sums, then
+ * the stated float order) to the bit, and the scalar kernel's when a peer's order is asked for; I2_S products
+ * equal the scalar kernel's to the bit in every order. Row counts that are not whole tiles, 1 to 9 tokens
+ * (the four-token loop and the single-token rest) and 1 or 2 threads.
+ */
+class LutKernelTest {
+    private static final Summation FAST = new Summation(Summation.Routine.KERNEL_ORDER, GgmlSimd.AVX512);
+
+    @ParameterizedTest(name = "{0} {1}×{2}")
+    @CsvSource({"TQ2_0, 37, 256", "TQ2_0, 64, 768", "TQ1_0, 50, 512", "TQ1_0, 1, 256"})
+    void repackedTernaryBlocksHoldTheFilesTritsAndScales(GgmlType type, int rows, int cols) {
+        TernaryBlockFormat format = type == GgmlType.TQ1_0 ? TQ1_0.FORMAT : TQ2_0.FORMAT;
+        byte[] trits = randomTrits(rows * cols, 11);
+        float[] scales = SeededArrays.uniform(12, rows * cols / 256, 2);
+        byte[] bytes = format.pack(trits, scales);
+        LutMatrix m = bind(type, rows, cols, bytes);
+        float[] stored = format.unpackScales(bytes, rows * cols);
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                assertEquals(trits[r * cols + c], m.layout.trit(r, c), "trit " + r + "," + c);
+            }
+            for (int b = 0; b < cols / 256; b++) {
+                assertEquals(stored[r * cols / 256 + b], m.layout.scale(r, b), "scale " + r + "," + b);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}×{2}, {3} tokens, {4} threads")
+    @CsvSource({"TQ2_0, 37, 256, 1, 1", "TQ2_0, 64, 768, 5, 2", "TQ2_0, 100, 512, 9, 2", "TQ1_0, 50, 512, 4, 1",
+            "TQ1_0, 33, 256, 3, 2"})
+    void ternaryProductsFollowTheStatedOrderExactly(GgmlType type, int rows, int cols, int tokens, int threads) {
+        TernaryBlockFormat format = type == GgmlType.TQ1_0 ? TQ1_0.FORMAT : TQ2_0.FORMAT;
+        byte[] bytes = format.pack(randomTrits(rows * cols, 21), SeededArrays.uniform(22, rows * cols / 256, 2));
+        byte[] trits = format.unpackTrits(bytes, rows * cols);
+        float[] scales = format.unpackScales(bytes, rows * cols);
+        float[] x = SeededArrays.gaussian(23, tokens * cols, 3);
+        LutMatrix m = bind(type, rows, cols, bytes);
+        float[] got = Harness.multiply(m, x, tokens, ActivationType.Q8_K, FAST, threads);
+        int blocks = cols / 256;
+        byte[] q = new byte[cols];
+        float[] d8 = new float[blocks];
+        byte[] rowTrits = new byte[cols];
+        float[] rowScales = new float[blocks];
+        for (int t = 0; t < tokens; t++) {
+            for (int b = 0; b < blocks; b++) {
+                d8[b] = Q8_K.quantizeBlock(x, t * cols + b * 256, q, b * 256);
+            }
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(trits, r * cols, rowTrits, 0, cols);
+                System.arraycopy(scales, r * blocks, rowScales, 0, blocks);
+                float expected = referenceDot(rowTrits, rowScales, q, d8, 256);
+                assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(got[t * rows + r]), "token " + t + ", row " + r);
+            }
+        }
+        float[] exact = Harness.multiply(m.exact, x, tokens, ActivationType.Q8_K, Summation.DEFAULT, 1);
+        assertEquals(-1, Harness.firstBitDifference(exact, Harness.multiply(m, x, tokens, ActivationType.Q8_K, Summation.DEFAULT, threads)),
+                "a peer's order goes to the scalar kernel");
+    }
+
+    @ParameterizedTest(name = "{0}×{1}, {2} tokens, {3} threads")
+    @CsvSource({"37, 128, 1, 1", "64, 384, 5, 2", "31, 512, 9, 2", "100, 2560, 4, 2"})
+    void i2sProductsEqualTheScalarKernelExactly(int rows, int cols, int tokens, int threads) {
+        byte[] bytes = I2_S.pack(randomTrits(rows * cols, 31), 0.75f);
+        float[] x = SeededArrays.gaussian(32, tokens * cols, 2);
+        LutMatrix m = bind(GgmlType.I2_S, rows, cols, bytes);
+        for (int r = 0; r < rows; r += 7) {
+            for (int c = 0; c < cols; c += 5) {
+                assertEquals(I2_S.unpackTrits(bytes, rows * cols)[r * cols + c], m.layout.trit(r, c), "trit " + r + "," + c);
+            }
+        }
+        float[] exact = Harness.multiply(m.exact, x, tokens, ActivationType.I8_PER_ROW, Summation.DEFAULT, 1);
+        assertEquals(-1, Harness.firstBitDifference(exact, Harness.multiply(m, x, tokens, ActivationType.I8_PER_ROW, FAST, threads)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"TQ2_0", "I2_S"})
+    void extremeActivationsDoNotOverflowTheInt16Sums(GgmlType type) {
+        int rows = 40;
+        int cols = 512;
+        byte[] trits = new byte[rows * cols];
+        for (int i = 0; i < trits.length; i++) {
+            trits[i] = (byte) ((i / cols) % 2 == 0 ? 1 : -1); // rows of all +1 or all -1
+        }
+        byte[] bytes = type == GgmlType.I2_S ? I2_S.pack(trits, 1f) : TQ2_0.FORMAT.pack(trits, filled(rows * cols / 256, 1f));
+        float[] x = filled(2 * cols, 5f); // every value quantizes to ±127
+        LutMatrix m = bind(type, rows, cols, bytes);
+        ActivationType as = m.activationType();
+        float[] got = Harness.multiply(m, x, 2, as, FAST, 1);
+        float[] exact = Harness.multiply(m.exact, x, 2, as, FAST, 1);
+        for (int i = 0; i < got.length; i++) {
+            assertEquals(exact[i], got[i], Math.abs(exact[i]) * 1e-6, "output " + i);
+        }
+    }
+
+    /**
+     * The order the lookup-table kernels follow ({@link LutKernel}), written plainly for one row and token: per block the exact integer
+     * {@code Σ t·q}, then {@code acc = fma((float) sum, d_b · d8_b, acc)} from block 0 up.
+     */
+    static float referenceDot(byte[] trits, float[] blockScales, byte[] q, float[] d8, int block) {
+        float acc = 0f;
+        for (int b = 0; b < blockScales.length; b++) {
+            int sum = 0;
+            for (int c = b * block; c < (b + 1) * block; c++) {
+                sum += trits[c] * q[c];
+            }
+            acc = Math.fma((float) sum, blockScales[b] * d8[b], acc);
+        }
+        return acc;
+    }
+    static LutMatrix bind(GgmlType type, int rows, int cols, byte[] bytes) {
+        KernelProvider vector = MatrixKernels.vectorProvider().orElseThrow();
+        return assertInstanceOf(LutMatrix.class, vector.bind(Harness.tensor("w", type, rows, cols, bytes), rows, cols).orElseThrow());
+    }
+
+    static byte[] randomTrits(int n, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        byte[] t = new byte[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = (byte) (rnd.nextInt(3) - 1);
+        }
+        return t;
+    }
+
+    private static float[] filled(int n, float v) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
+}
