@@ -25,6 +25,7 @@ public final class WorkerPool implements AutoCloseable {
     private final Thread[] workers;
     private final AtomicIntegerArray assigned;
     private final AtomicInteger pending = new AtomicInteger();
+    private final SpinThenPark callerWait = new SpinThenPark(); // run() is called by one thread at a time
 
     private RangeTask task;
     private int n;
@@ -100,39 +101,50 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     private void awaitWorkers() {
-        long parkAt = 0;
-        int spins = 0;
+        callerWait.restart();
         while (pending.get() != 0) {
-            if (parkAt == 0 || (++spins & 63) != 0 || System.nanoTime() < parkAt) {
-                if (parkAt == 0) {
-                    parkAt = System.nanoTime() + SPIN_NANOS;
-                }
+            callerWait.pause(this);
+        }
+    }
+
+    /**
+     * How a thread waits for work or for results: spin for {@link #SPIN_NANOS} by the clock (the next
+     * product of a decode step usually comes within microseconds, and a park/unpark round trip costs
+     * more than that), then park. The clock is read only every 64th spin. One instance per waiting
+     * thread, reused, so waiting never allocates.
+     */
+    private static final class SpinThenPark {
+        private long parkAt;
+        private int spins;
+
+        /** Starts a new wait: the next {@link #pause} begins the spinning period. */
+        void restart() {
+            parkAt = 0;
+        }
+
+        void pause(Object blocker) {
+            if (parkAt == 0) {
+                parkAt = System.nanoTime() + SPIN_NANOS;
+                Thread.onSpinWait();
+            } else if ((++spins & 63) != 0 || System.nanoTime() < parkAt) {
                 Thread.onSpinWait();
             } else {
-                LockSupport.park(this);
+                LockSupport.park(blocker);
             }
         }
     }
 
     private void work(int index) {
         int done = 0;
-        int spins = 0;
-        long parkAt = 0;
+        SpinThenPark wait = new SpinThenPark();
         while (!closed) {
             int g = assigned.get(index);
             if (g == done) {
-                if (parkAt == 0 || (++spins & 63) != 0 || System.nanoTime() < parkAt) {
-                    if (parkAt == 0) {
-                        parkAt = System.nanoTime() + SPIN_NANOS;
-                    }
-                    Thread.onSpinWait();
-                } else {
-                    LockSupport.park(this);
-                }
+                wait.pause(this);
                 continue;
             }
             done = g;
-            parkAt = 0;
+            wait.restart();
             int part = index + 1;
             try {
                 task.run(part, rangeStart(part), rangeStart(part + 1));
