@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             ChatCommand.class,
             PerplexityCommand.class,
             InspectCommand.class,
+            DownloadCommand.class,
             TokenizeCommand.class,
             ConvertCommand.class,
             QuantizeCommand.class,
