@@ -67,24 +67,24 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
-        String key = apiKey != null ? apiKey : System.getenv("BITNET4J_API_KEY");
-        ChatTemplate chat = template != null ? ChatTemplate.byName(template) : null;
+        String env = System.getenv("BITNET4J_API_KEY");
+        String key = apiKey != null ? apiKey : env == null || env.isBlank() ? null : env; // a blank --api-key is refused
+        Path file = model.model != null ? model.model : DefaultModel.find(System.getenv()).orElse(Path.of("default.gguf"));
+        // checked before the model is loaded, so a bad option fails at once
+        ServerConfig config = new ServerConfig(host, port, parallel, maxQueue, key,
+                alias != null ? alias : modelId(file), template != null ? ChatTemplate.byName(template) : null, maxBody);
         Optional<LoadedModel> loaded = model.load(spec, engine.sessionOptions());
         if (loaded.isEmpty()) {
             return 1;
         }
         try (LoadedModel m = loaded.get()) {
-            Path file = model.model != null ? model.model : DefaultModel.find(System.getenv()).orElse(Path.of("default.gguf"));
-            String id = alias != null ? alias : modelId(file);
-            ServerConfig config = new ServerConfig(host, port, parallel, maxQueue, key == null || key.isBlank() ? null : key, id, chat,
-                    maxBody);
-            if (chat == null && m.chatTemplate().isEmpty()) {
+            if (config.chatTemplate() == null && m.chatTemplate().isEmpty()) {
                 err.println("warning: the model has no chat template bitnet4j knows; /v1/chat/completions will refuse requests "
                         + "(choose one with --chat-template llama3|bitnet|llama2)");
             }
             try (OpenAiServer server = OpenAiServer.start(m, config)) {
-                err.println("serving " + id + " on http://" + host + ":" + server.port() + "/v1 (" + parallel + " parallel, "
-                        + (config.apiKey() != null ? "API key required" : "no API key") + "); Ctrl-C stops");
+                err.println("serving " + config.modelId() + " on http://" + host + ":" + server.port() + "/v1 (" + parallel
+                        + " parallel, " + (config.apiKey() != null ? "API key required" : "no API key") + "); Ctrl-C stops");
                 err.flush();
                 server.awaitTermination();
             }

@@ -41,15 +41,19 @@ final class ForwardPass {
     /** Whether the rows are one token each of different sequences (numerics chosen as for one row). */
     private boolean oneRowPerSequence;
 
-    /** For up to {@code maxTokens} rows per pass over caches of up to {@code contextLength} positions. */
-    ForwardPass(ModelConfig c, ModelWeights w, Numerics numerics, MatMul matmul, int maxTokens, int contextLength) {
+    /**
+     * A pass over {@code model}'s weights on {@code pool}, for up to {@code maxTokens} rows per pass over caches of up
+     * to {@code contextLength} positions.
+     */
+    ForwardPass(Model model, Numerics numerics, WorkerPool pool, int maxTokens, int contextLength) {
+        ModelConfig c = model.config();
         this.c = c;
-        this.w = w;
+        this.w = model.weights();
         this.numerics = numerics;
-        this.matmul = matmul;
-        this.attention = new Attention(c, contextLength, maxTokens, matmul.pool(), numerics);
-        this.rope = new Rope(c, w.ropeFreqs(), maxTokens);
         int widest = Math.max(Math.max(c.embeddingLength(), c.queryLength()), c.feedForwardLength());
+        this.matmul = new MatMul(pool, widest);
+        this.attention = new Attention(c, contextLength, maxTokens, pool, numerics);
+        this.rope = new Rope(c, w.ropeFreqs(), maxTokens);
         this.acts = new Activations(Math.multiplyExact(maxTokens, widest));
         this.x = new float[maxTokens * c.embeddingLength()];
         this.norm = new float[maxTokens * widest];
@@ -62,18 +66,6 @@ final class ForwardPass {
         this.up = new float[maxTokens * c.feedForwardLength()];
         this.rowCache = new KvCache[maxTokens];
         this.rowPosition = new int[maxTokens];
-    }
-
-    /** A pass over {@code model}'s weights on {@code pool}. */
-    static ForwardPass create(Model model, Numerics numerics, WorkerPool pool, int maxTokens, int contextLength) {
-        ModelConfig c = model.config();
-        int widest = Math.max(Math.max(c.embeddingLength(), c.queryLength()), c.feedForwardLength());
-        return new ForwardPass(c, model.weights(), numerics, new MatMul(pool, widest), maxTokens, contextLength);
-    }
-
-    /** Most rows one pass takes. */
-    int maxTokens() {
-        return rowPosition.length;
     }
 
     /**

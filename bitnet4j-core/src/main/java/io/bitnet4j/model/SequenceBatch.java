@@ -49,7 +49,7 @@ public final class SequenceBatch implements AutoCloseable {
         this.stepPositions = new int[maxSequences];
         this.stepLogits = new float[Math.multiplyExact(maxSequences, config.vocabSize())];
         this.pool = new WorkerPool(o.resolvedThreads());
-        this.pass = ForwardPass.create(model, numerics, pool, Math.max(batchSize, maxSequences), contextLength);
+        this.pass = new ForwardPass(model, numerics, pool, Math.max(batchSize, maxSequences), contextLength);
     }
 
     /**

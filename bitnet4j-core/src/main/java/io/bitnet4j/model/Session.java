@@ -32,7 +32,7 @@ public final class Session implements AutoCloseable {
         this.batchSize = Math.min(o.batchSize(), contextLength);
         this.cache = KvCache.create(kvCacheType, config.blockCount(), contextLength, config.keyValueLength());
         this.pool = new WorkerPool(o.resolvedThreads());
-        this.pass = ForwardPass.create(model, numerics, pool, batchSize, contextLength);
+        this.pass = new ForwardPass(model, numerics, pool, batchSize, contextLength);
         this.lastLogits = new float[config.vocabSize()];
     }
 

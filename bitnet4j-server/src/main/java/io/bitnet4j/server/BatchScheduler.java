@@ -6,6 +6,7 @@ import io.bitnet4j.generate.Sampler;
 import io.bitnet4j.generate.TextStream;
 import io.bitnet4j.model.SequenceBatch;
 import io.bitnet4j.tokenizer.Tokenizer;
+import java.util.Arrays;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -13,8 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The decode loop: one thread that owns a {@link SequenceBatch} of {@code parallel} slots. Requests wait in a
- * bounded queue; whenever a slot is free the next one is prefilled into it, and then every active sequence
- * samples its next token and all of them run through the model together in one step. A sequence ends at an
+ * bounded queue; whenever a slot is free the next one takes it. Each turn of the loop pushes one chunk of every
+ * new prompt through the model (so a long prompt delays the running streams by one chunk at a time, not by
+ * its whole length), then every sequence whose prompt is done samples its next token and all of them run
+ * through the model together in one step. A sequence ends at an
  * end-of-generation token, a stop string, its token limit or a full context, or when its client has gone
  * ({@link Job#cancel()}); its slot is free for the next request at once.
  *
@@ -23,6 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * depend on what else is running.
  */
 final class BatchScheduler implements AutoCloseable {
+    /** Prompt tokens per chunk: enough rows for the matrix products to pay, few enough to keep streams flowing. */
+    static final int PREFILL_CHUNK = 64;
+
     private final SequenceBatch batch;
     private final Tokenizer tokenizer;
     private final BlockingQueue<Job> waiting;
@@ -41,6 +47,8 @@ final class BatchScheduler implements AutoCloseable {
         final Job job;
         final Sampler sampler;
         final TextStream text;
+        /** Prompt tokens processed so far; the sequence samples once all are. */
+        int prefilled;
         int generated;
 
         Running(Job job, Sampler sampler, TextStream text) {
@@ -173,23 +181,39 @@ final class BatchScheduler implements AutoCloseable {
             return;
         }
         batch.reset(slot);
-        try {
-            batch.prefill(slot, job.prompt());
-        } catch (RuntimeException e) {
-            batch.reset(slot);
-            job.send(new JobEvent.Failed(ApiError.internal("the prompt could not be processed: " + e.getMessage())));
-            return;
-        }
         GenerationSettings settings = job.settings();
         Sampler sampler = new Sampler(settings.sampler(), tokenizer.vocabSize());
-        for (int id : job.prompt()) {
-            sampler.accept(id); // the penalties see the prompt too, as in Generator
+        try {
+            for (int id : job.prompt()) {
+                sampler.accept(id); // the penalties see the prompt too, as in Generator
+            }
+        } catch (RuntimeException e) {
+            job.send(new JobEvent.Failed(ApiError.internal("the prompt could not be processed: " + e.getMessage())));
+            return;
         }
         slots[slot] = new Running(job, sampler, new TextStream(settings.stopStrings(), t -> job.send(new JobEvent.Text(t))));
         active.incrementAndGet();
     }
 
-    /** Samples the next token of every active sequence, ends those that are done, and runs the rest in one step. */
+    /** Pushes the next chunk of slot {@code s}'s prompt through the model; false (the job failed, the slot freed) on error. */
+    private boolean prefillChunk(int s, Running r) {
+        int[] prompt = r.job.prompt();
+        int n = Math.min(PREFILL_CHUNK, prompt.length - r.prefilled);
+        try {
+            batch.prefill(s, Arrays.copyOfRange(prompt, r.prefilled, r.prefilled + n));
+        } catch (RuntimeException e) {
+            free(s);
+            r.job.send(new JobEvent.Failed(ApiError.internal("the prompt could not be processed: " + e.getMessage())));
+            return false;
+        }
+        r.prefilled += n;
+        return true;
+    }
+
+    /**
+     * Prefills a chunk of every new prompt; samples the next token of every sequence whose prompt is done, ends those
+     * that are finished, and runs the rest in one step.
+     */
     private void decodeOnce() {
         int count = 0;
         for (int s = 0; s < slots.length; s++) {
@@ -201,6 +225,9 @@ final class BatchScheduler implements AutoCloseable {
                 cancelled.incrementAndGet();
                 free(s);
                 continue;
+            }
+            if (r.prefilled < r.job.prompt().length && (!prefillChunk(s, r) || r.prefilled < r.job.prompt().length)) {
+                continue; // failed, or more of the prompt next turn
             }
             int id = r.sampler.sample(batch.logits(s));
             r.sampler.accept(id);
@@ -216,8 +243,8 @@ final class BatchScheduler implements AutoCloseable {
             }
             if (reason != null) {
                 r.text.finish();
+                free(s); // first, so that whoever gets the last event sees the slot free
                 r.job.send(new JobEvent.Finished(reason, r.job.prompt().length, r.generated));
-                free(s);
             } else {
                 stepSlots[count] = s;
                 stepTokens[count++] = id;
@@ -237,9 +264,10 @@ final class BatchScheduler implements AutoCloseable {
 
     private void failAll(String message) {
         for (int s = 0; s < slots.length; s++) {
-            if (slots[s] != null) {
-                slots[s].job.send(new JobEvent.Failed(ApiError.internal(message)));
+            Running r = slots[s];
+            if (r != null) {
                 free(s);
+                r.job.send(new JobEvent.Failed(ApiError.internal(message)));
             }
         }
     }
