@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             QuantizeCommand.class,
             SynthCommand.class,
             LogitsCommand.class,
+            ServeCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -2,7 +2,6 @@ package io.bitnet4j.generate;
 
 import io.bitnet4j.model.Session;
 import io.bitnet4j.tokenizer.Tokenizer;
-import io.bitnet4j.tokenizer.Utf8StreamDecoder;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -72,7 +71,7 @@ public final class Generator implements AutoCloseable {
         for (int id : prompt) {
             sampler.accept(id); // the penalties see the prompt too, as in llama.cpp
         }
-        TextStream text = new TextStream(settings, onText);
+        TextStream text = new TextStream(settings.stopStrings(), onText);
         int[] generated = new int[Math.max(16, Math.min(settings.maxTokens(), session.contextLength()))];
         int count = 0;
         FinishReason reason = FinishReason.LENGTH;
@@ -173,52 +172,5 @@ public final class Generator implements AutoCloseable {
             cached = Arrays.copyOf(cached, Math.max(at + 1, 2 * cached.length));
         }
         cached[at] = id;
-    }
-
-    /** Token pieces → whole UTF-8 characters → text with stop strings held back and cut, streamed and collected. */
-    private static final class TextStream {
-        private final Utf8StreamDecoder utf8 = new Utf8StreamDecoder();
-        private final StopStrings stops;
-        private final Consumer<String> onText;
-        private final StringBuilder text = new StringBuilder();
-
-        TextStream(GenerationSettings settings, Consumer<String> onText) {
-            this.stops = new StopStrings(settings.stopStrings());
-            this.onText = onText;
-        }
-
-        /** Takes a token's bytes; returns whether a stop string has appeared. */
-        boolean add(byte[] piece) {
-            return push(utf8.decode(piece));
-        }
-
-        /** Ends the stream: what the UTF-8 decoder and the stop strings held back, unless a stop string cut it. */
-        void finish() {
-            if (!stops.stopped() && !push(utf8.flush())) {
-                emit(stops.flush());
-            }
-        }
-
-        String text() {
-            return text.toString();
-        }
-
-        private boolean push(String chunk) {
-            if (chunk.isEmpty()) {
-                return false;
-            }
-            StopStrings.Step step = stops.push(chunk);
-            emit(step.emit());
-            return step.stopped();
-        }
-
-        private void emit(String chunk) {
-            if (!chunk.isEmpty()) {
-                text.append(chunk);
-                if (onText != null) {
-                    onText.accept(chunk);
-                }
-            }
-        }
     }
 }

@@ -14,14 +14,14 @@ import java.util.Arrays;
  * products summed in the order of the ggml routine the peer uses ({@link Numerics}, {@link Summation}).
  * The peers attend over a KV view padded to 32 positions; padding only shows in where sums split.
  * Query head {@code h} reads KV head {@code h / (heads / kvHeads)}. The (token, head) pairs are spread
- * over the worker pool.
+ * over the worker pool. Each query row reads its own cache up to its own position, so the rows may belong
+ * to one sequence (consecutive positions) or to several (one row each).
  */
 final class Attention {
     /** llama.cpp pads the KV view to this many cells (without flash attention). */
     private static final int KV_PAD = 32;
     private static final int MIN_WORK_PER_THREAD = 1 << 14;
 
-    private final KvCache cache;
     private final WorkerPool pool;
     private final Numerics numerics;
     private final GgmlSimd simd;
@@ -50,8 +50,8 @@ final class Attention {
         }
     }
 
-    Attention(ModelConfig c, KvCache cache, WorkerPool pool, Numerics numerics) {
-        this.cache = cache;
+    /** For up to {@code maxRows} query rows over caches of up to {@code contextLength} positions. */
+    Attention(ModelConfig c, int contextLength, int maxRows, WorkerPool pool, Numerics numerics) {
         this.pool = pool;
         this.numerics = numerics;
         this.simd = numerics.simd();
@@ -61,34 +61,53 @@ final class Attention {
         this.scale = 1.0f / (float) Math.sqrt((float) headDim);
         this.scratch = new Scratch[pool.threads()];
         for (int i = 0; i < scratch.length; i++) {
-            scratch[i] = new Scratch(cache.contextLength, headDim);
+            scratch[i] = new Scratch(contextLength, headDim);
         }
+        task.caches = new KvCache[maxRows];
+        task.positions = new int[maxRows];
+        task.viewLength = new int[maxRows];
+        task.roundProbabilities = new boolean[maxRows];
+        task.keyQuery = new Summation[maxRows];
+        task.probValue = new Summation[maxRows];
     }
 
     /**
-     * Attention for {@code tokens} query rows at positions {@code firstPosition ...} of layer {@code layer},
-     * whose keys and values are already in the cache: reads {@code q[t·heads·headDim ...]}, writes
-     * {@code out} in the same layout.
+     * Attention for {@code tokens} query rows of layer {@code layer}: row {@code t} is at {@code positions[t]} of
+     * {@code caches[t]}, which already holds its keys and values up to that position. Reads
+     * {@code q[t·heads·headDim ...]}, writes {@code out} in the same layout. With {@code separateSequences} each row
+     * is summed as a query of one row (the rows are one token each of different sequences); otherwise the rows
+     * are consecutive tokens of one sequence and are summed as one product of {@code tokens} queries, as the
+     * peers do.
      */
-    void run(int layer, float[] q, int tokens, int firstPosition, float[] out) {
+    void run(int layer, float[] q, int tokens, KvCache[] caches, int[] positions, boolean separateSequences, float[] out) {
         PairTask t = task;
         t.layer = layer;
         t.q = q;
         t.out = out;
-        t.firstPosition = firstPosition;
-        int used = firstPosition + tokens;
-        t.viewLength = Math.min(cache.contextLength, Math.max(KV_PAD, (used + KV_PAD - 1) / KV_PAD * KV_PAD));
-        boolean f16 = cache.isF16();
-        t.roundProbabilities = numerics.roundsProbabilities(f16, tokens, t.viewLength);
-        t.keyQuery = numerics.keyQuerySummation(f16, tokens, headDim);
-        t.probValue = numerics.probabilityValueSummation(f16, tokens, t.viewLength);
-        long workPerPair = 4L * headDim * used;
+        long work = 0;
+        for (int r = 0; r < tokens; r++) {
+            KvCache cache = caches[r];
+            t.caches[r] = cache;
+            t.positions[r] = positions[r];
+            // one sequence: its rows share the view of the whole batch, whose last row sees the most
+            int used = (separateSequences ? positions[r] : positions[tokens - 1]) + 1;
+            int queryRows = separateSequences ? 1 : tokens;
+            int view = Math.min(cache.contextLength, Math.max(KV_PAD, (used + KV_PAD - 1) / KV_PAD * KV_PAD));
+            boolean f16 = cache.isF16();
+            t.viewLength[r] = view;
+            t.roundProbabilities[r] = numerics.roundsProbabilities(f16, queryRows, view);
+            t.keyQuery[r] = numerics.keyQuerySummation(f16, queryRows, headDim);
+            t.probValue[r] = numerics.probabilityValueSummation(f16, queryRows, view);
+            work = Math.max(work, positions[r] + 1L);
+        }
+        long workPerPair = 4L * headDim * work;
         int minPairs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, MIN_WORK_PER_THREAD / workPerPair));
         try {
             pool.run(tokens * heads, minPairs, t);
         } finally {
             t.q = null;
             t.out = null;
+            Arrays.fill(t.caches, 0, tokens, null);
         }
     }
 
@@ -96,11 +115,12 @@ final class Attention {
         int layer;
         float[] q;
         float[] out;
-        int firstPosition;
-        int viewLength;
-        boolean roundProbabilities;
-        Summation keyQuery;
-        Summation probValue;
+        KvCache[] caches;
+        int[] positions;
+        int[] viewLength;
+        boolean[] roundProbabilities;
+        Summation[] keyQuery;
+        Summation[] probValue;
 
         @Override
         public void run(int worker, int from, int to) {
@@ -110,7 +130,9 @@ final class Attention {
         }
 
         private void attend(int t, int h, Scratch s) {
-            int n = firstPosition + t + 1;
+            KvCache cache = caches[t];
+            Summation keyQuery = this.keyQuery[t];
+            int n = positions[t] + 1;
             int at = (t * heads + h) * headDim;
             int kvFrom = (h / group) * headDim;
             for (int i = 0; i < headDim; i++) {
@@ -136,15 +158,16 @@ final class Attention {
             float inv = (float) (1.0 / sum);
             for (int j = 0; j < n; j++) {
                 p[j] *= inv;
-                if (roundProbabilities) {
+                if (roundProbabilities[t]) {
                     p[j] = Float.float16ToFloat(Float.floatToFloat16(p[j]));
                 }
             }
-            weightedValues(p, n, kvFrom, out, at, s);
+            weightedValues(cache, probValue[t], viewLength[t], p, n, kvFrom, out, at, s);
         }
 
-        /** {@code out[at + d] = Σ_j p[j]·V[j, kvFrom + d]}, summed per {@link #probValue}. */
-        private void weightedValues(float[] p, int n, int kvFrom, float[] out, int at, Scratch s) {
+        /** {@code out[at + d] = Σ_j p[j]·V[j, kvFrom + d]}, summed per {@code probValue}. */
+        private void weightedValues(KvCache cache, Summation probValue, int viewLength, float[] p, int n, int kvFrom, float[] out,
+                int at, Scratch s) {
             float[] acc = s.columns;
             boolean tiny = probValue.routine() == Summation.Routine.TINY_BLAS;
             int lanes = tiny ? simd.lanes() : simd.vecDotStep();

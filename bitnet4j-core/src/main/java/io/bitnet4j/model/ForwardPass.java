@@ -3,18 +3,24 @@ package io.bitnet4j.model;
 import io.bitnet4j.kernel.Activations;
 import io.bitnet4j.kernel.MatMul;
 import io.bitnet4j.kernel.WeightMatrix;
+import io.bitnet4j.kernel.WorkerPool;
 
 /**
- * One session's computation of a batch of tokens through all layers, with every buffer allocated once for
- * the largest batch. The graph follows llama.cpp's {@code build_llama} / {@code build_bitnet} and
- * bitnet.cpp's {@code build_bitnet_158}: in the last layer only the rows whose logits are wanted go on
- * past the attention output, as upstream does.
+ * The computation of a batch of rows through all layers, with every buffer allocated once for the largest
+ * batch. The graph follows llama.cpp's {@code build_llama} / {@code build_bitnet} and bitnet.cpp's
+ * {@code build_bitnet_158}: in the last layer only the rows whose logits are wanted go on past the attention
+ * output, as upstream does.
+ *
+ * <p>Each row has its own KV cache and position, so one pass serves both a run of consecutive tokens of one
+ * sequence ({@link #run}) and one token of each of several sequences ({@link #step}). The projections are one
+ * matrix product over all rows either way (every weight is read once per pass); RoPE, the KV store and
+ * attention are per row. In a step the numerics are chosen as for one row, since each sequence contributes
+ * one: a sequence's logits then do not depend on which others share the step.
  */
 final class ForwardPass {
     private final ModelConfig c;
     private final ModelWeights w;
     private final Numerics numerics;
-    private final KvCache cache;
     private final MatMul matmul;
     private final Attention attention;
     private final Rope rope;
@@ -29,16 +35,25 @@ final class ForwardPass {
     private final float[] proj;
     private final float[] gate;
     private final float[] up;
+    /** The cache and position of each row of the current pass. */
+    private final KvCache[] rowCache;
+    private final int[] rowPosition;
+    /** Whether the rows are one token each of different sequences (numerics chosen as for one row). */
+    private boolean oneRowPerSequence;
 
-    ForwardPass(ModelConfig c, ModelWeights w, Numerics numerics, KvCache cache, MatMul matmul, int maxTokens) {
+    /**
+     * A pass over {@code model}'s weights on {@code pool}, for up to {@code maxTokens} rows per pass over caches of up
+     * to {@code contextLength} positions.
+     */
+    ForwardPass(Model model, Numerics numerics, WorkerPool pool, int maxTokens, int contextLength) {
+        ModelConfig c = model.config();
         this.c = c;
-        this.w = w;
+        this.w = model.weights();
         this.numerics = numerics;
-        this.cache = cache;
-        this.matmul = matmul;
-        this.attention = new Attention(c, cache, matmul.pool(), numerics);
-        this.rope = new Rope(c, w.ropeFreqs(), maxTokens);
         int widest = Math.max(Math.max(c.embeddingLength(), c.queryLength()), c.feedForwardLength());
+        this.matmul = new MatMul(pool, widest);
+        this.attention = new Attention(c, contextLength, maxTokens, pool, numerics);
+        this.rope = new Rope(c, w.ropeFreqs(), maxTokens);
         this.acts = new Activations(Math.multiplyExact(maxTokens, widest));
         this.x = new float[maxTokens * c.embeddingLength()];
         this.norm = new float[maxTokens * widest];
@@ -49,22 +64,44 @@ final class ForwardPass {
         this.proj = new float[maxTokens * c.embeddingLength()];
         this.gate = new float[maxTokens * c.feedForwardLength()];
         this.up = new float[maxTokens * c.feedForwardLength()];
+        this.rowCache = new KvCache[maxTokens];
+        this.rowPosition = new int[maxTokens];
     }
 
     /**
      * Runs {@code tokens[from .. from+n)} at positions {@code firstPosition ...} and writes the logits of the
      * last {@code outputs} of them (0 to n) to {@code logits[logitsOffset ...]}, one row of vocab each.
      */
-    void run(int[] tokens, int from, int n, int firstPosition, int outputs, float[] logits, int logitsOffset) {
+    void run(KvCache cache, int[] tokens, int from, int n, int firstPosition, int outputs, float[] logits, int logitsOffset) {
+        for (int t = 0; t < n; t++) {
+            rowCache[t] = cache;
+            rowPosition[t] = firstPosition + t;
+        }
+        oneRowPerSequence = false;
+        compute(tokens, from, n, outputs, logits, logitsOffset);
+    }
+
+    /**
+     * Runs one token of each of {@code n} sequences: {@code tokens[i]} at {@code positions[i]} of {@code caches[i]},
+     * writing the logits of row {@code i} to {@code logits[i·vocab ...]}.
+     */
+    void step(KvCache[] caches, int[] positions, int[] tokens, int n, float[] logits) {
+        System.arraycopy(caches, 0, rowCache, 0, n);
+        System.arraycopy(positions, 0, rowPosition, 0, n);
+        oneRowPerSequence = true;
+        compute(tokens, 0, n, n, logits, 0);
+    }
+
+    private void compute(int[] tokens, int from, int n, int outputs, float[] logits, int logitsOffset) {
         int dim = c.embeddingLength();
         for (int t = 0; t < n; t++) {
             w.tokenEmbedding().dequantizeRow(tokens[from + t], x, t * dim, matmul.callerScratch());
         }
-        rope.prepare(firstPosition, n);
+        rope.prepare(rowPosition, n);
         int rows = n;
         for (int layer = 0; layer < c.blockCount(); layer++) {
             LayerWeights l = w.layers().get(layer);
-            attentionBlock(layer, l, n, firstPosition);
+            attentionBlock(layer, l, n);
             if (layer == c.blockCount() - 1) {
                 rows = keepLastRows(n, outputs);
                 if (rows == 0) {
@@ -80,7 +117,7 @@ final class ForwardPass {
     }
 
     /** Attention sub-block: leaves {@code Wo · attention} in {@link #proj} for all {@code n} rows. */
-    private void attentionBlock(int layer, LayerWeights l, int n, int firstPosition) {
+    private void attentionBlock(int layer, LayerWeights l, int n) {
         int dim = c.embeddingLength();
         int kvDim = c.keyValueLength();
         RowOps.rmsNorm(x, norm, n, dim, l.attnNorm(), c.rmsEpsilon());
@@ -91,9 +128,9 @@ final class ForwardPass {
         rope.apply(q, n, c.headCount());
         rope.apply(k, n, c.headCountKv());
         for (int t = 0; t < n; t++) {
-            cache.store(layer, firstPosition + t, k, t * kvDim, v, t * kvDim);
+            rowCache[t].store(layer, rowPosition[t], k, t * kvDim, v, t * kvDim);
         }
-        attention.run(layer, q, n, firstPosition, attn);
+        attention.run(layer, q, n, rowCache, rowPosition, oneRowPerSequence, attn);
         float[] in = attn;
         if (l.attnSubNorm() != null) {
             RowOps.rmsNorm(attn, norm, n, c.queryLength(), l.attnSubNorm(), c.rmsEpsilon());
@@ -143,6 +180,7 @@ final class ForwardPass {
     }
 
     private void multiply(WeightMatrix m, int rows, float[] out, int outOffset) {
-        matmul.multiply(m, acts, numerics.activationFor(m, rows), numerics.summationFor(m, rows), out, outOffset);
+        int asRows = oneRowPerSequence ? 1 : rows; // a step's rows are separate sequences of one row each
+        matmul.multiply(m, acts, numerics.activationFor(m, asRows), numerics.summationFor(m, asRows), out, outOffset);
     }
 }

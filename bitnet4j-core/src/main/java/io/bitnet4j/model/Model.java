@@ -65,6 +65,15 @@ public final class Model {
         return new Session(this, options);
     }
 
+    /**
+     * Up to {@code maxSequences} conversations decoded together: each {@link SequenceBatch#step} runs one token of
+     * every active sequence in one pass, reading each weight once for all of them. {@code options} applies to
+     * every sequence (context length, cache type, numerics) and to the batch's one worker pool.
+     */
+    public SequenceBatch newBatch(SessionOptions options, int maxSequences) {
+        return new SequenceBatch(this, options, maxSequences);
+    }
+
     ModelWeights weights() {
         return weights;
     }

@@ -27,10 +27,10 @@ final class Rope {
         this.sin = new float[maxTokens * half];
     }
 
-    /** Fills the tables for positions {@code firstPosition .. firstPosition + tokens - 1}. */
-    void prepare(int firstPosition, int tokens) {
+    /** Fills the tables for rows {@code 0 .. tokens-1} at positions {@code positions[t]}. */
+    void prepare(int[] positions, int tokens) {
         for (int t = 0; t < tokens; t++) {
-            float theta = firstPosition + t;
+            float theta = positions[t];
             for (int i = 0; i < half; i++) {
                 float angle = freqFactors == null ? theta : theta / freqFactors[i];
                 cos[t * half + i] = GlibcMath.cos(angle);

@@ -1,6 +1,5 @@
 package io.bitnet4j.model;
 
-import io.bitnet4j.kernel.MatMul;
 import io.bitnet4j.kernel.WorkerPool;
 import java.util.Objects;
 
@@ -19,6 +18,7 @@ public final class Session implements AutoCloseable {
     private final int contextLength;
     private final int batchSize;
     private final WorkerPool pool;
+    private final KvCache cache;
     private final ForwardPass pass;
     private final float[] lastLogits;
     private final int[] oneToken = new int[1];
@@ -26,14 +26,13 @@ public final class Session implements AutoCloseable {
 
     Session(Model model, SessionOptions o) {
         this.config = model.config();
-        this.numerics = o.numerics() != null ? o.numerics() : model.defaultNumerics();
+        this.numerics = o.resolvedNumerics(model);
         this.kvCacheType = o.kvCacheType();
-        this.contextLength = o.contextLength() == 0 ? config.contextLength() : o.contextLength();
+        this.contextLength = o.resolvedContextLength(config);
         this.batchSize = Math.min(o.batchSize(), contextLength);
-        KvCache cache = KvCache.create(kvCacheType, config.blockCount(), contextLength, config.keyValueLength());
+        this.cache = KvCache.create(kvCacheType, config.blockCount(), contextLength, config.keyValueLength());
         this.pool = new WorkerPool(o.resolvedThreads());
-        int widest = Math.max(Math.max(config.embeddingLength(), config.queryLength()), config.feedForwardLength());
-        this.pass = new ForwardPass(config, model.weights(), numerics, cache, new MatMul(pool, widest), batchSize);
+        this.pass = new ForwardPass(model, numerics, pool, batchSize, contextLength);
         this.lastLogits = new float[config.vocabSize()];
     }
 
@@ -80,7 +79,7 @@ public final class Session implements AutoCloseable {
         for (int from = 0; from < tokens.length; from += batchSize) {
             int n = Math.min(batchSize, tokens.length - from);
             int outputs = Math.clamp(from + n - firstWanted, 0, n); // the wanted rows are the batch's last ones
-            pass.run(tokens, from, n, position, outputs, logits, outputs == 0 ? 0 : (from + n - outputs - firstWanted) * vocab);
+            pass.run(cache, tokens, from, n, position, outputs, logits, outputs == 0 ? 0 : (from + n - outputs - firstWanted) * vocab);
             position += n;
         }
     }

@@ -55,6 +55,16 @@ public record SessionOptions(int contextLength, KvCacheType kvCacheType, int thr
         return new SessionOptions(contextLength, kvCacheType, threads, batchSize, n);
     }
 
+    /** The context length with 0 resolved to the model's. */
+    int resolvedContextLength(ModelConfig config) {
+        return contextLength == 0 ? config.contextLength() : contextLength;
+    }
+
+    /** The numerics with null resolved to the model's default. */
+    Numerics resolvedNumerics(Model model) {
+        return numerics != null ? numerics : model.defaultNumerics();
+    }
+
     /** The thread count with 0 resolved. */
     int resolvedThreads() {
         return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;

@@ -1,0 +1,87 @@
+package io.bitnet4j.server;
+
+import com.sun.net.httpserver.HttpServer;
+import io.bitnet4j.LoadedModel;
+import io.bitnet4j.model.SequenceBatch;
+import io.bitnet4j.tokenizer.ChatTemplate;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * An OpenAI-compatible HTTP server for one model: {@code POST /v1/chat/completions}, {@code POST /v1/completions}
+ * (streaming or not), {@code GET /v1/models}, {@code GET /health}. Each request is handled on a virtual thread;
+ * generation runs on one decode loop that batches up to {@link ServerConfig#parallel()} sequences per step, so
+ * every weight is read once per step for all of them.
+ *
+ * <pre>{@code
+ * try (LoadedModel m = BitNet.load(path); OpenAiServer s = OpenAiServer.start(m, ServerConfig.defaults("my-model"))) {
+ *     s.awaitTermination();
+ * }
+ * }</pre>
+ */
+public final class OpenAiServer implements AutoCloseable {
+    private final HttpServer http;
+    private final ExecutorService executor;
+    private final BatchScheduler scheduler;
+
+    private OpenAiServer(HttpServer http, ExecutorService executor, BatchScheduler scheduler) {
+        this.http = http;
+        this.executor = executor;
+        this.scheduler = scheduler;
+    }
+
+    /**
+     * Binds {@code config.host():config.port()} and starts serving {@code model} (which must stay open until the
+     * server is closed), with the session options the model was loaded with for every sequence.
+     */
+    public static OpenAiServer start(LoadedModel model, ServerConfig config) throws IOException {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(config, "config");
+        ChatTemplate template = config.chatTemplate() != null ? config.chatTemplate() : model.chatTemplate().orElse(null);
+        SequenceBatch batch = model.model().newBatch(model.sessionOptions(), config.parallel());
+        BatchScheduler scheduler = new BatchScheduler(batch, model.tokenizer(), config.maxQueued());
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            HttpServer http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
+            http.setExecutor(executor);
+            CompletionHandler completions = new CompletionHandler(scheduler, model.tokenizer(), template, config);
+            http.createContext("/", new Router(config, scheduler, completions));
+            http.start();
+            return new OpenAiServer(http, executor, scheduler);
+        } catch (IOException | RuntimeException e) {
+            executor.close();
+            scheduler.close();
+            throw e;
+        }
+    }
+
+    /** The address the server listens on (with the port chosen when 0 was asked for). */
+    public InetSocketAddress address() {
+        return http.getAddress();
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return http.getAddress().getPort();
+    }
+
+    /** Blocks until the thread is interrupted (the server keeps running on its own threads meanwhile). */
+    public void awaitTermination() throws InterruptedException {
+        Thread.currentThread().join();
+    }
+
+    BatchScheduler scheduler() {
+        return scheduler;
+    }
+
+    /** Stops accepting connections, fails the requests in flight, and stops the decode loop. */
+    @Override
+    public void close() {
+        http.stop(0);
+        scheduler.close();
+        executor.shutdownNow();
+    }
+}
