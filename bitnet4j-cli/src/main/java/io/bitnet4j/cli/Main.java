@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             ConvertCommand.class,
             QuantizeCommand.class,
             SynthCommand.class,
+            TrainCommand.class,
             LogitsCommand.class,
             CommandLine.HelpCommand.class,
         })

@@ -21,12 +21,41 @@ final class BitLinearLayer {
     private BitLinearLayer() {}
 
     /** The layer input as the matmul sees it: {@code x} itself unquantized, else its (λ-blended) int8 fake quantization. */
-    static float[] quantizeInput(float[] x, int rows, int in, Quantization q) {
+    static float[] quantizeInput(float[] x, int rows, int in, Quantization q, WorkerPool pool) {
         if (!q.enabled()) {
             return x;
         }
-        float[] fake = INPUTS.fakeQuantize(x, Shape.of(rows, in));
+        float[] fake = fakeQuantizeTokens(x, rows, in, pool);
         return q.lambda() == 1 ? fake : LambdaBlend.forward(x, fake, q.lambda());
+    }
+
+    /**
+     * {@link ActivationQuantizer#int8PerToken()}'s fake quantization ({@code code = round(x/s)} clamped to ±127 with
+     * {@code s = max(absmax, eps)/127}, value {@code code·s}), the same arithmetic split over rows on the pool: the
+     * quantizer itself runs on one thread and checks every value, which costs more than the matmul it feeds here.
+     */
+    static float[] fakeQuantizeTokens(float[] x, int rows, int in, WorkerPool pool) {
+        float[] out = new float[rows * in];
+        int qp = INPUTS.maxCode();
+        pool.run(rows, 16, (w, from, to) -> {
+            for (int r = from; r < to; r++) {
+                float absmax = 0f;
+                for (int i = r * in; i < (r + 1) * in; i++) {
+                    absmax = Math.max(absmax, Math.abs(x[i]));
+                }
+                if (!Float.isFinite(absmax)) {
+                    throw new IllegalStateException("activation row " + r + " is not finite: training diverged");
+                }
+                if (absmax == 0f) {
+                    continue;
+                }
+                float scale = Math.max(absmax, INPUTS.eps()) / qp;
+                for (int i = r * in; i < (r + 1) * in; i++) {
+                    out[i] = INPUTS.rounding().roundClamp(x[i] / scale, -qp, qp) * scale;
+                }
+            }
+        });
+        return out;
     }
 
     /** Writes the weight of {@code slot} as the matmul sees it into {@code out} at the same offset. */

@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * shared axis {@code k} contiguous), and a transpose to bring the other products into that form: a layer's forward
  * pass is {@code X·Wᵀ}, its input gradient {@code dY·(Wᵀ)ᵀ} and its weight gradient {@code dYᵀ·(Xᵀ)ᵀ}.
  *
- * <p>Tiled 4×4 with FloatVector FMAs; the rows of {@code A} are split over the worker pool. Determinism: every
+ * <p>Tiled 2×4 with FloatVector FMAs; the rows of {@code A} are split over the worker pool. Determinism: every
  * element of {@code C} is computed by exactly one thread with a fixed sequence of operations (lane-wise FMAs, then
  * the lanes summed in index order, then the scalar tail), which depends neither on the thread count nor on whether
  * the JIT has compiled the Vector API yet, so a seeded run gives the same bits with any {@code --threads}.
@@ -39,6 +39,20 @@ public final class FloatMatmul {
         pool.run(m, minRows, (w, from, to) -> rows(a, aOff, b, bOff, c, cOff, from, to, n, k, accumulate));
     }
 
+    /** {@link #abT} on the calling thread alone (for work that is already split over threads, such as attention heads). */
+    static void abTSerial(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int n, int k, boolean accumulate) {
+        rows(a, aOff, b, bOff, c, cOff, 0, m, n, k, accumulate);
+    }
+
+    /** {@link #transpose} on the calling thread alone. */
+    static void transposeSerial(float[] in, int rows, int cols, float[] out) {
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                out[j * rows + i] = in[i * cols + j];
+            }
+        }
+    }
+
     /** {@code out[j·rows + i] = in[i·cols + j]}: the {@code cols×rows} transpose of a {@code rows×cols} matrix. */
     public static void transpose(float[] in, int inOff, int rows, int cols, float[] out, int outOff, WorkerPool pool) {
         checkRange(in, inOff, (long) rows * cols, "transpose input");
@@ -58,23 +72,22 @@ public final class FloatMatmul {
 
     private static void rows(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int from, int to, int n, int k,
                              boolean accumulate) {
-        float[] lanes = new float[L];
-        float[] tile = new float[16];
+        float[] lanes = new float[8 * L];
         for (int j0 = 0; j0 < n; j0 += B_BLOCK) {
             int j1 = Math.min(n, j0 + B_BLOCK);
             int i = from;
-            for (; i + 4 <= to; i += 4) {
+            for (; i + 2 <= to; i += 2) {
                 int j = j0;
                 for (; j + 4 <= j1; j += 4) {
-                    tile4x4(a, aOff + i * k, b, bOff + j * k, k, tile, lanes);
-                    for (int r = 0; r < 4; r++) {
-                        for (int s = 0; s < 4; s++) {
-                            store(c, cOff + (i + r) * n + j + s, tile[r * 4 + s], accumulate);
-                        }
+                    tile2x4(a, aOff + i * k, b, bOff + j * k, k, lanes);
+                    for (int t = 0; t < 8; t++) {
+                        int r = t >> 2, col = t & 3;
+                        float v = tail(a, aOff + (i + r) * k, b, bOff + (j + col) * k, k - k % L, k, sumLanes(lanes, t * L));
+                        store(c, cOff + (i + r) * n + j + col, v, accumulate);
                     }
                 }
                 for (; j < j1; j++) {
-                    for (int r = 0; r < 4; r++) {
+                    for (int r = 0; r < 2; r++) {
                         store(c, cOff + (i + r) * n + j, dot(a, aOff + (i + r) * k, b, bOff + j * k, k, lanes), accumulate);
                     }
                 }
@@ -91,30 +104,39 @@ public final class FloatMatmul {
         c[at] = accumulate ? c[at] + v : v;
     }
 
-    /** The 16 dot products of rows {@code a0..a0+3} with rows {@code b0..b0+3}, into {@code tile[r·4 + s]}. */
-    private static void tile4x4(float[] a, int a0, float[] b, int b0, int k, float[] tile, float[] lanes) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00,
-                c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+    /**
+     * The vector parts of the 8 dot products of rows {@code a0, a0+k} with rows {@code b0..b0+3k}: accumulator
+     * {@code r·4 + s} goes to {@code lanes[(r·4 + s)·L ..]}. (Stored, not reduced: {@code reduceLanes} is slow here and
+     * its order unspecified.)
+     */
+    private static void tile2x4(float[] a, int a0, float[] b, int b0, int k, float[] lanes) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        int a1 = a0 + k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
         int bound = k - k % L;
         for (int p = 0; p < bound; p += L) {
-            FloatVector b0v = FloatVector.fromArray(S, b, b0 + p);
-            FloatVector b1v = FloatVector.fromArray(S, b, b0 + k + p);
-            FloatVector b2v = FloatVector.fromArray(S, b, b0 + 2 * k + p);
-            FloatVector b3v = FloatVector.fromArray(S, b, b0 + 3 * k + p);
-            FloatVector av = FloatVector.fromArray(S, a, a0 + p);
-            c00 = av.fma(b0v, c00); c01 = av.fma(b1v, c01); c02 = av.fma(b2v, c02); c03 = av.fma(b3v, c03);
-            av = FloatVector.fromArray(S, a, a0 + k + p);
-            c10 = av.fma(b0v, c10); c11 = av.fma(b1v, c11); c12 = av.fma(b2v, c12); c13 = av.fma(b3v, c13);
-            av = FloatVector.fromArray(S, a, a0 + 2 * k + p);
-            c20 = av.fma(b0v, c20); c21 = av.fma(b1v, c21); c22 = av.fma(b2v, c22); c23 = av.fma(b3v, c23);
-            av = FloatVector.fromArray(S, a, a0 + 3 * k + p);
-            c30 = av.fma(b0v, c30); c31 = av.fma(b1v, c31); c32 = av.fma(b2v, c32); c33 = av.fma(b3v, c33);
+            FloatVector x0 = FloatVector.fromArray(S, a, a0 + p);
+            FloatVector x1 = FloatVector.fromArray(S, a, a1 + p);
+            FloatVector y0 = FloatVector.fromArray(S, b, b0 + p);
+            FloatVector y1 = FloatVector.fromArray(S, b, b1 + p);
+            FloatVector y2 = FloatVector.fromArray(S, b, b2 + p);
+            FloatVector y3 = FloatVector.fromArray(S, b, b3 + p);
+            c00 = x0.fma(y0, c00);
+            c01 = x0.fma(y1, c01);
+            c02 = x0.fma(y2, c02);
+            c03 = x0.fma(y3, c03);
+            c10 = x1.fma(y0, c10);
+            c11 = x1.fma(y1, c11);
+            c12 = x1.fma(y2, c12);
+            c13 = x1.fma(y3, c13);
         }
-        FloatVector[] acc = {c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33};
-        for (int t = 0; t < 16; t++) {
-            int r = t >> 2, s = t & 3;
-            tile[t] = tail(a, a0 + r * k, b, b0 + s * k, bound, k, sumLanes(acc[t], lanes));
-        }
+        c00.intoArray(lanes, 0);
+        c01.intoArray(lanes, L);
+        c02.intoArray(lanes, 2 * L);
+        c03.intoArray(lanes, 3 * L);
+        c10.intoArray(lanes, 4 * L);
+        c11.intoArray(lanes, 5 * L);
+        c12.intoArray(lanes, 6 * L);
+        c13.intoArray(lanes, 7 * L);
     }
 
     /** One dot product of length {@code k}, with the same operation order as a tile element. */
@@ -124,15 +146,15 @@ public final class FloatMatmul {
         for (int p = 0; p < bound; p += L) {
             acc = FloatVector.fromArray(S, a, a0 + p).fma(FloatVector.fromArray(S, b, b0 + p), acc);
         }
-        return tail(a, a0, b, b0, bound, k, sumLanes(acc, lanes));
+        acc.intoArray(lanes, 0);
+        return tail(a, a0, b, b0, bound, k, sumLanes(lanes, 0));
     }
 
     /** Lanes summed in index order: {@code reduceLanes} leaves the order open, and it could change when the JIT compiles. */
-    private static float sumLanes(FloatVector v, float[] lanes) {
-        v.intoArray(lanes, 0);
+    private static float sumLanes(float[] lanes, int from) {
         float s = 0f;
-        for (float x : lanes) {
-            s += x;
+        for (int l = from; l < from + L; l++) {
+            s += lanes[l];
         }
         return s;
     }

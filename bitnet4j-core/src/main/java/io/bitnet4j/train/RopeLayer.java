@@ -1,5 +1,7 @@
 package io.bitnet4j.train;
 
+import io.bitnet4j.kernel.WorkerPool;
+
 /**
  * Rotary position embedding in NEOX order (dimension {@code i} pairs with {@code i + headDim/2}), as llama.cpp rotates
  * the {@code bitnet} architecture's queries and keys: {@code θ_i = pos · base^(−2i/headDim)}. Rows are positions
@@ -25,18 +27,18 @@ final class RopeLayer {
     }
 
     /** Rotates in place every head of {@code rows} rows of {@code heads·headDim}; row {@code r} is at position {@code r mod seqLen}. */
-    void forward(float[] x, int rows, int heads, int seqLen) {
-        rotate(x, rows, heads, seqLen, 1f);
+    void forward(float[] x, int rows, int heads, int seqLen, WorkerPool pool) {
+        pool.run(rows, 64, (w, from, to) -> rotate(x, from, to, heads, seqLen, 1f));
     }
 
     /** The gradient through the rotation: rotates {@code dx} in place by the opposite angles. */
-    void backward(float[] dx, int rows, int heads, int seqLen) {
-        rotate(dx, rows, heads, seqLen, -1f);
+    void backward(float[] dx, int rows, int heads, int seqLen, WorkerPool pool) {
+        pool.run(rows, 64, (w, from, to) -> rotate(dx, from, to, heads, seqLen, -1f));
     }
 
-    private void rotate(float[] x, int rows, int heads, int seqLen, float sign) {
+    private void rotate(float[] x, int fromRow, int toRow, int heads, int seqLen, float sign) {
         int half = headDim / 2;
-        for (int r = 0; r < rows; r++) {
+        for (int r = fromRow; r < toRow; r++) {
             int p = (r % seqLen) * half;
             for (int h = 0; h < heads; h++) {
                 int o = (r * heads + h) * headDim;

@@ -109,26 +109,26 @@ public final class Transformer {
         float eps = s.rmsEps();
         System.arraycopy(stream, 0, a.xIn, 0, stream.length);
         RmsNormLayer.forward(a.xIn, params, b.attnNorm().offset(), a.attnIn, a.rstdAttn, rows, d, eps, pool);
-        a.attnInQ = BitLinearLayer.quantizeInput(a.attnIn, rows, d, quantization);
+        a.attnInQ = BitLinearLayer.quantizeInput(a.attnIn, rows, d, quantization, pool);
         BitLinearLayer.forward(a.attnInQ, weights, b.q(), a.q, rows, pool);
         BitLinearLayer.forward(a.attnInQ, weights, b.k(), a.k, rows, pool);
         BitLinearLayer.forward(a.attnInQ, weights, b.v(), a.v, rows, pool);
-        rope.forward(a.q, rows, s.heads(), seqLen);
-        rope.forward(a.k, rows, s.kvHeads(), seqLen);
+        rope.forward(a.q, rows, s.heads(), seqLen, pool);
+        rope.forward(a.k, rows, s.kvHeads(), seqLen, pool);
         attention.forward(a.q, a.k, a.v, a.att, a.probs, seqs, pool);
         RmsNormLayer.forward(a.att, params, b.attnSubNorm().offset(), a.attnSub, a.rstdAttnSub, rows, d, eps, pool);
-        a.attnSubQ = BitLinearLayer.quantizeInput(a.attnSub, rows, d, quantization);
+        a.attnSubQ = BitLinearLayer.quantizeInput(a.attnSub, rows, d, quantization, pool);
         float[] o = branch;
         BitLinearLayer.forward(a.attnSubQ, weights, b.o(), o, rows, pool);
         ResidualLayer.forward(stream, o);
         System.arraycopy(stream, 0, a.xMid, 0, stream.length);
         RmsNormLayer.forward(a.xMid, params, b.ffnNorm().offset(), a.ffnIn, a.rstdFfn, rows, d, eps, pool);
-        a.ffnInQ = BitLinearLayer.quantizeInput(a.ffnIn, rows, d, quantization);
+        a.ffnInQ = BitLinearLayer.quantizeInput(a.ffnIn, rows, d, quantization, pool);
         BitLinearLayer.forward(a.ffnInQ, weights, b.gate(), a.gate, rows, pool);
         BitLinearLayer.forward(a.ffnInQ, weights, b.up(), a.up, rows, pool);
-        GatedActivationLayer.forward(s.activation(), a.gate, a.up, a.hidden);
+        GatedActivationLayer.forward(s.activation(), a.gate, a.up, a.hidden, pool);
         RmsNormLayer.forward(a.hidden, params, b.ffnSubNorm().offset(), a.ffnSub, a.rstdFfnSub, rows, f, eps, pool);
-        a.ffnSubQ = BitLinearLayer.quantizeInput(a.ffnSub, rows, f, quantization);
+        a.ffnSubQ = BitLinearLayer.quantizeInput(a.ffnSub, rows, f, quantization, pool);
         BitLinearLayer.forward(a.ffnSubQ, weights, b.down(), o, rows, pool);
         ResidualLayer.forward(stream, o);
     }
@@ -181,7 +181,7 @@ public final class Transformer {
         BitLinearLayer.backward(dOut, a.ffnSubQ, weights, b.down(), buf.dFfnA(), false, grads, rows, scratch, pool);
         RmsNormLayer.backward(a.hidden, params, b.ffnSubNorm().offset(), a.rstdFfnSub, buf.dFfnA(), buf.dFfnB(), false, grads,
                 b.ffnSubNorm().offset(), rows, f, pool);
-        GatedActivationLayer.backward(s.activation(), a.gate, a.up, buf.dFfnB(), buf.dFfnA(), buf.dFfnC());
+        GatedActivationLayer.backward(s.activation(), a.gate, a.up, buf.dFfnB(), buf.dFfnA(), buf.dFfnC(), pool);
         BitLinearLayer.backward(buf.dFfnA(), a.ffnInQ, weights, b.gate(), buf.dModel(), false, grads, rows, scratch, pool);
         BitLinearLayer.backward(buf.dFfnC(), a.ffnInQ, weights, b.up(), buf.dModel(), true, grads, rows, scratch, pool);
         RmsNormLayer.backward(a.xMid, params, b.ffnNorm().offset(), a.rstdFfn, buf.dModel(), dStream, true, grads,
@@ -192,8 +192,8 @@ public final class Transformer {
         RmsNormLayer.backward(a.att, params, b.attnSubNorm().offset(), a.rstdAttnSub, buf.dModel(), buf.dModel2(), false, grads,
                 b.attnSubNorm().offset(), rows, d, pool);
         attention.backward(a.q, a.k, a.v, a.probs, buf.dModel2(), buf.dq(), buf.dk(), buf.dv(), seqs, pool);
-        rope.backward(buf.dq(), rows, s.heads(), seqLen);
-        rope.backward(buf.dk(), rows, s.kvHeads(), seqLen);
+        rope.backward(buf.dq(), rows, s.heads(), seqLen, pool);
+        rope.backward(buf.dk(), rows, s.kvHeads(), seqLen, pool);
         BitLinearLayer.backward(buf.dq(), a.attnInQ, weights, b.q(), buf.dModel(), false, grads, rows, scratch, pool);
         BitLinearLayer.backward(buf.dk(), a.attnInQ, weights, b.k(), buf.dModel(), true, grads, rows, scratch, pool);
         BitLinearLayer.backward(buf.dv(), a.attnInQ, weights, b.v(), buf.dModel(), true, grads, rows, scratch, pool);
