@@ -58,6 +58,9 @@ final class TrainProgress implements Trainer.Listener, AutoCloseable {
     public void onCheckpoint(TrainState state) throws IOException {
         Checkpoint.save(state, checkpoint);
         LossLog.writeCsv(state.history(), dir.resolve("loss.csv"));
+        if (!state.history().isEmpty()) {
+            LossLog.writePlot(state.history(), "bitnet4j train: loss by step", dir.resolve("loss.png"));
+        }
     }
 
     @Override

@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
-/** The loss history as CSV ({@code step,train_loss,lr,validation_loss}; the last empty where not measured). */
+/**
+ * The loss history written beside the checkpoints: as CSV ({@code step,train_loss,lr,validation_loss}; the last empty
+ * where not measured) and as a PNG curve ({@link LossCurvePlot}).
+ */
 public final class LossLog {
     private LossLog() {}
 
@@ -18,5 +21,13 @@ public final class LossLog {
                     Double.isNaN(p.validationLoss()) ? "" : String.format(Locale.ROOT, "%.6f", p.validationLoss())));
         }
         Files.writeString(file, b);
+    }
+
+    /** Plots the training loss of every step and the validation losses measured. */
+    public static void writePlot(List<TrainState.Point> history, String title, Path png) throws IOException {
+        List<LossCurvePlot.LossPoint> train = history.stream().map(p -> new LossCurvePlot.LossPoint(p.step(), p.trainLoss())).toList();
+        List<LossCurvePlot.LossPoint> validation = history.stream().filter(p -> !Double.isNaN(p.validationLoss()))
+                .map(p -> new LossCurvePlot.LossPoint(p.step(), p.validationLoss())).toList();
+        LossCurvePlot.write(png, title, train, validation);
     }
 }
