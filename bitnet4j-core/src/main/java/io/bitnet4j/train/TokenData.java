@@ -24,8 +24,10 @@ public final class TokenData {
             throw new IllegalArgumentException("validation fraction " + validationFraction + " must be in (0, 1)");
         }
         int cut = (int) (text.length() * (1 - validationFraction));
-        int nl = text.indexOf('\n', cut);
-        cut = nl < 0 ? cut : nl + 1;
+        if (cut > 0 && text.charAt(cut - 1) != '\n') { // else the cut already starts a line
+            int nl = text.indexOf('\n', cut);
+            cut = nl < 0 ? text.length() : nl + 1;
+        }
         if (cut <= 0 || cut >= text.length()) {
             throw new IllegalArgumentException("text of " + text.length() + " characters is too short to split off a validation part");
         }
