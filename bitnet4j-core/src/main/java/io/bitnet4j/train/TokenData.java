@@ -50,12 +50,23 @@ public final class TokenData {
         if (train.length < seqLen + 1) {
             throw new IllegalArgumentException("the training part has " + train.length + " tokens; a window needs " + (seqLen + 1));
         }
-        SplittableRandom r = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (step + 1)));
+        SplittableRandom r = new SplittableRandom(mix(seed ^ mix(step)));
         for (int b = 0; b < seqs; b++) {
             int start = r.nextInt(train.length - seqLen);
             System.arraycopy(train, start, inputs, b * seqLen, seqLen);
             System.arraycopy(train, start + 1, targets, b * seqLen, seqLen);
         }
+    }
+
+    /**
+     * Stafford's 64-bit finalizer (variant 13). The per-step seed must be hashed: SplittableRandom steps its state by the
+     * golden-ratio gamma, so seeds that differ by multiples of it (an affine function of the step) give shifted copies of
+     * one sequence, and consecutive steps would draw mostly the same windows.
+     */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     /** How many consecutive validation windows of {@code seqLen} (plus one target) there are. */

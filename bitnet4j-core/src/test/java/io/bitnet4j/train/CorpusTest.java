@@ -26,6 +26,26 @@ class CorpusTest {
     }
 
     @Test
+    void consecutiveStepsDrawDifferentWindows() {
+        int[] train = new int[100_000];
+        for (int i = 0; i < train.length; i++) {
+            train[i] = i; // a token is its position, so a window tells where it starts
+        }
+        TokenData d = new TokenData(train, new int[] {0, 1});
+        java.util.Set<Integer> starts = new java.util.HashSet<>();
+        int[] x = new int[8 * 16];
+        int[] y = new int[8 * 16];
+        for (long step = 0; step < 100; step++) {
+            d.trainBatch(1, step, 8, 16, x, y);
+            for (int b = 0; b < 8; b++) {
+                starts.add(x[b * 16]);
+                assertEquals(x[b * 16] + 1, y[b * 16]);
+            }
+        }
+        assertTrue(starts.size() > 790, starts.size() + " distinct windows in 800 draws"); // ~3 repeats expected by chance
+    }
+
+    @Test
     void theVocabularyIsTrainedOnTheTrainingPartOnly() throws Exception {
         String train = "the cat sat on the mat and the dog sat on the log\n".repeat(40);
         String validation = "zyxwvuts zyxwvuts zyxwvuts\n".repeat(10); // frequent, but only in the validation part
