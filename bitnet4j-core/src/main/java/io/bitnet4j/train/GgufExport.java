@@ -57,6 +57,9 @@ public final class GgufExport {
         md.put("general.file_type", GgufValue.u32(FileType.of(ternary ? type : GgmlType.F16)));
         md.put("general.quantization_version", GgufValue.u32(Conversion.QUANTIZATION_VERSION));
         md.putAll(vocabulary);
+        // Training windows are cut from a running text and never start with BOS, so a BOS the runtime put first would be
+        // a token the model has never seen (its embedding only ever decayed): tell llama.cpp and our engine not to add it.
+        md.put("tokenizer.ggml.add_bos_token", GgufValue.bool(false));
         try (GgufWriter w = GgufWriter.create(out)) {
             md.forEach(w::put);
             for (ParamLayout.Slot slot : layout.slots()) {
