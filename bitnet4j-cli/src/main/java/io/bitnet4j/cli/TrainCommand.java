@@ -42,7 +42,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--preset", defaultValue = "default", paramLabel = "NAME", description = "default|tiny (default: ${DEFAULT-VALUE}).")
     String preset;
 
-    @Option(names = "--steps", defaultValue = "800", paramLabel = "N", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "700", paramLabel = "N", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
     long steps;
 
     @Option(names = "--out", defaultValue = "train-out", paramLabel = "DIR", description = "Output directory (default: ${DEFAULT-VALUE}).")

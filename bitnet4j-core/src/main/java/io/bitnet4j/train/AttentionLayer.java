@@ -57,7 +57,7 @@ final class AttentionLayer {
                 int b = job / kvHeads, kvh = job % kvHeads;
                 gather(k, b, kvh, kvHeads, w.kh);
                 gather(v, b, kvh, kvHeads, w.vh);
-                FloatMatmul.transposeSerial(w.vh, seqLen, headDim, w.tB); // Vᵀ [d, T]
+                FloatMatmul.transposeSerial(w.vh, 0, seqLen, headDim, w.tB); // Vᵀ [d, T]
                 for (int h = kvh * group; h < (kvh + 1) * group; h++) {
                     gather(q, b, h, heads, w.qh);
                     int po = (b * heads + h) * t2;
@@ -105,7 +105,7 @@ final class AttentionLayer {
                 int b = job / kvHeads, kvh = job % kvHeads;
                 gather(k, b, kvh, kvHeads, w.kh);
                 gather(v, b, kvh, kvHeads, w.vh);
-                FloatMatmul.transposeSerial(w.kh, seqLen, headDim, kT); // Kᵀ [d, T]
+                FloatMatmul.transposeSerial(w.kh, 0, seqLen, headDim, kT); // Kᵀ [d, T]
                 Arrays.fill(w.dK, 0f);
                 Arrays.fill(w.dV, 0f);
                 for (int h = kvh * group; h < (kvh + 1) * group; h++) {
@@ -130,26 +130,18 @@ final class AttentionLayer {
                     FloatMatmul.abTSerial(w.square, 0, kT, 0, w.tA, 0, seqLen, headDim, seqLen, false);
                     scatter(w.tA, dq, b, h, heads);
                     // dK += dSᵀ·Q
-                    FloatMatmul.transposeSerial(w.square, seqLen, seqLen, w.squareT);
-                    FloatMatmul.transposeSerial(w.qh, seqLen, headDim, w.tB);
+                    FloatMatmul.transposeSerial(w.square, 0, seqLen, seqLen, w.squareT);
+                    FloatMatmul.transposeSerial(w.qh, 0, seqLen, headDim, w.tB);
                     FloatMatmul.abTSerial(w.squareT, 0, w.tB, 0, w.dK, 0, seqLen, headDim, seqLen, true);
                     // dV += Pᵀ·dO
-                    transposeProbs(probs, po, w.squareT);
-                    FloatMatmul.transposeSerial(w.oh, seqLen, headDim, w.tB);
+                    FloatMatmul.transposeSerial(probs, po, seqLen, seqLen, w.squareT);
+                    FloatMatmul.transposeSerial(w.oh, 0, seqLen, headDim, w.tB);
                     FloatMatmul.abTSerial(w.squareT, 0, w.tB, 0, w.dV, 0, seqLen, headDim, seqLen, true);
                 }
                 scatter(w.dK, dk, b, kvh, kvHeads);
                 scatter(w.dV, dv, b, kvh, kvHeads);
             }
         });
-    }
-
-    private void transposeProbs(float[] probs, int po, float[] out) {
-        for (int i = 0; i < seqLen; i++) {
-            for (int j = 0; j < seqLen; j++) {
-                out[j * seqLen + i] = probs[po + i * seqLen + j];
-            }
-        }
     }
 
     /** Head {@code h}'s rows of sequence {@code b} ({@code [T, d]} within rows of {@code n·d}) into {@code out}. */

@@ -45,10 +45,10 @@ public final class FloatMatmul {
     }
 
     /** {@link #transpose} on the calling thread alone. */
-    static void transposeSerial(float[] in, int rows, int cols, float[] out) {
+    static void transposeSerial(float[] in, int inOff, int rows, int cols, float[] out) {
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
-                out[j * rows + i] = in[i * cols + j];
+                out[j * rows + i] = in[inOff + i * cols + j];
             }
         }
     }
