@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             ConvertCommand.class,
             QuantizeCommand.class,
             SynthCommand.class,
+            TrainCommand.class,
             LogitsCommand.class,
             ServeCommand.class,
             CommandLine.HelpCommand.class,

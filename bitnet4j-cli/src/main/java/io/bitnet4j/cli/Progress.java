@@ -40,6 +40,13 @@ final class Progress implements AutoCloseable {
         }
     }
 
+    /** Text shown after the bar (e.g. the current loss). */
+    void extraMessage(String message) {
+        if (bar != null) {
+            bar.setExtraMessage(message);
+        }
+    }
+
     void stepBy(long n) {
         if (bar != null) {
             bar.stepBy(n);

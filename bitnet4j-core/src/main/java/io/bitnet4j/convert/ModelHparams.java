@@ -10,11 +10,11 @@ import java.util.Map;
  *
  * @param activation the FFN activation; written as {@code bitnet.hidden_activation} for arch {@code bitnet} only
  */
-record ModelHparams(String arch, int vocab, int context, int hidden, int layers, int ffn, int heads, int kvHeads, float rmsEps,
+public record ModelHparams(String arch, int vocab, int context, int hidden, int layers, int ffn, int heads, int kvHeads, float rmsEps,
                     float ropeTheta, int headDim, String activation) {
 
     /** {@code general.architecture}, {@code general.name} and the prefixed keys, in order. */
-    Map<String, GgufValue> metadata(String name) {
+    public Map<String, GgufValue> metadata(String name) {
         Map<String, GgufValue> md = new LinkedHashMap<>();
         md.put("general.architecture", GgufValue.string(arch));
         md.put("general.name", GgufValue.string(name));
