@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             QuantizeCommand.class,
             SynthCommand.class,
             LogitsCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
