@@ -15,6 +15,7 @@ public final class KernelScratch {
     final int[] laneSums = new int[16];
     private MemorySegment tables = MemorySegment.NULL;
     private float[] tileOut = new float[0];
+    private float[] staged = new float[0];
 
     /** Scratch for weight rows of up to {@code maxCols} elements. */
     public KernelScratch(int maxCols) {
@@ -43,6 +44,14 @@ public final class KernelScratch {
             tileOut = new float[n];
         }
         return tileOut;
+    }
+
+    /** At least {@code n} floats for a kernel's rearranged copy of the activations, allocated on first use and kept. */
+    float[] staged(int n) {
+        if (staged.length < n) {
+            staged = new float[n];
+        }
+        return staged;
     }
 
     /** The longest weight row this scratch can hold. */
