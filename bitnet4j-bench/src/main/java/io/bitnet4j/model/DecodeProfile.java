@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
  * Where one decode step's time goes, by layer type: the weight products of one token replayed outside the forward
  * pass, as it calls them (Q, K and V over one input, then O; gate and up over one input, then down; the head), each
  * group timed on its own over many steps. Attention, norms, RoPE and the rest are the decode step's time minus these.
+ * On one thread the times are the thread's CPU time, which a machine shared with other work leaves almost unchanged.
  */
 final class DecodeProfile {
     /** Seconds per token of each group: attention projections, feed-forward, head. */
@@ -40,19 +41,19 @@ final class DecodeProfile {
             ModelWeights w = model.weights();
             long[] nanos = new long[3];
             for (int s = -1; s < steps; s++) {
-                long t0 = System.nanoTime();
+                long t0 = now(threads);
                 for (LayerWeights l : w.layers()) {
                     product(mm, acts, x, out, l.q().weight(), l.k().weight(), l.v().weight());
                     product(mm, acts, x, out, l.o().weight());
                 }
-                long t1 = System.nanoTime();
+                long t1 = now(threads);
                 for (LayerWeights l : w.layers()) {
                     product(mm, acts, x, out, l.gate().weight(), l.up().weight());
                     product(mm, acts, x, out, l.down().weight());
                 }
-                long t2 = System.nanoTime();
+                long t2 = now(threads);
                 product(mm, acts, x, out, w.output());
-                long t3 = System.nanoTime();
+                long t3 = now(threads);
                 if (s >= 0) {
                     nanos[0] += t1 - t0;
                     nanos[1] += t2 - t1;
@@ -70,6 +71,13 @@ final class DecodeProfile {
             mm.multiply(m, acts, numerics.activationFor(m, 1), numerics.summationFor(m, 1), out, 0);
         }
     }
+
+    /** The calling thread's CPU time on one thread (all the work is the caller's), else the wall clock. */
+    static long now(int threads) {
+        return threads == 1 ? CPU.getCurrentThreadCpuTime() : System.nanoTime();
+    }
+
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
 
     private static float[] random(SplittableRandom rnd, int n) {
         float[] v = new float[n];

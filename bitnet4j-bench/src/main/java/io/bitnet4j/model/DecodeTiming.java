@@ -14,7 +14,8 @@ import java.util.Locale;
  * <pre>java --add-modules jdk.incubator.vector -cp benchmarks.jar io.bitnet4j.model.DecodeTiming FILE
  *      [threads=2] [numerics=fast|auto|llama.cpp|bitnet.cpp] [tokens=32] [runs=5] [profile]</pre>
  * With {@code profile} it then splits a decode step's time by layer type ({@link DecodeProfile}).
- * {@code -Dbitnet4j.kernels=scalar} times the scalar kernels.
+ * {@code -Dbitnet4j.kernels=scalar} times the scalar kernels. On one thread the rates are per second of the thread's
+ * CPU time (see {@link DecodeProfile}).
  */
 public final class DecodeTiming {
     private DecodeTiming() {}
@@ -46,9 +47,9 @@ public final class DecodeTiming {
                 decode(s, tokens); // warm-up: JIT compilation
                 for (int r = 0; r < runs; r++) {
                     s.reset();
-                    long start = System.nanoTime();
+                    long start = DecodeProfile.now(threads);
                     decode(s, tokens);
-                    rates[r] = tokens / ((System.nanoTime() - start) / 1e9);
+                    rates[r] = tokens / ((DecodeProfile.now(threads) - start) / 1e9);
                 }
                 Arrays.sort(rates);
                 System.out.printf(Locale.ROOT, "%s threads=%d numerics=%s kernels=%s: load %.1f s, decode %d tokens: median %.2f t/s, best %.2f t/s%n",
