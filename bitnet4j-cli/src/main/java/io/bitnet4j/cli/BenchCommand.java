@@ -64,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     NumericsOption numerics;
 
-    @Option(names = "--json", description = "Print a JSON array with llama-bench's field names instead of the table.")
+    @Option(names = "--json", description = "Print a JSON array with llama-bench's field names (the table goes to stderr).")
     boolean json;
 
     @Option(names = "--compare", paramLabel = "LLAMA_BENCH",
@@ -94,9 +94,8 @@ final class BenchCommand implements Callable<Integer> {
         try (GgufFile f = GgufFile.open(model)) {
             Model m = Model.load(f);
             BenchReport report = new BenchReport(modelInfo(f, m, options, kvType), peer != null);
-            if (!json) {
-                report.header(out);
-            }
+            PrintWriter table = json ? err : out; // with --json the rows still show progress, on stderr
+            report.header(table);
             List<BenchReport.Result> results = new ArrayList<>();
             try (EngineBench engine = new EngineBench(m, options)) {
                 for (BenchTest test : tests) {
@@ -114,9 +113,7 @@ final class BenchCommand implements Callable<Integer> {
                     BenchReport.Result result = new BenchReport.Result(test, new BenchSamples(ours),
                             peer == null ? null : new BenchSamples(theirs));
                     results.add(result);
-                    if (!json) {
-                        report.row(out, result);
-                    }
+                    report.row(table, result);
                 }
             }
             if (json) {

@@ -39,6 +39,7 @@ class BenchCommandTest {
         MainTest.Result r = MainTest.run("bench", "-m", model(), "-p", "8", "-n", "0", "-t", "1", "-r", "3", "--json",
                 "--numerics", "exact");
         assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().lines().anyMatch(l -> l.startsWith("| llama F32 ") && l.contains("| pp8 |")), r.err()); // progress
         JsonNode json = new ObjectMapper().readTree(r.out());
         assertEquals(1, json.size());
         JsonNode t = json.get(0);
