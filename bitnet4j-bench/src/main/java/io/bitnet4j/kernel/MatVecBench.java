@@ -26,6 +26,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * random (a third zeros), off-heap as a mapped file's would be; the vectorized ternary kernels repack them.
  * As in a decode, the weights come from memory, not cache: the benchmark cycles through enough copies of the
  * matrix to fill {@value #FOOTPRINT} bytes. {@code kernels=vector-q8} is the F16 head's optional int8 copy.
+ * {@code tokens} above 1 makes it a prompt's matrix × matrix product (each weight load serving several tokens):
+ * ops/s × tokens is then tokens per second through that matrix, and "bytes" still counts each weight once per product.
  */
 public class MatVecBench extends DefaultBench {
 
@@ -41,6 +43,9 @@ public class MatVecBench extends DefaultBench {
     @Param({"1", "2"})
     public int threads;
 
+    @Param({"1"})
+    public int tokens;
+
     /** Bytes of weights cycled through, well beyond the last-level cache. */
     static final long FOOTPRINT = 256L << 20;
 
@@ -48,6 +53,7 @@ public class MatVecBench extends DefaultBench {
     private MatMul matmul;
     private WeightMatrix[] matrices;
     private int next;
+    private float[] x;
     private Activations acts;
     private ActivationType as;
     private Summation sum;
@@ -75,16 +81,16 @@ public class MatVecBench extends DefaultBench {
         }
         pool = new WorkerPool(threads);
         matmul = new MatMul(pool, cols);
-        float[] x = new float[cols];
+        x = new float[tokens * cols];
         SplittableRandom rnd = new SplittableRandom(7);
-        for (int i = 0; i < cols; i++) {
+        for (int i = 0; i < x.length; i++) {
             x[i] = (float) rnd.nextGaussian();
         }
-        acts = new Activations(cols);
-        acts.set(x, 1, cols);
+        acts = new Activations(x.length);
+        acts.set(x, tokens, cols);
         as = matrices[0].activationType();
         sum = new Summation(Summation.Routine.KERNEL_ORDER, GgmlSimd.AVX512);
-        out = new float[rows];
+        out = new float[tokens * rows];
     }
 
     @TearDown(Level.Trial)
@@ -95,6 +101,7 @@ public class MatVecBench extends DefaultBench {
     @Benchmark
     public float[] matVec(ByteCounter counter) {
         counter.bytes += weightBytes;
+        acts.set(x, tokens, x.length / tokens); // a new input each time, as in a decode: kernels keep no tables across inputs
         matmul.multiply(matrices[next], acts, as, sum, out, 0);
         next = next + 1 == matrices.length ? 0 : next + 1;
         return out;

@@ -12,15 +12,17 @@ import java.util.Locale;
  * Not a JMH benchmark (one run is seconds long and the model is loaded once).
  *
  * <pre>java --add-modules jdk.incubator.vector -cp benchmarks.jar io.bitnet4j.model.DecodeTiming FILE
- *      [threads=2] [numerics=fast|auto|llama.cpp|bitnet.cpp] [tokens=32] [runs=5]</pre>
- * {@code -Dbitnet4j.kernels=scalar} times the scalar kernels.
+ *      [threads=2] [numerics=fast|auto|llama.cpp|bitnet.cpp] [tokens=32] [runs=5] [profile]</pre>
+ * With {@code profile} it then splits a decode step's time by layer type ({@link DecodeProfile}).
+ * {@code -Dbitnet4j.kernels=scalar} times the scalar kernels. On one thread the rates are per second of the thread's
+ * CPU time (see {@link DecodeProfile}).
  */
 public final class DecodeTiming {
     private DecodeTiming() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: DecodeTiming FILE [threads] [fast|auto|llama.cpp|bitnet.cpp] [tokens] [runs]");
+            System.err.println("usage: DecodeTiming FILE [threads] [fast|auto|llama.cpp|bitnet.cpp] [tokens] [runs] [profile]");
             System.exit(2);
         }
         Path file = Path.of(args[0]);
@@ -28,6 +30,7 @@ public final class DecodeTiming {
         String numerics = args.length > 2 ? args[2] : "fast";
         int tokens = args.length > 3 ? Integer.parseInt(args[3]) : 32;
         int runs = args.length > 4 ? Integer.parseInt(args[4]) : 5;
+        boolean profile = args.length > 5 && args[5].equals("profile");
         long loadStart = System.nanoTime();
         try (GgufFile f = GgufFile.open(file)) {
             Model m = Model.load(f, MatrixKernels.defaults());
@@ -44,14 +47,23 @@ public final class DecodeTiming {
                 decode(s, tokens); // warm-up: JIT compilation
                 for (int r = 0; r < runs; r++) {
                     s.reset();
-                    long start = System.nanoTime();
+                    long start = DecodeProfile.now(threads);
                     decode(s, tokens);
-                    rates[r] = tokens / ((System.nanoTime() - start) / 1e9);
+                    rates[r] = tokens / ((DecodeProfile.now(threads) - start) / 1e9);
                 }
                 Arrays.sort(rates);
                 System.out.printf(Locale.ROOT, "%s threads=%d numerics=%s kernels=%s: load %.1f s, decode %d tokens: median %.2f t/s, best %.2f t/s%n",
                         file.getFileName(), threads, s.numerics(), System.getProperty(MatrixKernels.PROPERTY, "vector"),
                         loadSeconds, tokens, rates[runs / 2], rates[runs - 1]);
+                if (profile) {
+                    double step = 1 / rates[runs / 2];
+                    DecodeProfile.Split p = new DecodeProfile(m, s.numerics()).measure(threads, tokens);
+                    System.out.printf(Locale.ROOT, "one decode step %.1f ms: attention projections %.1f ms (%.0f%%), feed-forward %.1f ms "
+                            + "(%.0f%%), head %.1f ms (%.0f%%), attention and the rest %.1f ms (%.0f%%)%n", step * 1e3,
+                            p.attentionProjections() * 1e3, 100 * p.attentionProjections() / step, p.feedForward() * 1e3,
+                            100 * p.feedForward() / step, p.head() * 1e3, 100 * p.head() / step, (step - p.products()) * 1e3,
+                            100 * (step - p.products()) / step);
+                }
             }
         }
     }

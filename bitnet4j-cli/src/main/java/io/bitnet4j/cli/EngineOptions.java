@@ -4,7 +4,7 @@ import io.bitnet4j.model.SessionOptions;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Context, batch size, threads and KV cache type of run and chat. */
+/** Context, batch size, threads, KV cache type and numerics of run and chat (fast numerics unless told otherwise). */
 final class EngineOptions {
     @Option(names = {"-c", "--ctx-size"}, paramLabel = "N", defaultValue = "0",
             description = "Context length in tokens (default: the model's).")
@@ -18,6 +18,6 @@ final class EngineOptions {
     RuntimeOptions runtime;
 
     SessionOptions sessionOptions() {
-        return runtime.sessionOptions().withContextLength(context).withBatchSize(batch);
+        return runtime.sessionOptions("fast").withContextLength(context).withBatchSize(batch);
     }
 }

@@ -3,7 +3,6 @@ package io.bitnet4j.cli;
 import io.bitnet4j.gguf.GgufFile;
 import io.bitnet4j.model.KvCacheType;
 import io.bitnet4j.model.Model;
-import io.bitnet4j.model.Numerics;
 import io.bitnet4j.model.Session;
 import io.bitnet4j.model.SessionOptions;
 import java.io.IOException;
@@ -16,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -47,9 +47,8 @@ final class LogitsCommand implements Callable<Integer> {
             description = "Threads (default: one per processor).")
     int threads;
 
-    @Option(names = "--numerics", paramLabel = "auto|llama.cpp|bitnet.cpp", defaultValue = "auto",
-            description = "Whose rounding steps to reproduce (default: ${DEFAULT-VALUE}: bitnet.cpp for bitnet-b1.58 and I2_S models).")
-    String numerics;
+    @Mixin
+    NumericsOption numerics;
 
     @Option(names = "--one-at-a-time",
             description = "Feed the tokens one by one through the cache, as generation does, instead of as one batch.")
@@ -74,7 +73,7 @@ final class LogitsCommand implements Callable<Integer> {
                 .withKvCacheType(kvCacheType(kv))
                 .withThreads(threads)
                 .withBatchSize(Math.max(1, tokens.length))
-                .withNumerics(numerics(numerics));
+                .withNumerics(numerics.resolve("exact"));
         try (GgufFile f = GgufFile.open(model)) {
             Model m = Model.load(f);
             float[] logits = null;
@@ -136,16 +135,6 @@ final class LogitsCommand implements Callable<Integer> {
             case "f16" -> KvCacheType.F16;
             case "f32" -> KvCacheType.F32;
             default -> throw new IllegalArgumentException("--kv must be f16 or f32, not '" + name + "'");
-        };
-    }
-
-    /** The numerics named on the command line; null means the model's default. */
-    static Numerics numerics(String name) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "auto" -> null;
-            case "llama.cpp", "llama_cpp" -> Numerics.LLAMA_CPP;
-            case "bitnet.cpp", "bitnet_cpp" -> Numerics.BITNET_CPP;
-            default -> throw new IllegalArgumentException("--numerics must be auto, llama.cpp or bitnet.cpp, not '" + name + "'");
         };
     }
 }

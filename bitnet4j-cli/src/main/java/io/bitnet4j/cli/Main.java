@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             LogitsCommand.class,
             ServeCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -58,7 +58,7 @@ final class PerplexityCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         String content = TokenizeCommand.readUtf8(text);
-        SessionOptions options = runtime.sessionOptions().withContextLength(context);
+        SessionOptions options = runtime.sessionOptions("exact").withContextLength(context);
         Optional<LoadedModel> loaded = model.load(spec, options);
         if (loaded.isEmpty()) {
             return 1;

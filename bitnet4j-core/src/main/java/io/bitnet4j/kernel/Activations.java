@@ -26,6 +26,8 @@ public final class Activations {
     private int cols;
     private ActivationType roundedAs;
     private ActivationType quantizedAs;
+    /** Counts {@link #set} calls: what a kernel that keeps something derived from these activations checks. */
+    private long generation;
 
     /** Buffers for up to {@code maxElements} values ({@code rows × cols}) per batch. */
     public Activations(int maxElements) {
@@ -53,6 +55,12 @@ public final class Activations {
         this.cols = cols;
         this.roundedAs = null;
         this.quantizedAs = null;
+        this.generation++;
+    }
+
+    /** Changes with every {@link #set}: the same object and generation mean the same values. */
+    long generation() {
+        return generation;
     }
 
     /** Converts the rows to {@code type} unless that was done since the last {@link #set}. */

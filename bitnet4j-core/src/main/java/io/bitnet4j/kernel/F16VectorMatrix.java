@@ -34,6 +34,8 @@ final class F16VectorMatrix extends StoredMatrix {
     /** A half's all-ones exponent (infinities and NaNs), in place and 13 bits up. */
     private static final short HALF_EXPONENT = 0x7C00;
     private static final int EXPONENT = HALF_EXPONENT << 13;
+    /** A widened half's sign, exponent and mantissa bits, 13 bits up (bits 28–30, copies of the sign, cleared). */
+    private static final int BITS = 0x8FFF_E000;
     private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
     /** Four halves' exponent fields; adding 0x0400 to an all-ones field carries into its lane's sign bit. */
@@ -91,7 +93,12 @@ final class F16VectorMatrix extends StoredMatrix {
         }
         checkShapes(in, rowFrom, rowTo, out, outOffset);
         float[] x = in.values(as);
-        float[] four = scratch.tileOut(ROWS);
+        int tokens = in.rows();
+        float[] staged = scratch.staged(tokens * cols);
+        float[] unscale = scratch.tileOut(ROWS + tokens); // [0, ROWS): dot4's four sums; then each token's 2^k
+        for (int t = 0; t < tokens; t++) {
+            unscale[ROWS + t] = stage(x, t * cols, staged);
+        }
         long rowBytes = 2L * cols;
         for (int r = rowFrom; r < rowTo; r += ROWS) {
             int n = Math.min(ROWS, rowTo - r);
@@ -99,43 +106,71 @@ final class F16VectorMatrix extends StoredMatrix {
             long last = at + (n - 1) * rowBytes; // a short last group repeats its last row
             long p1 = Math.min(at + rowBytes, last);
             long p2 = Math.min(at + 2 * rowBytes, last);
-            for (int t = 0; t < in.rows(); t++) {
-                dot4(at, p1, p2, last, x, t * cols, four);
+            for (int t = 0; t < tokens; t++) {
+                dot4(at, p1, p2, last, staged, x, t * cols, unscale[ROWS + t], unscale);
                 for (int k = 0; k < n; k++) {
-                    out[outOffset + t * rows + r + k] = four[k];
+                    out[outOffset + t * rows + r + k] = unscale[k];
                 }
             }
         }
     }
 
-    /** The rows at bytes {@code p0 .. p3} times {@code x[xAt ..]} into {@code out[0..3]}. */
-    private void dot4(long p0, long p1, long p2, long p3, float[] x, int xAt, float[] out) {
-        FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
-        int whole = cols - cols % L;
-        for (int c = 0; c < whole; c += L) {
-            FloatVector xv = FloatVector.fromArray(FLOATS, x, xAt + c);
-            long o = 2L * c;
-            IntVector h0 = (IntVector) ShortVector.fromMemorySegment(HALF_SHORTS, data, p0 + o, LE).convertShape(VectorOperators.S2I, INTS, 0);
-            IntVector h1 = (IntVector) ShortVector.fromMemorySegment(HALF_SHORTS, data, p1 + o, LE).convertShape(VectorOperators.S2I, INTS, 0);
-            IntVector h2 = (IntVector) ShortVector.fromMemorySegment(HALF_SHORTS, data, p2 + o, LE).convertShape(VectorOperators.S2I, INTS, 0);
-            IntVector h3 = (IntVector) ShortVector.fromMemorySegment(HALF_SHORTS, data, p3 + o, LE).convertShape(VectorOperators.S2I, INTS, 0);
-            IntVector b0 = h0.lanewise(VectorOperators.LSHL, 13).and(0x8FFF_FFFF);
-            IntVector b1 = h1.lanewise(VectorOperators.LSHL, 13).and(0x8FFF_FFFF);
-            IntVector b2 = h2.lanewise(VectorOperators.LSHL, 13).and(0x8FFF_FFFF);
-            IntVector b3 = h3.lanewise(VectorOperators.LSHL, 13).and(0x8FFF_FFFF);
-            FloatVector f0 = b0.reinterpretAsFloats().mul(REBIAS);
-            FloatVector f1 = b1.reinterpretAsFloats().mul(REBIAS);
-            FloatVector f2 = b2.reinterpretAsFloats().mul(REBIAS);
-            FloatVector f3 = b3.reinterpretAsFloats().mul(REBIAS);
-            a0 = f0.fma(xv, a0);
-            a1 = f1.fma(xv, a1);
-            a2 = f2.fma(xv, a2);
-            a3 = f3.fma(xv, a3);
+    /**
+     * Copies the whole pairs of vectors of row {@code x[xAt .. xAt + cols)} to {@code staged[xAt ..]}, each run of
+     * {@code 2·L} values as its L even-indexed then its L odd-indexed ones (the order of the lanes {@link #dot4} widens
+     * from one load of 32-bit words, each holding two halves), times 2<sup>112 − k</sup>: the widened halves are then
+     * left 2<sup>112</sup> too small, which the activations make up for exactly (a power of two). {@code k} is 0
+     * unless the row's largest value would overflow; returns 2<sup>k</sup>, by which the sums are multiplied back. The
+     * products are the same real numbers as {@code f16ToFloat(w) · x}, so each FMA rounds as it would on widened weights.
+     */
+    private float stage(float[] x, int xAt, float[] staged) {
+        float max = 0f;
+        for (int c = 0; c < cols; c++) {
+            max = Math.max(max, Math.abs(x[xAt + c]));
         }
-        float r0 = a0.reduceLanes(VectorOperators.ADD);
-        float r1 = a1.reduceLanes(VectorOperators.ADD);
-        float r2 = a2.reduceLanes(VectorOperators.ADD);
-        float r3 = a3.reduceLanes(VectorOperators.ADD);
+        int k = Math.clamp(Math.getExponent(max) - 14, 0, 120); // |x|·2^(112-k) < 2^127
+        float scale = Math.scalb(1f, 112 - k);
+        int whole = cols - cols % (2 * L);
+        for (int c = 0; c < whole; c += 2 * L) {
+            for (int i = 0; i < L; i++) {
+                staged[xAt + c + i] = x[xAt + c + 2 * i] * scale;
+                staged[xAt + c + L + i] = x[xAt + c + 2 * i + 1] * scale;
+            }
+        }
+        return Math.scalb(1f, k);
+    }
+
+    /**
+     * The rows at bytes {@code p0 .. p3} times the activations into {@code out[0..3]}: the whole pairs of vectors from
+     * {@code staged[xAt ..]} (see {@link #stage}; the sums multiplied back by {@code unscale}), the rest from
+     * {@code x[xAt ..]}. Each 32-bit load holds an even half in its low bits and an odd one in its high bits: the
+     * high one is in place after an arithmetic shift right by 3 (sign on bit 31, exponent and mantissa 13 bits
+     * above their half positions), the low one after a shift left by 16 first.
+     */
+    private void dot4(long p0, long p1, long p2, long p3, float[] staged, float[] x, int xAt, float unscale, float[] out) {
+        FloatVector e0 = FloatVector.zero(FLOATS), e1 = e0, e2 = e0, e3 = e0, o0 = e0, o1 = e0, o2 = e0, o3 = e0;
+        int whole = cols - cols % (2 * L);
+        for (int c = 0; c < whole; c += 2 * L) {
+            FloatVector xe = FloatVector.fromArray(FLOATS, staged, xAt + c);
+            FloatVector xo = FloatVector.fromArray(FLOATS, staged, xAt + c + L);
+            long o = 2L * c;
+            IntVector w0 = IntVector.fromMemorySegment(INTS, data, p0 + o, LE);
+            IntVector w1 = IntVector.fromMemorySegment(INTS, data, p1 + o, LE);
+            IntVector w2 = IntVector.fromMemorySegment(INTS, data, p2 + o, LE);
+            IntVector w3 = IntVector.fromMemorySegment(INTS, data, p3 + o, LE);
+            e0 = w0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats().fma(xe, e0);
+            o0 = w0.lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats().fma(xo, o0);
+            e1 = w1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats().fma(xe, e1);
+            o1 = w1.lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats().fma(xo, o1);
+            e2 = w2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats().fma(xe, e2);
+            o2 = w2.lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats().fma(xo, o2);
+            e3 = w3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats().fma(xe, e3);
+            o3 = w3.lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats().fma(xo, o3);
+        }
+        float r0 = e0.add(o0).reduceLanes(VectorOperators.ADD) * unscale;
+        float r1 = e1.add(o1).reduceLanes(VectorOperators.ADD) * unscale;
+        float r2 = e2.add(o2).reduceLanes(VectorOperators.ADD) * unscale;
+        float r3 = e3.add(o3).reduceLanes(VectorOperators.ADD) * unscale;
         for (int c = whole; c < cols; c++) {
             float xc = x[xAt + c];
             r0 = Math.fma(Float.float16ToFloat(data.get(HALF, p0 + 2L * c)), xc, r0);

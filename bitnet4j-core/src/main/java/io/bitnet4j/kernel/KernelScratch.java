@@ -14,7 +14,12 @@ public final class KernelScratch {
     final float[] lanes = new float[64];
     final int[] laneSums = new int[16];
     private MemorySegment tables = MemorySegment.NULL;
+    /** Whose lookup tables {@link #tables} holds: the activations, their generation and the kernel's table shape. */
+    private Activations tablesOf;
+    private long tablesGeneration;
+    private long tablesShape;
     private float[] tileOut = new float[0];
+    private float[] staged = new float[0];
 
     /** Scratch for weight rows of up to {@code maxCols} elements. */
     public KernelScratch(int maxCols) {
@@ -33,8 +38,30 @@ public final class KernelScratch {
     MemorySegment tables(long bytes) {
         if (tables.byteSize() < bytes) {
             tables = Arena.ofAuto().allocate(bytes, 64);
+            tablesOf = null;
         }
         return tables;
+    }
+
+    /**
+     * Whether {@link #tables} still holds the tables built from {@code in} (at its current generation) in the shape
+     * {@code shape} (a kernel's key for its table layout and token count): the Q, K and V projections, and the FFN's
+     * gate and up, multiply the same activations one after another, and each thread builds its tables once for them.
+     */
+    boolean holdsTables(Activations in, long shape) {
+        return tablesOf == in && tablesGeneration == in.generation() && tablesShape == shape;
+    }
+
+    /** Records that {@link #tables} now holds the tables of {@code in} in {@code shape} (see {@link #holdsTables}). */
+    void keptTables(Activations in, long shape) {
+        tablesOf = in;
+        tablesGeneration = in.generation();
+        tablesShape = shape;
+    }
+
+    /** Forgets what {@link #tables} holds (a kernel is about to overwrite them with tables it will not keep). */
+    void dropTables() {
+        tablesOf = null;
     }
 
     /** At least {@code n} floats for a kernel's per-tile results, allocated on first use and kept. */
@@ -43,6 +70,14 @@ public final class KernelScratch {
             tileOut = new float[n];
         }
         return tileOut;
+    }
+
+    /** At least {@code n} floats for a kernel's rearranged copy of the activations, allocated on first use and kept. */
+    float[] staged(int n) {
+        if (staged.length < n) {
+            staged = new float[n];
+        }
+        return staged;
     }
 
     /** The longest weight row this scratch can hold. */

@@ -61,10 +61,20 @@ abstract sealed class LutMatrix implements WeightMatrix permits TernaryLutMatrix
         long tileBytes = layout.blockTileBytes();
         long perBlock = layout.tableBytesPerBlock();
         int d8Stride = d8Offset(1) - d8Offset(0);
+        long shape = tableShape(tokens);
+        boolean keep = shape >= 0; // one pass over the tokens: its tables can serve the next product of the same input
+        if (!keep) {
+            scratch.dropTables();
+        }
         for (int t0 = 0; t0 < tokens; ) {
             int n = tokens - t0 >= LutKernel.TOKENS ? LutKernel.TOKENS : 1;
-            for (int j = 0; j < n; j++) {
-                LutKernel.buildTables(q, (t0 + j) * layout.cols(), blocks, layout.block(), words, tables, j * perToken);
+            if (!keep || !scratch.holdsTables(in, shape)) {
+                for (int j = 0; j < n; j++) {
+                    LutKernel.buildTables(q, (t0 + j) * layout.cols(), blocks, layout.block(), words, tables, j * perToken);
+                }
+                if (keep) {
+                    scratch.keptTables(in, shape);
+                }
             }
             Arrays.fill(acc, 0, n * tiles * r, 0f);
             for (int b = 0; b < blocks; b++) {
@@ -87,6 +97,19 @@ abstract sealed class LutMatrix implements WeightMatrix permits TernaryLutMatrix
             }
             t0 += n;
         }
+    }
+
+    /**
+     * A key for the tables of {@code tokens} tokens built for this layout from this matrix's activation type (the
+     * tables depend on nothing else), or -1 when the tokens take more than one pass ({@link LutKernel#TOKENS} at a
+     * time, or one by one) and the tables in hand at the end are not those of the whole batch.
+     */
+    private long tableShape(int tokens) {
+        if ((tokens != 1 && tokens != LutKernel.TOKENS) || layout.block() >= 1 << 12 || layout.wordsPerBlock() >= 1 << 12) {
+            return -1;
+        }
+        return ((((long) layout.cols() << 12 | layout.block()) << 12 | layout.wordsPerBlock()) << 4
+                | activationType().ordinal()) << 4 | tokens;
     }
 
     /** Whether a product summed as {@code sum} runs on the repacked layout (else on the scalar kernel). */

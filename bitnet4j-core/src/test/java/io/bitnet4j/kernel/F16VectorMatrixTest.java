@@ -51,7 +51,7 @@ class F16VectorMatrixTest {
         assertEquals(finite.length, n);
         assertTrue(F16VectorMatrix.allFinite(MemorySegment.ofArray(halves(finite)), n));
         assertFalse(F16VectorMatrix.allFinite(MemorySegment.ofArray(allHalves()), 65536));
-        int cols = 16;
+        int cols = 64; // whole pairs of vectors at 256 and 512 bits: every half goes through the vector loop
         int rows = n / cols;
         WeightMatrix m = bind(rows, cols, halves(finite));
         float[] oneHot = new float[cols * cols];
@@ -73,6 +73,36 @@ class F16VectorMatrixTest {
         assertEquals(Float.NEGATIVE_INFINITY, out[1]);
         assertTrue(Float.isNaN(out[2]));
         assertEquals(2 * 0x1p-24f, out[3]);
+    }
+
+    /**
+     * The kernel folds the widening's 2^112 into the activations; float32 activations too large for that (it then
+     * scales by less and multiplies the sums back) or tiny ones still give the plain products.
+     */
+    @ParameterizedTest(name = "activations × {0}")
+    @CsvSource({"1e6", "3e30", "1e-30"})
+    void largeAndTinyFloatActivations(double xScale) {
+        int rows = 9;
+        int cols = 96;
+        float[] w = SeededArrays.gaussian(43, rows * cols, 0.5);
+        short[] h = new short[w.length];
+        for (int i = 0; i < w.length; i++) {
+            h[i] = Float.floatToFloat16(w[i]);
+        }
+        float[] x = SeededArrays.gaussian(44, 2 * cols, xScale);
+        float[] got = Harness.multiply(bind(rows, cols, halves(h)), x, 2, ActivationType.F32, FAST, 1);
+        for (int t = 0; t < 2; t++) {
+            for (int r = 0; r < rows; r++) {
+                double sum = 0;
+                double abs = 0;
+                for (int c = 0; c < cols; c++) {
+                    double p = (double) Float.float16ToFloat(h[r * cols + c]) * x[t * cols + c];
+                    sum += p;
+                    abs += Math.abs(p);
+                }
+                assertEquals(sum, got[t * rows + r], 1e-6 * abs, "token " + t + ", row " + r);
+            }
+        }
     }
 
     @ParameterizedTest(name = "{0}×{1}, {2} tokens, {3} threads")

@@ -90,6 +90,49 @@ class LutKernelTest {
         assertEquals(-1, Harness.firstBitDifference(exact, Harness.multiply(m, x, tokens, ActivationType.I8_PER_ROW, FAST, threads)));
     }
 
+    /**
+     * Each thread keeps the tables of the activations it last saw (Q, K and V share one input): products of two
+     * matrices over one input, then of a new input in the same buffer, then of the first input set again, equal
+     * those of a fresh multiplier to the bit.
+     */
+    @ParameterizedTest(name = "{0}, {1} tokens, {2} threads")
+    @CsvSource({"TQ2_0, 1, 1", "TQ2_0, 4, 2", "TQ1_0, 1, 2", "I2_S, 1, 2", "I2_S, 4, 1", "TQ2_0, 5, 2"})
+    void keptTablesGiveTheSameProducts(GgmlType type, int tokens, int threads) {
+        int cols = 512;
+        LutMatrix a = randomMatrix(type, 37, cols, 51);
+        LutMatrix b = randomMatrix(type, 80, cols, 52);
+        ActivationType as = a.activationType();
+        float[] x1 = SeededArrays.gaussian(53, tokens * cols, 2);
+        float[] x2 = SeededArrays.gaussian(54, tokens * cols, 2);
+        float[] buffer = new float[tokens * cols];
+        try (WorkerPool pool = new WorkerPool(threads)) {
+            MatMul mm = new MatMul(pool, cols);
+            Activations in = new Activations(buffer.length);
+            Object[][] steps = {{x1, a}, {x1, b}, {x2, a}, {x2, b}, {x1, b}};
+            for (int step = 0; step < steps.length; step++) {
+                float[] x = (float[]) steps[step][0];
+                LutMatrix m = (LutMatrix) steps[step][1];
+                if (step == 0 || steps[step - 1][0] != x) {
+                    System.arraycopy(x, 0, buffer, 0, buffer.length);
+                    in.set(buffer, tokens, cols);
+                }
+                float[] got = new float[tokens * m.rows()];
+                mm.multiply(m, in, as, FAST, got, 0);
+                assertEquals(-1, Harness.firstBitDifference(Harness.multiply(m, x, tokens, as, FAST, threads), got), "step " + step);
+            }
+        }
+    }
+
+    private static LutMatrix randomMatrix(GgmlType type, int rows, int cols, long seed) {
+        byte[] trits = randomTrits(rows * cols, seed);
+        byte[] bytes = switch (type) {
+            case I2_S -> I2_S.pack(trits, 0.5f);
+            case TQ1_0 -> TQ1_0.FORMAT.pack(trits, SeededArrays.uniform(seed, rows * cols / 256, 2));
+            default -> TQ2_0.FORMAT.pack(trits, SeededArrays.uniform(seed, rows * cols / 256, 2));
+        };
+        return bind(type, rows, cols, bytes);
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({"TQ2_0", "I2_S"})
     void extremeActivationsDoNotOverflowTheInt16Sums(GgmlType type) {

@@ -1,0 +1,59 @@
+package io.bitnet4j.kernel;
+
+import io.bitnet4j.gguf.GgmlType;
+import io.bitnet4j.gguf.GgufTensor;
+import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * One matrix × vector product on one thread, timed by the thread's CPU time rather than the wall clock: on a machine
+ * shared with other work the wall clock measures the sharing, the CPU time (nearly) only the kernel. Reports the
+ * median over the runs as GB/s of weight bytes per CPU second.
+ *
+ * <pre>java --add-modules jdk.incubator.vector -cp benchmarks.jar io.bitnet4j.kernel.MatVecCpuTime TYPE ROWSxCOLS [runs=20] [vector|vector-q8]</pre>
+ */
+public final class MatVecCpuTime {
+    private MatVecCpuTime() {}
+
+    public static void main(String[] args) {
+        GgmlType type = GgmlType.valueOf(args[0]);
+        String[] rc = args[1].split("x");
+        int rows = Integer.parseInt(rc[0]);
+        int cols = Integer.parseInt(rc[1]);
+        int runs = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+        boolean q8 = args.length > 3 && args[3].equals("vector-q8");
+        MemorySegment data = MatVecBench.randomTensor(type, rows, cols);
+        MatrixKernels mk = new MatrixKernels(List.of(MatrixKernels.vectorProvider(q8).orElseThrow(), ScalarKernels.INSTANCE));
+        WeightMatrix m = mk.bind(new GgufTensor("w", type, new long[] {cols, rows}, (long) rows * cols, 0, data.byteSize(), data));
+        float[] x = new float[cols];
+        SplittableRandom rnd = new SplittableRandom(7);
+        for (int i = 0; i < cols; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        Summation sum = new Summation(Summation.Routine.KERNEL_ORDER, GgmlSimd.AVX512);
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        double[] gbs = new double[runs];
+        try (WorkerPool pool = new WorkerPool(1)) {
+            MatMul mm = new MatMul(pool, cols);
+            Activations acts = new Activations(cols);
+            float[] out = new float[rows];
+            for (int r = -runs; r < runs; r++) { // the first half warms up
+                acts.set(x, 1, cols);
+                long t0 = cpu.getCurrentThreadCpuTime();
+                mm.multiply(m, acts, m.activationType(), sum, out, 0);
+                long t1 = cpu.getCurrentThreadCpuTime();
+                if (r >= 0) {
+                    gbs[r] = data.byteSize() / (double) (t1 - t0);
+                }
+            }
+        }
+        Arrays.sort(gbs);
+        System.out.printf(Locale.ROOT, "%s %s %s: median %.1f GB/s per CPU second (%s)%n", type, args[1], q8 ? "vector-q8" : "vector",
+                gbs[runs / 2], m);
+    }
+}
