@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bitnet4j.BitNet;
 import io.bitnet4j.LoadedModel;
+import io.bitnet4j.model.Numerics;
 import io.bitnet4j.model.SessionOptions;
 import io.bitnet4j.server.OpenAiServer;
 import io.bitnet4j.server.ServerConfig;
@@ -53,7 +54,8 @@ public final class ServerLoad {
         int maxTokens = args.length > 2 ? Integer.parseInt(args[2]) : 16;
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 0;
         List<Cell> cells = new ArrayList<>();
-        try (LoadedModel m = BitNet.load(model, SessionOptions.defaults().withThreads(threads).withContextLength(256))) {
+        try (LoadedModel m = BitNet.load(model, SessionOptions.defaults().withThreads(threads).withContextLength(256)
+                .withNumerics(Numerics.FAST))) {
             for (int parallel : PARALLEL) {
                 ServerConfig config = ServerConfig.defaults("load").withPort(0).withParallel(parallel).withMaxQueued(256);
                 try (OpenAiServer server = OpenAiServer.start(m, config)) {

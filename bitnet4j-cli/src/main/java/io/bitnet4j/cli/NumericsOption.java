@@ -6,14 +6,14 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code --numerics}: whose rounding steps a command reproduces. Each command has its own default: speed where the
- * output is sampled text or a timing (run, chat, bench: {@code fast}), agreement with the peer where the numbers
+ * output is sampled text or a timing (run, chat, serve, bench: {@code fast}), agreement with the peer where the numbers
  * themselves are the point (perplexity, logits: {@code exact}). See docs/bench.md for the measured cost.
  */
 final class NumericsOption {
     @Option(names = "--numerics", paramLabel = "fast|exact|llama.cpp|bitnet.cpp",
             description = "fast = vectorized kernels in their own summation order; exact = the rounding of the peer the model "
                     + "is compared with (bitnet.cpp for bitnet-b1.58 and I2_S models, else llama.cpp); or that peer named "
-                    + "(default: fast for run, chat and bench; exact for perplexity and logits).")
+                    + "(default: fast for run, chat, serve and bench; exact for perplexity and logits).")
     String name;
 
     /** The numerics asked for, else {@code commandDefault}; null means the model's exact default. */

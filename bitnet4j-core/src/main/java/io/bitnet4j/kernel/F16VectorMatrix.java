@@ -167,10 +167,10 @@ final class F16VectorMatrix extends StoredMatrix {
             e3 = w3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats().fma(xe, e3);
             o3 = w3.lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats().fma(xo, o3);
         }
-        float r0 = e0.add(o0).reduceLanes(VectorOperators.ADD) * unscale;
-        float r1 = e1.add(o1).reduceLanes(VectorOperators.ADD) * unscale;
-        float r2 = e2.add(o2).reduceLanes(VectorOperators.ADD) * unscale;
-        float r3 = e3.add(o3).reduceLanes(VectorOperators.ADD) * unscale;
+        float r0 = LaneSums.inOrder(e0.add(o0)) * unscale;
+        float r1 = LaneSums.inOrder(e1.add(o1)) * unscale;
+        float r2 = LaneSums.inOrder(e2.add(o2)) * unscale;
+        float r3 = LaneSums.inOrder(e3.add(o3)) * unscale;
         for (int c = whole; c < cols; c++) {
             float xc = x[xAt + c];
             r0 = Math.fma(Float.float16ToFloat(data.get(HALF, p0 + 2L * c)), xc, r0);

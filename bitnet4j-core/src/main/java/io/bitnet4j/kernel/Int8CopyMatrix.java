@@ -128,10 +128,10 @@ final class Int8CopyMatrix extends StoredMatrix {
             a2 = p2.fma(FloatVector.broadcast(FLOATS, scales.get(F32, d2 + o)), a2);
             a3 = p3.fma(FloatVector.broadcast(FLOATS, scales.get(F32, d3 + o)), a3);
         }
-        out[0] = a0.reduceLanes(VectorOperators.ADD);
-        out[1] = a1.reduceLanes(VectorOperators.ADD);
-        out[2] = a2.reduceLanes(VectorOperators.ADD);
-        out[3] = a3.reduceLanes(VectorOperators.ADD);
+        out[0] = LaneSums.inOrder(a0);
+        out[1] = LaneSums.inOrder(a1);
+        out[2] = LaneSums.inOrder(a2);
+        out[3] = LaneSums.inOrder(a3);
     }
 
     /** Row {@code row}'s int8 value at {@code col} times its block scale (for tests). */
