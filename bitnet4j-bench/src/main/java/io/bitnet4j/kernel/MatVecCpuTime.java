@@ -21,6 +21,10 @@ public final class MatVecCpuTime {
     private MatVecCpuTime() {}
 
     public static void main(String[] args) {
+        if (args.length < 2 || !args[1].matches("\\d+x\\d+")) {
+            System.err.println("usage: MatVecCpuTime TYPE ROWSxCOLS [runs=20] [vector|vector-q8]   e.g. F16 128256x2560 10");
+            System.exit(2);
+        }
         GgmlType type = GgmlType.valueOf(args[0]);
         String[] rc = args[1].split("x");
         int rows = Integer.parseInt(rc[0]);

@@ -107,7 +107,7 @@ final class F16VectorMatrix extends StoredMatrix {
             long p1 = Math.min(at + rowBytes, last);
             long p2 = Math.min(at + 2 * rowBytes, last);
             for (int t = 0; t < tokens; t++) {
-                dot4(at, p1, p2, last, staged, x, t * cols, unscale[ROWS + t], unscale);
+                dot4(at, p1, p2, last, staged, x, t * cols, unscale[ROWS + t], unscale, scratch.lanes);
                 for (int k = 0; k < n; k++) {
                     out[outOffset + t * rows + r + k] = unscale[k];
                 }
@@ -147,7 +147,8 @@ final class F16VectorMatrix extends StoredMatrix {
      * high one is in place after an arithmetic shift right by 3 (sign on bit 31, exponent and mantissa 13 bits
      * above their half positions), the low one after a shift left by 16 first.
      */
-    private void dot4(long p0, long p1, long p2, long p3, float[] staged, float[] x, int xAt, float unscale, float[] out) {
+    private void dot4(long p0, long p1, long p2, long p3, float[] staged, float[] x, int xAt, float unscale, float[] out,
+            float[] lanes) {
         FloatVector e0 = FloatVector.zero(FLOATS), e1 = e0, e2 = e0, e3 = e0, o0 = e0, o1 = e0, o2 = e0, o3 = e0;
         int whole = cols - cols % (2 * L);
         for (int c = 0; c < whole; c += 2 * L) {
@@ -167,10 +168,14 @@ final class F16VectorMatrix extends StoredMatrix {
             e3 = w3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats().fma(xe, e3);
             o3 = w3.lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats().fma(xo, o3);
         }
-        float r0 = LaneSums.inOrder(e0.add(o0)) * unscale;
-        float r1 = LaneSums.inOrder(e1.add(o1)) * unscale;
-        float r2 = LaneSums.inOrder(e2.add(o2)) * unscale;
-        float r3 = LaneSums.inOrder(e3.add(o3)) * unscale;
+        e0.add(o0).intoArray(lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
+        e1.add(o1).intoArray(lanes, L);
+        e2.add(o2).intoArray(lanes, 2 * L);
+        e3.add(o3).intoArray(lanes, 3 * L);
+        float r0 = LaneSums.tree(lanes, 0, L) * unscale;
+        float r1 = LaneSums.tree(lanes, L, L) * unscale;
+        float r2 = LaneSums.tree(lanes, 2 * L, L) * unscale;
+        float r3 = LaneSums.tree(lanes, 3 * L, L) * unscale;
         for (int c = whole; c < cols; c++) {
             float xc = x[xAt + c];
             r0 = Math.fma(Float.float16ToFloat(data.get(HALF, p0 + 2L * c)), xc, r0);

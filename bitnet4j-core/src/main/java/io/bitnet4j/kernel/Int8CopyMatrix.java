@@ -98,7 +98,7 @@ final class Int8CopyMatrix extends StoredMatrix {
             int n = Math.min(ROWS, rowTo - r);
             int last = r + n - 1; // a short last group repeats its last row
             for (int t = 0; t < in.rows(); t++) {
-                dot4(r, Math.min(r + 1, last), Math.min(r + 2, last), last, x, t * cols, four);
+                dot4(r, Math.min(r + 1, last), Math.min(r + 2, last), last, x, t * cols, four, scratch.lanes);
                 for (int k = 0; k < n; k++) {
                     out[outOffset + t * rows + r + k] = four[k];
                 }
@@ -107,7 +107,7 @@ final class Int8CopyMatrix extends StoredMatrix {
     }
 
     /** Rows {@code r0 .. r3} times {@code x[xAt ..]} into {@code out[0..3]}: per block a float partial sum, then scaled. */
-    private void dot4(int r0, int r1, int r2, int r3, float[] x, int xAt, float[] out) {
+    private void dot4(int r0, int r1, int r2, int r3, float[] x, int xAt, float[] out, float[] lanes) {
         FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
         long q0 = (long) r0 * cols, q1 = (long) r1 * cols, q2 = (long) r2 * cols, q3 = (long) r3 * cols;
         int blocks = cols / BLOCK;
@@ -128,10 +128,14 @@ final class Int8CopyMatrix extends StoredMatrix {
             a2 = p2.fma(FloatVector.broadcast(FLOATS, scales.get(F32, d2 + o)), a2);
             a3 = p3.fma(FloatVector.broadcast(FLOATS, scales.get(F32, d3 + o)), a3);
         }
-        out[0] = LaneSums.inOrder(a0);
-        out[1] = LaneSums.inOrder(a1);
-        out[2] = LaneSums.inOrder(a2);
-        out[3] = LaneSums.inOrder(a3);
+        a0.intoArray(lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
+        a1.intoArray(lanes, L);
+        a2.intoArray(lanes, 2 * L);
+        a3.intoArray(lanes, 3 * L);
+        out[0] = LaneSums.tree(lanes, 0, L);
+        out[1] = LaneSums.tree(lanes, L, L);
+        out[2] = LaneSums.tree(lanes, 2 * L, L);
+        out[3] = LaneSums.tree(lanes, 3 * L, L);
     }
 
     /** Row {@code row}'s int8 value at {@code col} times its block scale (for tests). */

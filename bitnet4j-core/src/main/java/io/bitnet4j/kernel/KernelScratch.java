@@ -11,7 +11,8 @@ public final class KernelScratch {
     final float[] row;
     final byte[] codes;
     final float[] blockScales;
-    final float[] lanes = new float[64];
+    /** Four vectors of the widest float species (4 × 16): peer-order sums and {@link LaneSums} add lanes here. */
+    final float[] lanes = new float[4 * 16];
     final int[] laneSums = new int[16];
     private MemorySegment tables = MemorySegment.NULL;
     /** Whose lookup tables {@link #tables} holds: the activations, their generation and the kernel's table shape. */

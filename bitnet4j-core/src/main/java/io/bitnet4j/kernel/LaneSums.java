@@ -11,11 +11,17 @@ import jdk.incubator.vector.FloatVector;
 final class LaneSums {
     private LaneSums() {}
 
-    /** {@code v}'s lanes added in halving-tree order (see the class comment); the same result in every JVM mode. */
-    static float inOrder(FloatVector v) {
-        for (int half = v.length() / 2; half >= 1; half /= 2) {
-            v = v.add(v.slice(half)); // slice(half): lanes half.. moved to 0.., zeros after
+    /**
+     * The {@code L} lanes a kernel stored at {@code lanes[at .. at + L)} added in halving-tree order (see the class
+     * comment), in place; returns the sum. Kernels store their vectors themselves ({@code intoArray}) and pass only
+     * the array: a vector handed to a method C2 does not inline would be boxed on every call.
+     */
+    static float tree(float[] lanes, int at, int length) {
+        for (int half = length / 2; half >= 1; half /= 2) {
+            for (int i = at; i < at + half; i++) {
+                lanes[i] += lanes[i + half];
+            }
         }
-        return v.lane(0);
+        return lanes[at];
     }
 }
