@@ -7,6 +7,7 @@ import io.bitnet4j.kernel.MatrixKernels;
 import io.bitnet4j.kernel.WeightMatrix;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * All tensors of a model, checked against its {@link ModelConfig} and bound to kernels.
@@ -23,29 +24,47 @@ record ModelWeights(WeightMatrix tokenEmbedding, float[] outputNorm, WeightMatri
     static ModelWeights load(GgufFile file, ModelConfig c, MatrixKernels kernels) {
         WeightReader r = new WeightReader(file, kernels, c);
         int dim = c.embeddingLength();
-        int qDim = c.queryLength();
-        int kvDim = c.keyValueLength();
-        int ff = c.feedForwardLength();
-        boolean sub = c.architecture().hasSubNorms();
         WeightMatrix embd = r.matrix(ModelTensors.TOKEN_EMBD, dim, c.vocabSize());
         float[] outputNorm = r.vector(ModelTensors.OUTPUT_NORM, dim);
         WeightMatrix output = r.optionalMatrix(ModelTensors.OUTPUT, dim, c.vocabSize()).orElse(embd);
         float[] ropeFreqs = r.optionalVector(ModelTensors.ROPE_FREQS, c.ropeDimensionCount() / 2).orElse(null);
-        List<LayerWeights> layers = new ArrayList<>(c.blockCount());
-        for (int i = 0; i < c.blockCount(); i++) {
-            layers.add(new LayerWeights(
-                    r.vector(blk(i, "attn_norm.weight"), dim),
-                    r.projection(blk(i, "attn_q"), dim, qDim),
-                    r.projection(blk(i, "attn_k"), dim, kvDim),
-                    r.projection(blk(i, "attn_v"), dim, kvDim),
-                    sub ? r.vector(blk(i, "attn_sub_norm.weight"), qDim) : null,
-                    r.projection(blk(i, "attn_output"), qDim, dim),
-                    r.vector(blk(i, "ffn_norm.weight"), dim),
-                    r.projection(blk(i, "ffn_gate"), dim, ff),
-                    r.projection(blk(i, "ffn_up"), dim, ff),
-                    sub ? r.vector(blk(i, "ffn_sub_norm.weight"), ff) : null,
-                    r.projection(blk(i, "ffn_down"), ff, dim)));
+        // Layers are read (and repacked by the kernels) in parallel: binding is per tensor and shares no state, and
+        // repacking a 2B-parameter model on one thread was most of its load time. A bad tensor is reported as it would
+        // be in order: the first layer's error, the exception itself (not a stream's copy from another thread).
+        Object[] loaded = IntStream.range(0, c.blockCount()).parallel().mapToObj(i -> {
+            try {
+                return layer(r, c, i);
+            } catch (RuntimeException e) {
+                return e;
+            }
+        }).toArray();
+        List<LayerWeights> layers = new ArrayList<>(loaded.length);
+        for (Object o : loaded) {
+            if (o instanceof RuntimeException e) {
+                throw e;
+            }
+            layers.add((LayerWeights) o);
         }
         return new ModelWeights(embd, outputNorm, output, ropeFreqs, List.copyOf(layers));
+    }
+
+    private static LayerWeights layer(WeightReader r, ModelConfig c, int i) {
+        int dim = c.embeddingLength();
+        int qDim = c.queryLength();
+        int kvDim = c.keyValueLength();
+        int ff = c.feedForwardLength();
+        boolean sub = c.architecture().hasSubNorms();
+        return new LayerWeights(
+                r.vector(blk(i, "attn_norm.weight"), dim),
+                r.projection(blk(i, "attn_q"), dim, qDim),
+                r.projection(blk(i, "attn_k"), dim, kvDim),
+                r.projection(blk(i, "attn_v"), dim, kvDim),
+                sub ? r.vector(blk(i, "attn_sub_norm.weight"), qDim) : null,
+                r.projection(blk(i, "attn_output"), qDim, dim),
+                r.vector(blk(i, "ffn_norm.weight"), dim),
+                r.projection(blk(i, "ffn_gate"), dim, ff),
+                r.projection(blk(i, "ffn_up"), dim, ff),
+                sub ? r.vector(blk(i, "ffn_sub_norm.weight"), ff) : null,
+                r.projection(blk(i, "ffn_down"), ff, dim));
     }
 }
