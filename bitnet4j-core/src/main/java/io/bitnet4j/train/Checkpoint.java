@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,7 +25,10 @@ public final class Checkpoint {
 
     /** Writes {@code state} to {@code file}. */
     public static void save(TrainState state, Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        AtomicFile.write(file, tmp -> write(state, tmp));
+    }
+
+    private static void write(TrainState state, Path tmp) throws IOException {
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20))) {
             ModelShape s = state.layout().shape();
             out.writeLong(MAGIC);
@@ -49,7 +51,6 @@ public final class Checkpoint {
                 out.writeDouble(p.validationLoss());
             }
         }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Reads a state saved by {@link #save}; throws {@link IOException} naming the file if it is not one. */

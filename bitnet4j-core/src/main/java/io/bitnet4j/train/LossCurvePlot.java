@@ -10,9 +10,7 @@ import java.awt.RenderingHints;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -74,16 +72,11 @@ public final class LossCurvePlot {
             throw new IllegalArgumentException("the PNG path and the title must not be null");
         }
         BufferedImage image = render(title, train, validation, width, height);
-        Path target = png.toAbsolutePath();
-        Path temp = target.resolveSibling("." + target.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
-        try {
+        AtomicFile.write(png, temp -> {
             if (!ImageIO.write(image, "png", temp.toFile())) {
                 throw new IOException("this JDK has no PNG writer");
             }
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        });
     }
 
     /** The rectangle the curves are drawn in, inside an image of the given size. */

@@ -13,14 +13,14 @@ import java.util.Locale;
 public final class LossLog {
     private LossLog() {}
 
-    /** Writes {@code history} to {@code file}. */
+    /** Writes {@code history} to {@code file} (atomically). */
     public static void writeCsv(List<TrainState.Point> history, Path file) throws IOException {
         StringBuilder b = new StringBuilder("step,train_loss,lr,validation_loss\n");
         for (TrainState.Point p : history) {
             b.append(String.format(Locale.ROOT, "%d,%.6f,%.6g,%s%n", p.step(), p.trainLoss(), p.lr(),
                     Double.isNaN(p.validationLoss()) ? "" : String.format(Locale.ROOT, "%.6f", p.validationLoss())));
         }
-        Files.writeString(file, b);
+        AtomicFile.write(file, temp -> Files.writeString(temp, b));
     }
 
     /** Plots the training loss of every step and the validation losses measured. */
