@@ -22,15 +22,14 @@ import jdk.incubator.vector.VectorOperators;
  * floats, which rebiases the exponent and turns subnormal halves into normal floats exactly. Infinities and
  * NaNs (an all-ones half exponent) need an all-ones float exponent before the multiply (which then keeps them
  * and quiets a signalling NaN as {@link Float#float16ToFloat} does): {@link #widen} does that, the product
- * loop does not and serves only matrices found free of them at load ({@link #allFinite}). Four rows are summed
- * at a time against one activation load, each in {@link VectorWidth#FLOATS} lanes reduced at the end; only for
+ * loop does not and serves only matrices found free of them at load ({@link #allFinite}). One row is summed at a
+ * time, in {@link VectorWidth#FLOATS} lanes added in a fixed order at the end; only for
  * {@link Summation.Routine#KERNEL_ORDER}, a peer's order going to the scalar {@link DenseRowMatrix}.
  */
 final class F16VectorMatrix extends StoredMatrix {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final int L = FLOATS.length();
-    private static final int ROWS = 4;
-    private static final float REBIAS = 0x1p112f;
+        private static final float REBIAS = 0x1p112f;
     /** A half's all-ones exponent (infinities and NaNs), in place and 13 bits up. */
     private static final short HALF_EXPONENT = 0x7C00;
     private static final int EXPONENT = HALF_EXPONENT << 13;
@@ -48,7 +47,7 @@ final class F16VectorMatrix extends StoredMatrix {
     private final boolean finite;
 
     F16VectorMatrix(String name, int rows, int cols, MemorySegment data) {
-        super(name, GgmlType.F16, rows, cols, data, ActivationType.F16);
+        super(name, GgmlType.F16, rows, cols, SegmentKinds.plain(data), ActivationType.F16); // see SegmentKinds
         this.exact = new DenseRowMatrix(name, GgmlType.F16, rows, cols, data, FloatRowDecoders.F16, ActivationType.F16);
         this.finite = allFinite(data, (long) rows * cols);
     }
@@ -95,29 +94,21 @@ final class F16VectorMatrix extends StoredMatrix {
         float[] x = in.values(as);
         int tokens = in.rows();
         float[] staged = scratch.staged(tokens * cols);
-        float[] unscale = scratch.tileOut(ROWS + tokens); // [0, ROWS): dot4's four sums; then each token's 2^k
+        float[] unscale = scratch.tileOut(tokens); // each token's 2^k
         for (int t = 0; t < tokens; t++) {
-            unscale[ROWS + t] = stage(x, t * cols, staged);
+            unscale[t] = stage(x, t * cols, staged);
         }
         long rowBytes = 2L * cols;
-        for (int r = rowFrom; r < rowTo; r += ROWS) {
-            int n = Math.min(ROWS, rowTo - r);
-            long at = r * rowBytes;
-            long last = at + (n - 1) * rowBytes; // a short last group repeats its last row
-            long p1 = Math.min(at + rowBytes, last);
-            long p2 = Math.min(at + 2 * rowBytes, last);
-            for (int t = 0; t < tokens; t++) {
-                dot4(at, p1, p2, last, staged, x, t * cols, unscale[ROWS + t], unscale, scratch.lanes);
-                for (int k = 0; k < n; k++) {
-                    out[outOffset + t * rows + r + k] = unscale[k];
-                }
+        for (int r = rowFrom; r < rowTo; r++) {
+            for (int t = 0; t < tokens; t++) { // the row stays in the L1 cache for the other tokens
+                out[outOffset + t * rows + r] = dot(r * rowBytes, staged, x, t * cols, unscale[t], scratch);
             }
         }
     }
 
     /**
      * Copies the whole pairs of vectors of row {@code x[xAt .. xAt + cols)} to {@code staged[xAt ..]}, each run of
-     * {@code 2·L} values as its L even-indexed then its L odd-indexed ones (the order of the lanes {@link #dot4} widens
+     * {@code 2·L} values as its L even-indexed then its L odd-indexed ones (the order of the lanes {@link #dot} widens
      * from one load of 32-bit words, each holding two halves), times 2<sup>112 − k</sup>: the widened halves are then
      * left 2<sup>112</sup> too small, which the activations make up for exactly (a power of two). {@code k} is 0
      * unless the row's largest value would overflow; returns 2<sup>k</sup>, by which the sums are multiplied back. The
@@ -141,52 +132,47 @@ final class F16VectorMatrix extends StoredMatrix {
     }
 
     /**
-     * The rows at bytes {@code p0 .. p3} times the activations into {@code out[0..3]}: the whole pairs of vectors from
-     * {@code staged[xAt ..]} (see {@link #stage}; the sums multiplied back by {@code unscale}), the rest from
-     * {@code x[xAt ..]}. Each 32-bit load holds an even half in its low bits and an odd one in its high bits: the
-     * high one is in place after an arithmetic shift right by 3 (sign on bit 31, exponent and mantissa 13 bits
-     * above their half positions), the low one after a shift left by 16 first.
+     * The row at byte {@code p} times the activations: the whole pairs of vectors from {@code staged[xAt ..]} (see
+     * {@link #stage}; the sum multiplied back by {@code unscale}), the rest from {@code x[xAt ..]}. Each 32-bit load
+     * holds an even half in its low bits and an odd one in its high bits: the high one is in place after an
+     * arithmetic shift right by 3 (sign on bit 31, exponent and mantissa 13 bits above their half positions), the
+     * low one after a shift left by 16 first. One row at a time, touched {@link ReadAhead} (one linear stream: four
+     * interleaved rows read slower), two loads per step into four independent sums.
      */
-    private void dot4(long p0, long p1, long p2, long p3, float[] staged, float[] x, int xAt, float unscale, float[] out,
-            float[] lanes) {
-        FloatVector e0 = FloatVector.zero(FLOATS), e1 = e0, e2 = e0, e3 = e0, o0 = e0, o1 = e0, o2 = e0, o3 = e0;
+    private float dot(long p, float[] staged, float[] x, int xAt, float unscale, KernelScratch scratch) {
+        FloatVector e0 = FloatVector.zero(FLOATS), e1 = e0, o0 = e0, o1 = e0;
         int whole = cols - cols % (2 * L);
-        for (int c = 0; c < whole; c += 2 * L) {
-            FloatVector xe = FloatVector.fromArray(FLOATS, staged, xAt + c);
-            FloatVector xo = FloatVector.fromArray(FLOATS, staged, xAt + c + L);
-            long o = 2L * c;
-            IntVector w0 = IntVector.fromMemorySegment(INTS, data, p0 + o, LE);
-            IntVector w1 = IntVector.fromMemorySegment(INTS, data, p1 + o, LE);
-            IntVector w2 = IntVector.fromMemorySegment(INTS, data, p2 + o, LE);
-            IntVector w3 = IntVector.fromMemorySegment(INTS, data, p3 + o, LE);
-            e0 = w0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats().fma(xe, e0);
-            o0 = w0.lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats().fma(xo, o0);
-            e1 = w1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats().fma(xe, e1);
-            o1 = w1.lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats().fma(xo, o1);
-            e2 = w2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats().fma(xe, e2);
-            o2 = w2.lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats().fma(xo, o2);
-            e3 = w3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats().fma(xe, e3);
-            o3 = w3.lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats().fma(xo, o3);
+        int pairs = whole - whole % (4 * L);
+        long last = data.byteSize() - 1;
+        int sink = 0;
+        for (int c = 0; c < pairs; c += 4 * L) {
+            long a = p + 2L * c;
+            sink += ReadAhead.touch(data, a, last) + ReadAhead.touch(data, a + 4L * L, last);
+            IntVector w0 = IntVector.fromMemorySegment(INTS, data, a, LE);
+            IntVector w1 = IntVector.fromMemorySegment(INTS, data, a + 4L * L, LE);
+            e0 = w0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats()
+                    .fma(FloatVector.fromArray(FLOATS, staged, xAt + c), e0);
+            o0 = w0.lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats()
+                    .fma(FloatVector.fromArray(FLOATS, staged, xAt + c + L), o0);
+            e1 = w1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats()
+                    .fma(FloatVector.fromArray(FLOATS, staged, xAt + c + 2 * L), e1);
+            o1 = w1.lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats()
+                    .fma(FloatVector.fromArray(FLOATS, staged, xAt + c + 3 * L), o1);
         }
-        e0.add(o0).intoArray(lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
-        e1.add(o1).intoArray(lanes, L);
-        e2.add(o2).intoArray(lanes, 2 * L);
-        e3.add(o3).intoArray(lanes, 3 * L);
-        float r0 = LaneSums.tree(lanes, 0, L) * unscale;
-        float r1 = LaneSums.tree(lanes, L, L) * unscale;
-        float r2 = LaneSums.tree(lanes, 2 * L, L) * unscale;
-        float r3 = LaneSums.tree(lanes, 3 * L, L) * unscale;
+        if (pairs < whole) { // one more pair of vectors
+            IntVector w0 = IntVector.fromMemorySegment(INTS, data, p + 2L * pairs, LE);
+            e0 = w0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats()
+                    .fma(FloatVector.fromArray(FLOATS, staged, xAt + pairs), e0);
+            o0 = w0.lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats()
+                    .fma(FloatVector.fromArray(FLOATS, staged, xAt + pairs + L), o0);
+        }
+        scratch.sink += sink;
+        e0.add(o0).add(e1.add(o1)).intoArray(scratch.lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
+        float r = LaneSums.tree(scratch.lanes, 0, L) * unscale;
         for (int c = whole; c < cols; c++) {
-            float xc = x[xAt + c];
-            r0 = Math.fma(Float.float16ToFloat(data.get(HALF, p0 + 2L * c)), xc, r0);
-            r1 = Math.fma(Float.float16ToFloat(data.get(HALF, p1 + 2L * c)), xc, r1);
-            r2 = Math.fma(Float.float16ToFloat(data.get(HALF, p2 + 2L * c)), xc, r2);
-            r3 = Math.fma(Float.float16ToFloat(data.get(HALF, p3 + 2L * c)), xc, r3);
+            r = Math.fma(Float.float16ToFloat(data.get(HALF, p + 2L * c)), x[xAt + c], r);
         }
-        out[0] = r0;
-        out[1] = r1;
-        out[2] = r2;
-        out[3] = r3;
+        return r;
     }
 
     @Override

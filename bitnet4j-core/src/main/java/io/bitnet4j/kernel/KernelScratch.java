@@ -13,6 +13,8 @@ public final class KernelScratch {
     final float[] blockScales;
     /** Four vectors of the widest float species (4 × 16): peer-order sums and {@link LaneSums} add lanes here. */
     final float[] lanes = new float[4 * 16];
+    /** Where kernels fold the bytes their {@link ReadAhead} touches load, so that the JIT cannot drop the loads. */
+    int sink;
     final int[] laneSums = new int[16];
     private MemorySegment tables = MemorySegment.NULL;
     /** Whose lookup tables {@link #tables} holds: the activations, their generation and the kernel's table shape. */

@@ -87,10 +87,13 @@ final class LutKernel {
      * words start at byte {@code w} (one tile's block after another, {@code tileBytes} each), their scales at
      * {@code s} ({@code scaleStep} bytes per tile; 0 with one vector of ones for unscaled layouts), the token's
      * tables of this block at {@code t}. Tiles go in pairs, sharing each table load and giving the core two
-     * independent sums; an odd last tile is paired with itself and written once.
+     * independent sums; an odd last tile is paired with itself and written once. The pair's bytes are touched
+     * {@link ReadAhead} as one linear stream; returns the touched bytes' sum, for the caller's sink.
      */
-    static void block1(MemorySegment words, long w, long tileBytes, int tiles, MemorySegment scales, long s, long scaleStep,
+    static int block1(MemorySegment words, long w, long tileBytes, int tiles, MemorySegment scales, long s, long scaleStep,
             MemorySegment tables, long t, float d8, int wordsPerBlock, float[] acc, int accAt) {
+        long last = words.byteSize() - 1;
+        int sink = 0;
         for (int i = 0; i < tiles; i += 2) {
             boolean two = i + 1 < tiles;
             long w2 = two ? w + tileBytes : w;
@@ -99,6 +102,8 @@ final class LutKernel {
             long tp = t;
             for (int k = 0; k < wordsPerBlock; k++) {
                 long o = 2L * R * k;
+                sink += ReadAhead.touch(words, w + 2 * o, last); // the pair's bytes, read ahead as one linear stream
+                sink += ReadAhead.touch(words, w + 2 * o + 2L * R, last);
                 ShortVector va = ShortVector.fromMemorySegment(SHORTS, words, w + o, LE);
                 ShortVector vb = ShortVector.fromMemorySegment(SHORTS, words, w2 + o, LE);
                 ShortVector t0lo = ShortVector.fromMemorySegment(SHORTS, tables, tp, LE);
@@ -134,6 +139,7 @@ final class LutKernel {
             w += 2 * tileBytes;
             s += 2 * scaleStep;
         }
+        return sink;
     }
 
     /**

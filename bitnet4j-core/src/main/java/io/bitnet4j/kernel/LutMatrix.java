@@ -81,7 +81,7 @@ abstract sealed class LutMatrix implements WeightMatrix permits TernaryLutMatrix
                 long wAt = layout.wordsAt(b, tileFrom);
                 long sAt = scaleOffset(b, tileFrom);
                 if (n == 1) {
-                    LutKernel.block1(w, wAt, tileBytes, tiles, s, sAt, scaleStep(), tables, b * perBlock,
+                    scratch.sink += LutKernel.block1(w, wAt, tileBytes, tiles, s, sAt, scaleStep(), tables, b * perBlock,
                             d8[d8Offset(t0) + b], words, acc, 0);
                 } else {
                     LutKernel.block4(w, wAt, tileBytes, tiles, s, sAt, scaleStep(), tables, b * perBlock, perToken,

@@ -26,6 +26,7 @@ final class VectorKernels implements KernelProvider {
      * {@link NoClassDefFoundError} when the {@code jdk.incubator.vector} module is absent.
      */
     static KernelProvider create(boolean int8F16) {
+        SegmentKinds.preload(); // before any kernel is compiled: see there
         return VectorWidth.BITS == 0 ? null : new VectorKernels(int8F16);
     }
 

@@ -1,0 +1,42 @@
+package io.bitnet4j.kernel;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Keeps the vector kernels' loads to one kind of {@link MemorySegment}, which they need to run at full speed.
+ *
+ * <p>A Vector API load from a segment is compiled from JDK methods shared by every caller, and the JIT
+ * specializes them for the segment classes their profile has seen. Once a second class flows through them, every
+ * kernel that inlines them is compiled for both, and the loads are then far slower: the TQ2_0 prompt kernel on a
+ * 6912 × 2560 matrix with 512 tokens ran at about 290 GMAC/s, and at about 65 after the F16 embedding rows (a
+ * memory-mapped segment, a class of its own) had gone through the same load method; the JDK's first heap segment
+ * (its own interpreted Vector API fallback makes one) deoptimizes them all the same way. So:
+ * <ul>
+ *   <li>{@link #plain} gives the kernels a mapped file's bytes as an ordinary native segment (same memory and
+ *       lifetime), so that they see native segments only;</li>
+ *   <li>{@link #preload} loads the heap segment classes before any kernel is compiled, so that loading them later
+ *       cannot deoptimize the kernels.</li>
+ * </ul>
+ */
+final class SegmentKinds {
+    private static final Object[] HEAP_KINDS = {
+        MemorySegment.ofArray(new byte[1]), MemorySegment.ofArray(new short[1]), MemorySegment.ofArray(new char[1]),
+        MemorySegment.ofArray(new int[1]), MemorySegment.ofArray(new float[1]), MemorySegment.ofArray(new long[1]),
+        MemorySegment.ofArray(new double[1]),
+    };
+
+    private SegmentKinds() {}
+
+    /** Makes sure the heap segment classes are loaded (the class initializer does it, once). */
+    static int preload() {
+        return HEAP_KINDS.length;
+    }
+
+    /**
+     * {@code data} itself, or for a memory-mapped segment the same bytes as a plain native segment (same address,
+     * size, scope and read-only state; only its class differs).
+     */
+    static MemorySegment plain(MemorySegment data) {
+        return data.isNative() && data.isMapped() ? data.reinterpret(data.byteSize()) : data;
+    }
+}
