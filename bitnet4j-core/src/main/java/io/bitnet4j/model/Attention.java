@@ -1,5 +1,6 @@
 package io.bitnet4j.model;
 
+import io.bitnet4j.kernel.FloatRows;
 import io.bitnet4j.kernel.GgmlSimd;
 import io.bitnet4j.kernel.RangeTask;
 import io.bitnet4j.kernel.Summation;
@@ -11,7 +12,9 @@ import java.util.Arrays;
  * {@code (q·k)·(1/sqrtf(head_dim))} (with an F16 cache Q is rounded to f16 first), the row maximum
  * subtracted, ggml's {@code expf}, the sum per 16 values added up in double, probabilities
  * {@code e·(float)(1/sum)} (rounded to f16 before P·V where the peer does), then {@code Σ p·v}; both
- * products summed in the order of the ggml routine the peer uses ({@link Numerics}, {@link Summation}).
+ * products summed in the order of the ggml routine the peer uses ({@link Numerics}, {@link Summation}). Under
+ * {@link Numerics#FAST} (its {@link Summation.Routine#KERNEL_ORDER}) both products are vectorized ({@link FloatRows})
+ * in one fixed order, whatever the number of query rows.
  * The peers attend over a KV view padded to 32 positions; padding only shows in where sums split.
  * Query head {@code h} reads KV head {@code h / (heads / kvHeads)}. The (token, head) pairs are spread
  * over the worker pool. Each query row reads its own cache up to its own position, so the rows may belong
@@ -25,6 +28,7 @@ final class Attention {
     private final WorkerPool pool;
     private final Numerics numerics;
     private final GgmlSimd simd;
+    private final FloatRows rows = FloatRows.defaults();
     private final int heads;
     private final int headDim;
     private final int group;
@@ -135,6 +139,7 @@ final class Attention {
             int n = positions[t] + 1;
             int at = (t * heads + h) * headDim;
             int kvFrom = (h / group) * headDim;
+            boolean fast = keyQuery.kernelOrder();
             for (int i = 0; i < headDim; i++) {
                 s.query[i] = cache.isF16() ? Float.float16ToFloat(Float.floatToFloat16(q[at + i])) : q[at + i];
             }
@@ -142,7 +147,7 @@ final class Attention {
             float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < n; j++) {
                 cache.readKey(layer, j, kvFrom, s.row, 0, headDim);
-                p[j] = keyQuery.dot(s.query, 0, s.row, 0, headDim, s.lanes) * scale;
+                p[j] = (fast ? rows.dot(s.query, 0, s.row, 0, headDim) : keyQuery.dot(s.query, 0, s.row, 0, headDim, s.lanes)) * scale;
                 max = Math.max(max, p[j]);
             }
             for (int j = 0; j < n; j++) {
@@ -169,6 +174,15 @@ final class Attention {
         private void weightedValues(KvCache cache, Summation probValue, int viewLength, float[] p, int n, int kvFrom, float[] out,
                 int at, Scratch s) {
             float[] acc = s.columns;
+            if (probValue.kernelOrder()) {
+                Arrays.fill(acc, 0, headDim, 0f);
+                for (int j = 0; j < n; j++) {
+                    cache.readValue(layer, j, kvFrom, s.row, 0, headDim);
+                    rows.addScaled(p[j], s.row, 0, acc, 0, headDim);
+                }
+                System.arraycopy(acc, 0, out, at, headDim);
+                return;
+            }
             boolean tiny = probValue.routine() == Summation.Routine.TINY_BLAS;
             int lanes = tiny ? simd.lanes() : simd.vecDotStep();
             int whole = tiny ? n : Math.min(n, viewLength - viewLength % simd.vecDotStep());

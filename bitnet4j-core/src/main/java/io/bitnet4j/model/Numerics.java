@@ -26,7 +26,8 @@ import io.bitnet4j.kernel.WeightMatrix;
  *
  * <p>{@link #FAST} reproduces no one's summation order: activations take llama.cpp's forms (so integer
  * products are the same integers) but weight products are summed in whatever order the bound kernel finds
- * fastest ({@link Summation.Routine#KERNEL_ORDER}). It differs from {@link #LLAMA_CPP} by float rounding only.
+ * fastest ({@link Summation.Routine#KERNEL_ORDER}); attention rounds Q and the probabilities as llama.cpp does but
+ * sums Q·K and P·V in one vectorized order. It differs from {@link #LLAMA_CPP} by float rounding only.
  */
 public enum Numerics {
     /** llama.cpp c392e50 as built for the reference data (GCC, AVX-512 apart from its AVX2-only TQ kernels). */
@@ -34,8 +35,9 @@ public enum Numerics {
     /** bitnet.cpp 01eb415 as built for the reference data (clang, {@code -march=native}, AVX-512). */
     BITNET_CPP(GgmlSimd.AVX512),
     /**
-     * Speed first: llama.cpp's activation forms and attention, but weight products summed in each kernel's
-     * own order (vectorized kernels over repacked weights). Agrees with {@link #LLAMA_CPP} to float rounding.
+     * Speed first: llama.cpp's activation forms, but weight products summed in each kernel's own order
+     * (vectorized kernels over repacked weights) and attention's products vectorized. Agrees with
+     * {@link #LLAMA_CPP} to float rounding.
      */
     FAST(GgmlSimd.AVX512);
 
@@ -75,6 +77,9 @@ public enum Numerics {
 
     /** How Q·K is summed for {@code queryRows} queries of {@code headDim}. */
     Summation keyQuerySummation(boolean f16Cache, int queryRows, int headDim) {
+        if (this == FAST) {
+            return sum(Summation.Routine.KERNEL_ORDER); // vectorized, one fixed order
+        }
         if (!f16Cache) {
             return sum(Summation.Routine.VEC_DOT_F32); // Q is not contiguous and needs no conversion: vec_dot
         }
@@ -84,6 +89,9 @@ public enum Numerics {
 
     /** How P·V is summed for {@code queryRows} queries over a KV view of {@code viewLength} positions. */
     Summation probabilityValueSummation(boolean f16Cache, int queryRows, int viewLength) {
+        if (this == FAST) {
+            return sum(Summation.Routine.KERNEL_ORDER);
+        }
         if (tinyBlas(queryRows, viewLength)) {
             return sum(Summation.Routine.TINY_BLAS);
         }

@@ -1,0 +1,24 @@
+package io.bitnet4j.kernel;
+
+/** {@link FloatRows} as plain loops, element by element with fused multiply-adds. */
+final class ScalarFloatRows implements FloatRows {
+    static final ScalarFloatRows INSTANCE = new ScalarFloatRows();
+
+    private ScalarFloatRows() {}
+
+    @Override
+    public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) {
+            s = Math.fma(a[aOff + i], b[bOff + i], s);
+        }
+        return s;
+    }
+
+    @Override
+    public void addScaled(float p, float[] x, int xOff, float[] acc, int accOff, int n) {
+        for (int i = 0; i < n; i++) {
+            acc[accOff + i] = Math.fma(p, x[xOff + i], acc[accOff + i]);
+        }
+    }
+}
