@@ -14,32 +14,38 @@ import java.lang.invoke.MethodHandle;
  * {@link OutOfMemoryError} under a small {@code -Xmx} although the machine has the memory. The contents are
  * not zeroed: callers write every byte. Without native access (or a C library) it falls back to an arena.
  */
-final class OffHeap {
+public final class OffHeap {
     private static final long ALIGN = 64;
     private static final MethodHandle ALIGNED_ALLOC;
+    private static final MethodHandle CALLOC;
     private static final MethodHandle FREE;
 
     static {
         MethodHandle alloc = null;
+        MethodHandle zeroed = null;
         MethodHandle free = null;
         try {
             Linker linker = Linker.nativeLinker();
             var lookup = linker.defaultLookup();
             alloc = lookup.find("aligned_alloc").map(f -> linker.downcallHandle(f,
                     FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG))).orElse(null);
+            zeroed = lookup.find("calloc").map(f -> linker.downcallHandle(f,
+                    FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG))).orElse(null);
             free = lookup.find("free").map(f -> linker.downcallHandle(f, FunctionDescriptor.ofVoid(ValueLayout.ADDRESS)))
                     .orElse(null);
         } catch (RuntimeException | LinkageError e) {
             alloc = null; // no native access: arenas it is
+            zeroed = null;
         }
         ALIGNED_ALLOC = free == null ? null : alloc;
+        CALLOC = free == null ? null : zeroed;
         FREE = free;
     }
 
     private OffHeap() {}
 
     /** {@code bytes} (positive) of 64-byte-aligned memory, uninitialized, freed once unreachable. */
-    static MemorySegment allocate(long bytes) {
+    public static MemorySegment allocate(long bytes) {
         if (bytes <= 0) {
             throw new IllegalArgumentException("cannot allocate " + bytes + " bytes");
         }
@@ -51,6 +57,31 @@ final class OffHeap {
             raw = (MemorySegment) ALIGNED_ALLOC.invokeExact(ALIGN, (bytes + ALIGN - 1) / ALIGN * ALIGN); // size: a multiple of the alignment
         } catch (Throwable e) {
             throw new IllegalStateException("aligned_alloc failed", e);
+        }
+        if (raw.equals(MemorySegment.NULL)) {
+            throw new OutOfMemoryError("cannot allocate " + bytes + " bytes off the heap");
+        }
+        return raw.reinterpret(bytes, Arena.ofAuto(), OffHeap::free);
+    }
+
+    /**
+     * {@code bytes} (positive) of zeroed off-heap memory (16-byte aligned at least), freed once unreachable. Large
+     * blocks come from the C library's {@code calloc}, which maps fresh zero pages: they take physical memory only
+     * once written, so a KV cache sized for a long context costs what the positions actually used cost (a Java array
+     * is zeroed, so touched, in full when it is allocated).
+     */
+    public static MemorySegment allocateZeroed(long bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("cannot allocate " + bytes + " bytes");
+        }
+        if (CALLOC == null) {
+            return Arena.ofAuto().allocate(bytes, ALIGN); // zeroed
+        }
+        MemorySegment raw;
+        try {
+            raw = (MemorySegment) CALLOC.invokeExact(1L, bytes);
+        } catch (Throwable e) {
+            throw new IllegalStateException("calloc failed", e);
         }
         if (raw.equals(MemorySegment.NULL)) {
             throw new OutOfMemoryError("cannot allocate " + bytes + " bytes off the heap");

@@ -2,6 +2,7 @@ package io.bitnet4j.kernel;
 
 import static io.bitnet4j.kernel.VectorWidth.FLOATS;
 
+import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -50,5 +51,10 @@ final class VectorFloatRows implements FloatRows {
         for (int i = whole; i < n; i++) {
             acc[accOff + i] = Math.fma(p, x[xOff + i], acc[accOff + i]);
         }
+    }
+
+    @Override
+    public void widenHalves(MemorySegment src, long at, float[] dst, int dstOffset, int n) {
+        F16VectorMatrix.widen(src, at, dst, dstOffset, n);
     }
 }

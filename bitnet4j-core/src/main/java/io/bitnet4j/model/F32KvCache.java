@@ -1,14 +1,19 @@
 package io.bitnet4j.model;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /** A float32 KV cache. */
 final class F32KvCache extends KvCache {
-    private final float[] keys;
-    private final float[] values;
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
-    F32KvCache(int layers, int contextLength, int kvDim, int size) {
+    private final MemorySegment keys;
+    private final MemorySegment values;
+
+    F32KvCache(int layers, int contextLength, int kvDim, long size) {
         super(layers, contextLength, kvDim);
-        this.keys = new float[size];
-        this.values = new float[size];
+        this.keys = storage(size, Float.BYTES);
+        this.values = storage(size, Float.BYTES);
     }
 
     @Override
@@ -18,18 +23,18 @@ final class F32KvCache extends KvCache {
 
     @Override
     void store(int layer, int position, float[] k, int kOffset, float[] v, int vOffset) {
-        int at = index(layer, position);
-        System.arraycopy(k, kOffset, keys, at, kvDim);
-        System.arraycopy(v, vOffset, values, at, kvDim);
+        long at = index(layer, position);
+        MemorySegment.copy(k, kOffset, keys, F32, at * Float.BYTES, kvDim);
+        MemorySegment.copy(v, vOffset, values, F32, at * Float.BYTES, kvDim);
     }
 
     @Override
     void readKey(int layer, int position, int from, float[] dst, int dstOffset, int n) {
-        System.arraycopy(keys, index(layer, position) + from, dst, dstOffset, n);
+        MemorySegment.copy(keys, F32, (index(layer, position) + from) * Float.BYTES, dst, dstOffset, n);
     }
 
     @Override
     void readValue(int layer, int position, int from, float[] dst, int dstOffset, int n) {
-        System.arraycopy(values, index(layer, position) + from, dst, dstOffset, n);
+        MemorySegment.copy(values, F32, (index(layer, position) + from) * Float.BYTES, dst, dstOffset, n);
     }
 }

@@ -24,17 +24,22 @@ final class ForwardPass {
     private final MatMul matmul;
     private final Attention attention;
     private final Rope rope;
-    private final Activations acts;
+    private final int widest;
+    private final int maxTokens;
 
-    private final float[] x;
-    private final float[] norm;
-    private final float[] q;
-    private final float[] k;
-    private final float[] v;
-    private final float[] attn;
-    private final float[] proj;
-    private final float[] gate;
-    private final float[] up;
+    // Row buffers, grown to the largest pass seen so far (up to maxTokens): a session that only decodes keeps one
+    // row's worth instead of 512 rows' (about 100 MB for a 2B model), which counts against peak memory.
+    private int capacity;
+    private Activations acts;
+    private float[] x;
+    private float[] norm;
+    private float[] q;
+    private float[] k;
+    private float[] v;
+    private float[] attn;
+    private float[] proj;
+    private float[] gate;
+    private float[] up;
     /** The cache and position of each row of the current pass. */
     private final KvCache[] rowCache;
     private final int[] rowPosition;
@@ -50,20 +55,13 @@ final class ForwardPass {
         this.c = c;
         this.w = model.weights();
         this.numerics = numerics;
-        int widest = Math.max(Math.max(c.embeddingLength(), c.queryLength()), c.feedForwardLength());
+        this.widest = Math.max(Math.max(c.embeddingLength(), c.queryLength()), c.feedForwardLength());
+        this.maxTokens = maxTokens;
+        Math.multiplyExact(maxTokens, widest); // the largest buffer's length must be an int
         this.matmul = new MatMul(pool, widest);
         this.attention = new Attention(c, contextLength, maxTokens, pool, numerics);
         this.rope = new Rope(c, w.ropeFreqs(), maxTokens);
-        this.acts = new Activations(Math.multiplyExact(maxTokens, widest));
-        this.x = new float[maxTokens * c.embeddingLength()];
-        this.norm = new float[maxTokens * widest];
-        this.q = new float[maxTokens * c.queryLength()];
-        this.k = new float[maxTokens * c.keyValueLength()];
-        this.v = new float[maxTokens * c.keyValueLength()];
-        this.attn = new float[maxTokens * c.queryLength()];
-        this.proj = new float[maxTokens * c.embeddingLength()];
-        this.gate = new float[maxTokens * c.feedForwardLength()];
-        this.up = new float[maxTokens * c.feedForwardLength()];
+        ensureRows(1);
         this.rowCache = new KvCache[maxTokens];
         this.rowPosition = new int[maxTokens];
     }
@@ -92,7 +90,27 @@ final class ForwardPass {
         compute(tokens, 0, n, n, logits, 0);
     }
 
+    /** Grows the row buffers to hold {@code n} rows (at least doubling, at most {@code maxTokens}). */
+    private void ensureRows(int n) {
+        if (n <= capacity) {
+            return;
+        }
+        int rows = Math.min(maxTokens, Math.max(n, 2 * capacity));
+        acts = new Activations(rows * widest);
+        x = new float[rows * c.embeddingLength()];
+        norm = new float[rows * widest];
+        q = new float[rows * c.queryLength()];
+        k = new float[rows * c.keyValueLength()];
+        v = new float[rows * c.keyValueLength()];
+        attn = new float[rows * c.queryLength()];
+        proj = new float[rows * c.embeddingLength()];
+        gate = new float[rows * c.feedForwardLength()];
+        up = new float[rows * c.feedForwardLength()];
+        capacity = rows;
+    }
+
     private void compute(int[] tokens, int from, int n, int outputs, float[] logits, int logitsOffset) {
+        ensureRows(n);
         int dim = c.embeddingLength();
         for (int t = 0; t < n; t++) {
             w.tokenEmbedding().dequantizeRow(tokens[from + t], x, t * dim, matmul.callerScratch());

@@ -1,8 +1,13 @@
 package io.bitnet4j.model;
 
+import io.bitnet4j.kernel.OffHeap;
+import java.lang.foreign.MemorySegment;
+
 /**
  * The keys and values of every layer and position of one session, {@code [layer][position][kvDim]}.
  * Attention copies them out as floats ({@link #readKey}, {@link #readValue}), so the storage type stays hidden.
+ * The storage is zeroed off-heap memory ({@link OffHeap#allocateZeroed}), whose pages take physical memory only
+ * once a position is written: a session sized for 4096 positions that uses 600 holds 600 positions' worth.
  */
 abstract sealed class KvCache permits F32KvCache, F16KvCache {
     final int layers;
@@ -22,8 +27,8 @@ abstract sealed class KvCache permits F32KvCache, F16KvCache {
                     + " values is too large for one array; use a shorter context");
         }
         return switch (type) {
-            case F32 -> new F32KvCache(layers, contextLength, kvDim, (int) n);
-            case F16 -> new F16KvCache(layers, contextLength, kvDim, (int) n);
+            case F32 -> new F32KvCache(layers, contextLength, kvDim, n);
+            case F16 -> new F16KvCache(layers, contextLength, kvDim, n);
         };
     }
 
@@ -39,7 +44,13 @@ abstract sealed class KvCache permits F32KvCache, F16KvCache {
     /** Copies {@code V[layer, position, from .. from+n)} into {@code dst[dstOffset ..]}. */
     abstract void readValue(int layer, int position, int from, float[] dst, int dstOffset, int n);
 
-    final int index(int layer, int position) {
-        return (layer * contextLength + position) * kvDim;
+    /** The index of the first value of {@code (layer, position)}. */
+    final long index(int layer, int position) {
+        return ((long) layer * contextLength + position) * kvDim;
+    }
+
+    /** Zeroed storage for {@code n} values of {@code bytes} bytes each. */
+    static MemorySegment storage(long n, int bytes) {
+        return OffHeap.allocateZeroed(n * bytes);
     }
 }

@@ -65,6 +65,23 @@ class FloatRowsTest {
     }
 
     @org.junit.jupiter.api.Test
+    void widenHalvesIsFloat16ToFloatForEveryHalf() {
+        int n = 1 << 16;
+        java.lang.foreign.MemorySegment halves = java.lang.foreign.Arena.ofAuto().allocate(2L * n + 2);
+        for (int h = 0; h < n; h++) {
+            halves.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), 2 + 2L * h, (short) h);
+        }
+        for (FloatRows rows : new FloatRows[] {vector, FloatRows.scalar()}) {
+            float[] out = new float[n + 1];
+            rows.widenHalves(halves, 2, out, 1, n); // odd offsets: the vector loop's tail and alignment
+            for (int h = 0; h < n; h++) {
+                assertEquals(Float.floatToRawIntBits(Float.float16ToFloat((short) h)), Float.floatToRawIntBits(out[1 + h]),
+                        rows + ": half 0x" + Integer.toHexString(h));
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
     void scalarKernelsPropertyGivesTheScalarRows() {
         String old = System.getProperty(MatrixKernels.PROPERTY);
         System.setProperty(MatrixKernels.PROPERTY, "scalar");

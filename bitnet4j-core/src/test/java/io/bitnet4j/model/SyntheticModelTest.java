@@ -106,9 +106,14 @@ class SyntheticModelTest {
                 Session s = Model.load(f).newSession(SessionOptions.defaults().withThreads(2).withContextLength(128))) {
             s.forward(tokens(4, m.vocab(), 5)); // the prompt may allocate: it is not the decode loop
             int token = 1;
-            for (int i = 0; i < 40; i++) { // warm up
-                token = Logits.argmax(s.forward(token), 0, m.vocab());
+            // warm up until the JIT has compiled the loop: Vector API code allocates its vectors until it is compiled
+            for (int round = 0; round < 10; round++) {
+                s.rewind(4);
+                for (int i = 0; i < 60; i++) {
+                    token = Logits.argmax(s.forward(token), 0, m.vocab());
+                }
             }
+            s.rewind(4);
             long before = threads.getCurrentThreadAllocatedBytes();
             int steps = 50;
             for (int i = 0; i < steps; i++) {
