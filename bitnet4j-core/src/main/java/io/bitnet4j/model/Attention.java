@@ -17,7 +17,8 @@ import java.util.Arrays;
  * in one fixed order, whatever the number of query rows.
  * The peers attend over a KV view padded to 32 positions; padding only shows in where sums split.
  * Query head {@code h} reads KV head {@code h / (heads / kvHeads)}. The (token, head) pairs are spread
- * over the worker pool. Each query row reads its own cache up to its own position, so the rows may belong
+ * over the worker pool. When the rows are consecutive tokens of one sequence (a prompt), the layer's keys and
+ * values are widened to floats once for all of them ({@link KvCache#readKeys}), not once per row and head. Each query row reads its own cache up to its own position, so the rows may belong
  * to one sequence (consecutive positions) or to several (one row each).
  */
 final class Attention {
@@ -32,9 +33,13 @@ final class Attention {
     private final int heads;
     private final int headDim;
     private final int group;
+    private final int kvDim;
     private final float scale;
     private final Scratch[] scratch;
     private final PairTask task = new PairTask();
+    /** The current prompt's keys and values as floats, {@code [position][kvDim]}; grown as prompts get longer. */
+    private float[] wideKeys = new float[0];
+    private float[] wideValues = new float[0];
 
     /** Per-worker buffers. */
     private static final class Scratch {
@@ -62,6 +67,7 @@ final class Attention {
         this.heads = c.headCount();
         this.headDim = c.headDim();
         this.group = c.headCount() / c.headCountKv();
+        this.kvDim = c.keyValueLength();
         this.scale = 1.0f / (float) Math.sqrt((float) headDim);
         this.scratch = new Scratch[pool.threads()];
         for (int i = 0; i < scratch.length; i++) {
@@ -104,6 +110,19 @@ final class Attention {
             t.probValue[r] = numerics.probabilityValueSummation(f16, queryRows, view);
             work = Math.max(work, positions[r] + 1L);
         }
+        t.wideKeys = null;
+        t.wideValues = null;
+        if (!separateSequences && tokens > 1) { // one cache, read by every row: widen its rows once
+            int used = positions[tokens - 1] + 1;
+            if (wideKeys.length < used * kvDim) {
+                wideKeys = new float[Math.max(used, Math.min(caches[0].contextLength, 2 * wideKeys.length / kvDim)) * kvDim];
+                wideValues = new float[wideKeys.length];
+            }
+            caches[0].readKeys(layer, used, wideKeys);
+            caches[0].readValues(layer, used, wideValues);
+            t.wideKeys = wideKeys;
+            t.wideValues = wideValues;
+        }
         long workPerPair = 4L * headDim * work;
         int minPairs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, MIN_WORK_PER_THREAD / workPerPair));
         try {
@@ -125,6 +144,9 @@ final class Attention {
         boolean[] roundProbabilities;
         Summation[] keyQuery;
         Summation[] probValue;
+        /** The layer's keys and values widened for all rows, or null: then each row reads its cache. */
+        float[] wideKeys;
+        float[] wideValues;
 
         @Override
         public void run(int worker, int from, int to) {
@@ -145,9 +167,13 @@ final class Attention {
             }
             float[] p = s.scores;
             float max = Float.NEGATIVE_INFINITY;
+            float[] keys = wideKeys != null ? wideKeys : s.row;
             for (int j = 0; j < n; j++) {
-                cache.readKey(layer, j, kvFrom, s.row, 0, headDim);
-                p[j] = (fast ? rows.dot(s.query, 0, s.row, 0, headDim) : keyQuery.dot(s.query, 0, s.row, 0, headDim, s.lanes)) * scale;
+                int k = wideKeys != null ? j * kvDim + kvFrom : 0;
+                if (wideKeys == null) {
+                    cache.readKey(layer, j, kvFrom, s.row, 0, headDim);
+                }
+                p[j] = (fast ? rows.dot(s.query, 0, keys, k, headDim) : keyQuery.dot(s.query, 0, keys, k, headDim, s.lanes)) * scale;
                 max = Math.max(max, p[j]);
             }
             for (int j = 0; j < n; j++) {
@@ -174,11 +200,11 @@ final class Attention {
         private void weightedValues(KvCache cache, Summation probValue, int viewLength, float[] p, int n, int kvFrom, float[] out,
                 int at, Scratch s) {
             float[] acc = s.columns;
+            float[] values = wideValues != null ? wideValues : s.row;
             if (probValue.kernelOrder()) {
                 Arrays.fill(acc, 0, headDim, 0f);
                 for (int j = 0; j < n; j++) {
-                    cache.readValue(layer, j, kvFrom, s.row, 0, headDim);
-                    rows.addScaled(p[j], s.row, 0, acc, 0, headDim);
+                    rows.addScaled(p[j], values, valueRow(cache, j, kvFrom, s), acc, 0, headDim);
                 }
                 System.arraycopy(acc, 0, out, at, headDim);
                 return;
@@ -188,11 +214,11 @@ final class Attention {
             int whole = tiny ? n : Math.min(n, viewLength - viewLength % simd.vecDotStep());
             Arrays.fill(acc, 0, lanes * headDim, 0f);
             for (int j = 0; j < whole; j++) {
-                cache.readValue(layer, j, kvFrom, s.row, 0, headDim);
+                int v = valueRow(cache, j, kvFrom, s);
                 int base = (j % lanes) * headDim;
                 float pj = p[j];
                 for (int d = 0; d < headDim; d++) {
-                    acc[base + d] = Math.fma(pj, s.row[d], acc[base + d]);
+                    acc[base + d] = Math.fma(pj, values[v + d], acc[base + d]);
                 }
             }
             if (tiny) {
@@ -205,20 +231,31 @@ final class Attention {
             for (int d = 0; d < headDim; d++) {
                 s.tail[d] = anyWhole ? simd.reduceFour(acc, d, headDim) : 0f;
             }
-            float[] row = s.row;
             for (int j = whole; j < n; j++) {
-                cache.readValue(layer, j, kvFrom, row, 0, headDim);
+                int v = valueRow(cache, j, kvFrom, s);
                 for (int d = 0; d < headDim; d++) {
                     if (probValue.routine() == Summation.Routine.VEC_DOT_F16) {
-                        s.tail[d] += p[j] * row[d];
+                        s.tail[d] += p[j] * values[v + d];
                     } else {
-                        s.tail[d] = Math.fma(p[j], row[d], (float) s.tail[d]);
+                        s.tail[d] = Math.fma(p[j], values[v + d], (float) s.tail[d]);
                     }
                 }
             }
             for (int d = 0; d < headDim; d++) {
                 out[at + d] = (float) s.tail[d];
             }
+        }
+
+        /**
+         * Where value row {@code j} (from column {@code kvFrom}) starts in the array {@link #weightedValues} reads:
+         * in {@link #wideValues}, or read from the cache into {@code s.row} (offset 0).
+         */
+        private int valueRow(KvCache cache, int j, int kvFrom, Scratch s) {
+            if (wideValues != null) {
+                return j * kvDim + kvFrom;
+            }
+            cache.readValue(layer, j, kvFrom, s.row, 0, headDim);
+            return 0;
         }
     }
 }

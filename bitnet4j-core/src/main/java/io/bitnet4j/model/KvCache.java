@@ -44,6 +44,15 @@ abstract sealed class KvCache permits F32KvCache, F16KvCache {
     /** Copies {@code V[layer, position, from .. from+n)} into {@code dst[dstOffset ..]}. */
     abstract void readValue(int layer, int position, int from, float[] dst, int dstOffset, int n);
 
+    /**
+     * Copies the keys of positions {@code [0, positions)} of {@code layer} into {@code dst} as floats, position after
+     * position ({@code kvDim} values each): a prompt's attention reads every row many times, so it widens them once.
+     */
+    abstract void readKeys(int layer, int positions, float[] dst);
+
+    /** {@link #readKeys} for the values. */
+    abstract void readValues(int layer, int positions, float[] dst);
+
     /** The index of the first value of {@code (layer, position)}. */
     final long index(int layer, int position) {
         return ((long) layer * contextLength + position) * kvDim;
