@@ -38,7 +38,7 @@ class LutKernelTest {
                 assertEquals(trits[r * cols + c], m.layout.trit(r, c), "trit " + r + "," + c);
             }
             for (int b = 0; b < cols / 256; b++) {
-                assertEquals(stored[r * cols / 256 + b], m.layout.scale(r, b), "scale " + r + "," + b);
+                assertEquals(stored[r * cols / 256 + b], ((TernaryLutMatrix) m).blockScale(r, b), "scale " + r + "," + b);
             }
         }
     }
@@ -67,6 +67,43 @@ class LutKernelTest {
                 System.arraycopy(trits, r * cols, rowTrits, 0, cols);
                 System.arraycopy(scales, r * blocks, rowScales, 0, blocks);
                 float expected = referenceDot(rowTrits, rowScales, q, d8, 256);
+                assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(got[t * rows + r]), "token " + t + ", row " + r);
+            }
+        }
+        float[] exact = Harness.multiply(m.exact, x, tokens, ActivationType.Q8_K, Summation.DEFAULT, 1);
+        assertEquals(-1, Harness.firstBitDifference(exact, Harness.multiply(m, x, tokens, ActivationType.Q8_K, Summation.DEFAULT, threads)),
+                "a peer's order goes to the scalar kernel");
+    }
+
+    /**
+     * A tensor whose blocks all share one scale (as BitNet b1.58's do) keeps no scales in its layout; its products
+     * are the integer block sums times the activation scales in the stated order, times the shared scale at the end.
+     */
+    @ParameterizedTest(name = "{0} {1}×{2}, {3} tokens, {4} threads")
+    @CsvSource({"TQ2_0, 37, 512, 1, 1", "TQ2_0, 64, 768, 5, 2", "TQ1_0, 50, 512, 4, 2"})
+    void aSharedBlockScaleIsAppliedOnceAtTheEnd(GgmlType type, int rows, int cols, int tokens, int threads) {
+        TernaryBlockFormat format = type == GgmlType.TQ1_0 ? TQ1_0.FORMAT : TQ2_0.FORMAT;
+        float[] shared = new float[rows * cols / 256];
+        java.util.Arrays.fill(shared, 0.8125f);
+        byte[] bytes = format.pack(randomTrits(rows * cols, 41), shared);
+        byte[] trits = format.unpackTrits(bytes, rows * cols);
+        float[] x = SeededArrays.gaussian(42, tokens * cols, 3);
+        TernaryLutMatrix m = (TernaryLutMatrix) bind(type, rows, cols, bytes);
+        assertEquals(0.8125f, m.uniformScale());
+        float[] got = Harness.multiply(m, x, tokens, ActivationType.Q8_K, FAST, threads);
+        int blocks = cols / 256;
+        byte[] q = new byte[cols];
+        float[] d8 = new float[blocks];
+        byte[] rowTrits = new byte[cols];
+        float[] ones = new float[blocks];
+        java.util.Arrays.fill(ones, 1f);
+        for (int t = 0; t < tokens; t++) {
+            for (int b = 0; b < blocks; b++) {
+                d8[b] = Q8_K.quantizeBlock(x, t * cols + b * 256, q, b * 256);
+            }
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(trits, r * cols, rowTrits, 0, cols);
+                float expected = referenceDot(rowTrits, ones, q, d8, 256) * 0.8125f;
                 assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(got[t * rows + r]), "token " + t + ", row " + r);
             }
         }
