@@ -75,6 +75,20 @@ class LutKernelTest {
                 "a peer's order goes to the scalar kernel");
     }
 
+    @org.junit.jupiter.api.Test
+    void aTritOutsideMinusOneToOneIsRefusedWithItsColumn() {
+        for (int badColumn : new int[] {0, 100, 255, 256 + 254}) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> LutLayout.pack(3, 512, 256, LutKernel.tileRows(), false, (row, trits, scales) -> {
+                        java.util.Arrays.fill(trits, (byte) 1);
+                        if (row == 2) {
+                            trits[badColumn] = 2;
+                        }
+                    }));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("trit 2 at column " + badColumn), e.getMessage());
+        }
+    }
+
     /**
      * A tensor whose blocks all share one scale (as BitNet b1.58's do) keeps no scales in its layout; its products
      * are the integer block sums times the activation scales in the stated order, times the shared scale at the end.
