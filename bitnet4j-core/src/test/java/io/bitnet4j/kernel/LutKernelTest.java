@@ -53,23 +53,7 @@ class LutKernelTest {
         float[] scales = format.unpackScales(bytes, rows * cols);
         float[] x = SeededArrays.gaussian(23, tokens * cols, 3);
         LutMatrix m = bind(type, rows, cols, bytes);
-        float[] got = Harness.multiply(m, x, tokens, ActivationType.Q8_K, FAST, threads);
-        int blocks = cols / 256;
-        byte[] q = new byte[cols];
-        float[] d8 = new float[blocks];
-        byte[] rowTrits = new byte[cols];
-        float[] rowScales = new float[blocks];
-        for (int t = 0; t < tokens; t++) {
-            for (int b = 0; b < blocks; b++) {
-                d8[b] = Q8_K.quantizeBlock(x, t * cols + b * 256, q, b * 256);
-            }
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(trits, r * cols, rowTrits, 0, cols);
-                System.arraycopy(scales, r * blocks, rowScales, 0, blocks);
-                float expected = referenceDot(rowTrits, rowScales, q, d8, 256);
-                assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(got[t * rows + r]), "token " + t + ", row " + r);
-            }
-        }
+        assertFastProductsFollowTheStatedOrder(m, rows, cols, trits, scales, 1f, x, tokens, threads);
         float[] exact = Harness.multiply(m.exact, x, tokens, ActivationType.Q8_K, Summation.DEFAULT, 1);
         assertEquals(-1, Harness.firstBitDifference(exact, Harness.multiply(m, x, tokens, ActivationType.Q8_K, Summation.DEFAULT, threads)),
                 "a peer's order goes to the scalar kernel");
@@ -104,23 +88,9 @@ class LutKernelTest {
         float[] x = SeededArrays.gaussian(42, tokens * cols, 3);
         TernaryLutMatrix m = (TernaryLutMatrix) bind(type, rows, cols, bytes);
         assertEquals(0.8125f, m.uniformScale());
-        float[] got = Harness.multiply(m, x, tokens, ActivationType.Q8_K, FAST, threads);
-        int blocks = cols / 256;
-        byte[] q = new byte[cols];
-        float[] d8 = new float[blocks];
-        byte[] rowTrits = new byte[cols];
-        float[] ones = new float[blocks];
+        float[] ones = new float[rows * cols / 256];
         java.util.Arrays.fill(ones, 1f);
-        for (int t = 0; t < tokens; t++) {
-            for (int b = 0; b < blocks; b++) {
-                d8[b] = Q8_K.quantizeBlock(x, t * cols + b * 256, q, b * 256);
-            }
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(trits, r * cols, rowTrits, 0, cols);
-                float expected = referenceDot(rowTrits, ones, q, d8, 256) * 0.8125f;
-                assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(got[t * rows + r]), "token " + t + ", row " + r);
-            }
-        }
+        assertFastProductsFollowTheStatedOrder(m, rows, cols, trits, ones, 0.8125f, x, tokens, threads);
         float[] exact = Harness.multiply(m.exact, x, tokens, ActivationType.Q8_K, Summation.DEFAULT, 1);
         assertEquals(-1, Harness.firstBitDifference(exact, Harness.multiply(m, x, tokens, ActivationType.Q8_K, Summation.DEFAULT, threads)),
                 "a peer's order goes to the scalar kernel");
@@ -201,6 +171,31 @@ class LutKernelTest {
         float[] exact = Harness.multiply(m.exact, x, 2, as, FAST, 1);
         for (int i = 0; i < got.length; i++) {
             assertEquals(exact[i], got[i], Math.abs(exact[i]) * 1e-6, "output " + i);
+        }
+    }
+
+    /**
+     * {@code m}'s fast products of {@code x} equal, to the bit, {@link #referenceDot} of each row's trits and block
+     * scales ({@code blockScales[row·blocks + b]}) with the Q8_K activations, times {@code after}.
+     */
+    private static void assertFastProductsFollowTheStatedOrder(LutMatrix m, int rows, int cols, byte[] trits, float[] blockScales,
+            float after, float[] x, int tokens, int threads) {
+        float[] got = Harness.multiply(m, x, tokens, ActivationType.Q8_K, FAST, threads);
+        int blocks = cols / 256;
+        byte[] q = new byte[cols];
+        float[] d8 = new float[blocks];
+        byte[] rowTrits = new byte[cols];
+        float[] rowScales = new float[blocks];
+        for (int t = 0; t < tokens; t++) {
+            for (int b = 0; b < blocks; b++) {
+                d8[b] = Q8_K.quantizeBlock(x, t * cols + b * 256, q, b * 256);
+            }
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(trits, r * cols, rowTrits, 0, cols);
+                System.arraycopy(blockScales, r * blocks, rowScales, 0, blocks);
+                float expected = referenceDot(rowTrits, rowScales, q, d8, 256) * after; // times 1 is exact
+                assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(got[t * rows + r]), "token " + t + ", row " + r);
+            }
         }
     }
 
