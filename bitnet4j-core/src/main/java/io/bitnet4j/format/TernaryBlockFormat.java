@@ -92,6 +92,11 @@ public abstract sealed class TernaryBlockFormat permits TQ1_0, TQ2_0 {
         return blockBytes - 2;
     }
 
+    /** The raw fp16 bits of block {@code block}'s scale in {@code data} (a tensor in this format). */
+    public final short scaleBits(MemorySegment data, long block) {
+        return data.get(HALF, block * blockBytes + scaleOffset());
+    }
+
     /** Blocks in {@code n} weights; throws unless {@code n} is a positive multiple of 256. */
     public final int blockCount(int n) {
         return FormatChecks.blockCount(name, n, BLOCK_SIZE);
@@ -254,7 +259,7 @@ public abstract sealed class TernaryBlockFormat permits TQ1_0, TQ2_0 {
             throw new IllegalArgumentException(name + ": block " + block + " is not inside the " + data.byteSize() + " bytes given");
         }
         decodeBlock(data, at, trits, to, block);
-        return requireFiniteHalf(data.get(HALF, at + scaleOffset()), block);
+        return requireFiniteHalf(scaleBits(data, block), block);
     }
 
     /** The weight in {@code data} as trits with {@link Granularity.PerBlock}(256) fp16-exact scales. */

@@ -29,7 +29,7 @@ import jdk.incubator.vector.VectorOperators;
 final class F16VectorMatrix extends StoredMatrix {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final int L = FLOATS.length();
-        private static final float REBIAS = 0x1p112f;
+    private static final float REBIAS = 0x1p112f;
     /** A half's all-ones exponent (infinities and NaNs), in place and 13 bits up. */
     private static final short HALF_EXPONENT = 0x7C00;
     private static final int EXPONENT = HALF_EXPONENT << 13;
@@ -47,7 +47,7 @@ final class F16VectorMatrix extends StoredMatrix {
     private final boolean finite;
 
     F16VectorMatrix(String name, int rows, int cols, MemorySegment data) {
-        super(name, GgmlType.F16, rows, cols, SegmentKinds.plain(data), ActivationType.F16); // see SegmentKinds
+        super(name, GgmlType.F16, rows, cols, data, ActivationType.F16);
         this.exact = new DenseRowMatrix(name, GgmlType.F16, rows, cols, data, FloatRowDecoders.F16, ActivationType.F16);
         this.finite = allFinite(data, (long) rows * cols);
     }
@@ -193,8 +193,6 @@ final class F16VectorMatrix extends StoredMatrix {
             VectorMask<Integer> special = b.and(EXPONENT).compare(VectorOperators.EQ, EXPONENT);
             b.lanewise(VectorOperators.OR, 0x7000_0000, special).reinterpretAsFloats().mul(REBIAS).intoArray(dst, dstOffset + c);
         }
-        for (int c = whole; c < n; c++) {
-            dst[dstOffset + c] = Float.float16ToFloat(src.get(HALF, at + 2L * c));
-        }
+        FloatRowDecoders.widenHalves(src, at + 2L * whole, dst, dstOffset + whole, n - whole);
     }
 }

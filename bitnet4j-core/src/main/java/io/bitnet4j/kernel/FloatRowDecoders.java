@@ -14,12 +14,7 @@ public final class FloatRowDecoders {
             MemorySegment.copy(data, F32_LE, row * cols * Float.BYTES, dst, off, cols);
 
     /** IEEE half precision little-endian. */
-    public static final RowDecoder F16 = (data, row, cols, dst, off) -> {
-        long at = row * cols * 2;
-        for (int c = 0; c < cols; c++) {
-            dst[off + c] = Float.float16ToFloat(data.get(I16_LE, at + 2L * c));
-        }
-    };
+    public static final RowDecoder F16 = (data, row, cols, dst, off) -> widenHalves(data, row * cols * 2, dst, off, cols);
 
     /** bfloat16 little-endian. */
     public static final RowDecoder BF16 = (data, row, cols, dst, off) -> {
@@ -30,4 +25,11 @@ public final class FloatRowDecoders {
     };
 
     private FloatRowDecoders() {}
+
+    /** {@code dst[dstOffset + i] = Float.float16ToFloat(half i)} for the {@code n} little-endian halves at byte {@code at}. */
+    static void widenHalves(MemorySegment src, long at, float[] dst, int dstOffset, int n) {
+        for (int i = 0; i < n; i++) {
+            dst[dstOffset + i] = Float.float16ToFloat(src.get(I16_LE, at + 2L * i));
+        }
+    }
 }

@@ -5,8 +5,9 @@ import java.lang.foreign.MemorySegment;
 /**
  * Dot products and scaled sums of float rows in a kernel's own fixed order: the attention of
  * {@code Numerics.FAST} (Q·K and P·V over the KV cache, a few hundred thousand short rows per layer of a
- * prompt); and the exact widening of the F16 KV cache's halves, for every numerics. The peers' orders are emulated elsewhere ({@link Summation}); here the order is only fixed, so that
- * the same rows give the same sums wherever and whenever they are computed.
+ * prompt); and the exact widening of the F16 KV cache's halves, for every numerics. The peers' orders are
+ * emulated elsewhere ({@link Summation}); here the order is only fixed, so that the same rows give the same sums
+ * wherever and whenever they are computed.
  */
 public interface FloatRows {
     /** {@code Σ a[aOff + i]·b[bOff + i]} for {@code i < n}. */

@@ -2,9 +2,7 @@ package io.bitnet4j.kernel;
 
 import io.bitnet4j.format.I2_S;
 import io.bitnet4j.format.I2sMatmul;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
@@ -20,17 +18,12 @@ final class I2sLutMatrix extends LutMatrix {
 
     private final float weightScale;
     private final float[] ones;
-    private final MemorySegment unitScales;
 
     private I2sLutMatrix(I2sMatrix exact, LutLayout layout) {
         super(exact, layout);
         this.weightScale = exact.weightScale();
         this.ones = new float[layout.blocksPerRow()];
         Arrays.fill(ones, 1f);
-        this.unitScales = Arena.ofAuto().allocate((long) layout.tileRows() * Float.BYTES, 64);
-        for (int i = 0; i < layout.tileRows(); i++) {
-            unitScales.setAtIndex(ValueLayout.JAVA_FLOAT, i, 1f);
-        }
     }
 
     /** Whether a row of {@code cols} can be repacked: whole 128-runs, and an exact float sum. */
@@ -64,7 +57,7 @@ final class I2sLutMatrix extends LutMatrix {
 
     @Override
     MemorySegment scales() {
-        return unitScales;
+        return LutKernel.UNIT_SCALES;
     }
 
     @Override

@@ -4,7 +4,9 @@ import static io.bitnet4j.kernel.VectorWidth.FLOATS;
 import static io.bitnet4j.kernel.VectorWidth.INTS;
 import static io.bitnet4j.kernel.VectorWidth.SHORTS;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
@@ -51,6 +53,20 @@ final class LutKernel {
     /** Rows per tile at this width. */
     static int tileRows() {
         return R;
+    }
+
+    /**
+     * One tile's block scales, all 1.0f, for layouts without block scales (a scale step of 0 reads it for every
+     * tile and block); never written after it is made.
+     */
+    static final MemorySegment UNIT_SCALES = unitScales();
+
+    private static MemorySegment unitScales() {
+        MemorySegment ones = Arena.ofAuto().allocate((long) R * Float.BYTES, 64);
+        for (int i = 0; i < R; i++) {
+            ones.setAtIndex(ValueLayout.JAVA_FLOAT, i, 1f);
+        }
+        return ones;
     }
 
     /**

@@ -46,22 +46,8 @@ public final class OffHeap {
 
     /** {@code bytes} (positive) of 64-byte-aligned memory, uninitialized, freed once unreachable. */
     public static MemorySegment allocate(long bytes) {
-        if (bytes <= 0) {
-            throw new IllegalArgumentException("cannot allocate " + bytes + " bytes");
-        }
-        if (ALIGNED_ALLOC == null) {
-            return Arena.ofAuto().allocate(bytes, ALIGN);
-        }
-        MemorySegment raw;
-        try {
-            raw = (MemorySegment) ALIGNED_ALLOC.invokeExact(ALIGN, (bytes + ALIGN - 1) / ALIGN * ALIGN); // size: a multiple of the alignment
-        } catch (Throwable e) {
-            throw new IllegalStateException("aligned_alloc failed", e);
-        }
-        if (raw.equals(MemorySegment.NULL)) {
-            throw new OutOfMemoryError("cannot allocate " + bytes + " bytes off the heap");
-        }
-        return raw.reinterpret(bytes, Arena.ofAuto(), OffHeap::free);
+        // size: a multiple of the alignment, as aligned_alloc requires
+        return allocate(ALIGNED_ALLOC, "aligned_alloc", ALIGN, (bytes + ALIGN - 1) / ALIGN * ALIGN, bytes);
     }
 
     /**
@@ -71,17 +57,25 @@ public final class OffHeap {
      * is zeroed, so touched, in full when it is allocated).
      */
     public static MemorySegment allocateZeroed(long bytes) {
+        return allocate(CALLOC, "calloc", 1L, bytes, bytes);
+    }
+
+    /**
+     * {@code bytes} from the C allocator {@code function}, called with {@code (first, second)}, as a segment that
+     * frees itself once unreachable; from an (aligned, zeroed) arena when there is no such function.
+     */
+    private static MemorySegment allocate(MethodHandle function, String name, long first, long second, long bytes) {
         if (bytes <= 0) {
             throw new IllegalArgumentException("cannot allocate " + bytes + " bytes");
         }
-        if (CALLOC == null) {
-            return Arena.ofAuto().allocate(bytes, ALIGN); // zeroed
+        if (function == null) {
+            return Arena.ofAuto().allocate(bytes, ALIGN);
         }
         MemorySegment raw;
         try {
-            raw = (MemorySegment) CALLOC.invokeExact(1L, bytes);
+            raw = (MemorySegment) function.invokeExact(first, second);
         } catch (Throwable e) {
-            throw new IllegalStateException("calloc failed", e);
+            throw new IllegalStateException(name + " failed", e);
         }
         if (raw.equals(MemorySegment.NULL)) {
             throw new OutOfMemoryError("cannot allocate " + bytes + " bytes off the heap");

@@ -1,13 +1,10 @@
 package io.bitnet4j.kernel;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /** {@link FloatRows} as plain loops, element by element with fused multiply-adds. */
 final class ScalarFloatRows implements FloatRows {
     static final ScalarFloatRows INSTANCE = new ScalarFloatRows();
-    private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private ScalarFloatRows() {}
 
@@ -29,8 +26,6 @@ final class ScalarFloatRows implements FloatRows {
 
     @Override
     public void widenHalves(MemorySegment src, long at, float[] dst, int dstOffset, int n) {
-        for (int i = 0; i < n; i++) {
-            dst[dstOffset + i] = Float.float16ToFloat(src.get(HALF, at + 2L * i));
-        }
+        FloatRowDecoders.widenHalves(src, at, dst, dstOffset, n);
     }
 }

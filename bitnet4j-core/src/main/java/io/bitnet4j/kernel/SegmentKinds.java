@@ -13,7 +13,8 @@ import java.lang.foreign.MemorySegment;
  * (its own interpreted Vector API fallback makes one) deoptimizes them all the same way. So:
  * <ul>
  *   <li>{@link #plain} gives the kernels a mapped file's bytes as an ordinary native segment (same memory and
- *       lifetime), so that they see native segments only;</li>
+ *       lifetime), so that they see native segments only ({@link VectorKernels#bind} applies it to every tensor
+ *       it binds);</li>
  *   <li>{@link #preload} loads the heap segment classes before any kernel is compiled, so that loading them later
  *       cannot deoptimize the kernels.</li>
  * </ul>

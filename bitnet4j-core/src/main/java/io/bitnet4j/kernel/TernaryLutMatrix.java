@@ -2,33 +2,24 @@ package io.bitnet4j.kernel;
 
 import io.bitnet4j.format.TernaryBlockFormat;
 import io.bitnet4j.gguf.GgmlType;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
  * The vectorized kernel for llama.cpp's TQ1_0 and TQ2_0: the weights repacked into a {@link LutLayout} with
- * their fp16 block scales as float32 (or none, when all blocks share one scale), multiplied by the Q8_K activations
- * through lookup tables ({@link LutKernel}). The integer block sums are those of the scalar kernel; only the float combination of
- * blocks has another order, so it runs for {@link Summation.Routine#KERNEL_ORDER} and products that must
- * follow llama.cpp's order go to the scalar {@link TernaryBlockMatrix} over the file's bytes.
+ * their fp16 block scales as float32 (or none, when all blocks share one scale), multiplied by the Q8_K
+ * activations through lookup tables ({@link LutKernel}). The integer block sums are those of the scalar kernel;
+ * only the float combination of blocks has another order, so it runs for {@link Summation.Routine#KERNEL_ORDER}
+ * and products that must follow llama.cpp's order go to the scalar {@link TernaryBlockMatrix} over the file's bytes.
  */
 final class TernaryLutMatrix extends LutMatrix {
     private static final int BLOCK = TernaryBlockFormat.BLOCK_SIZE;
 
     /** The scale every block shares, or NaN when they differ (then each block's scale is in the layout). */
     private final float uniformScale;
-    /** One vector of 1.0f: the block scales the kernel sees when they are all {@link #uniformScale}. */
-    private final MemorySegment unitScales;
 
     private TernaryLutMatrix(TernaryBlockMatrix exact, LutLayout layout, float uniformScale) {
         super(exact, layout);
         this.uniformScale = uniformScale;
-        this.unitScales = Arena.ofAuto().allocate((long) layout.tileRows() * Float.BYTES, 64);
-        for (int i = 0; i < layout.tileRows(); i++) {
-            unitScales.setAtIndex(ValueLayout.JAVA_FLOAT, i, 1f);
-        }
     }
 
     /**
@@ -53,10 +44,9 @@ final class TernaryLutMatrix extends LutMatrix {
         if (data.byteSize() < blocks * format.blockBytes()) {
             return Float.NaN; // too short: decodeBlock reports where
         }
-        ValueLayout.OfShort half = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-        short first = data.get(half, format.scaleOffset());
+        short first = format.scaleBits(data, 0);
         for (long b = 1; b < blocks; b++) {
-            if (data.get(half, b * format.blockBytes() + format.scaleOffset()) != first) {
+            if (format.scaleBits(data, b) != first) {
                 return Float.NaN;
             }
         }
@@ -66,7 +56,7 @@ final class TernaryLutMatrix extends LutMatrix {
 
     @Override
     MemorySegment scales() {
-        return Float.isNaN(uniformScale) ? layout.scales() : unitScales;
+        return Float.isNaN(uniformScale) ? layout.scales() : LutKernel.UNIT_SCALES;
     }
 
     @Override

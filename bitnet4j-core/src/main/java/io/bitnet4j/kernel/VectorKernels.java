@@ -3,7 +3,9 @@ package io.bitnet4j.kernel;
 import io.bitnet4j.format.TQ1_0;
 import io.bitnet4j.format.TQ2_0;
 import io.bitnet4j.format.TernaryBlockFormat;
+import io.bitnet4j.gguf.GgmlType;
 import io.bitnet4j.gguf.GgufTensor;
+import java.lang.foreign.MemorySegment;
 import java.util.Optional;
 
 /**
@@ -32,11 +34,12 @@ final class VectorKernels implements KernelProvider {
 
     @Override
     public Optional<WeightMatrix> bind(GgufTensor t, int rows, int cols) {
+        MemorySegment data = SegmentKinds.plain(t.data()); // the kernels see native segments only: see SegmentKinds
         WeightMatrix m = switch (t.type()) {
-            case TQ1_0 -> ternary(t, rows, cols, TQ1_0.FORMAT);
-            case TQ2_0 -> ternary(t, rows, cols, TQ2_0.FORMAT);
-            case I2_S -> I2sLutMatrix.fits(cols) ? I2sLutMatrix.repack(t.name(), rows, cols, t.data()) : null;
-            case F16 -> f16(t, rows, cols);
+            case TQ1_0 -> ternary(t.name(), t.type(), rows, cols, data, TQ1_0.FORMAT);
+            case TQ2_0 -> ternary(t.name(), t.type(), rows, cols, data, TQ2_0.FORMAT);
+            case I2_S -> I2sLutMatrix.fits(cols) ? I2sLutMatrix.repack(t.name(), rows, cols, data) : null;
+            case F16 -> f16(t.name(), rows, cols, data);
             default -> null;
         };
         if ((m instanceof LutMatrix || m instanceof Int8CopyMatrix) && t.data().isMapped()) {
@@ -45,14 +48,12 @@ final class VectorKernels implements KernelProvider {
         return Optional.ofNullable(m);
     }
 
-    private WeightMatrix f16(GgufTensor t, int rows, int cols) {
-        F16VectorMatrix m = new F16VectorMatrix(t.name(), rows, cols, t.data());
+    private WeightMatrix f16(String name, int rows, int cols, MemorySegment data) {
+        F16VectorMatrix m = new F16VectorMatrix(name, rows, cols, data);
         return int8F16 && Int8CopyMatrix.fits(m) ? Int8CopyMatrix.copy(m) : m;
     }
 
-    private static WeightMatrix ternary(GgufTensor t, int rows, int cols, TernaryBlockFormat format) {
-        return cols % TernaryBlockFormat.BLOCK_SIZE == 0
-                ? TernaryLutMatrix.repack(t.name(), t.type(), rows, cols, t.data(), format)
-                : null;
+    private static WeightMatrix ternary(String name, GgmlType type, int rows, int cols, MemorySegment data, TernaryBlockFormat format) {
+        return cols % TernaryBlockFormat.BLOCK_SIZE == 0 ? TernaryLutMatrix.repack(name, type, rows, cols, data, format) : null;
     }
 }
