@@ -18,8 +18,9 @@ import java.util.Arrays;
  * The peers attend over a KV view padded to 32 positions; padding only shows in where sums split.
  * Query head {@code h} reads KV head {@code h / (heads / kvHeads)}. The (token, head) pairs are spread
  * over the worker pool. When the rows are consecutive tokens of one sequence (a prompt), the layer's keys and
- * values are widened to floats once for all of them ({@link KvCache#readKeys}), not once per row and head. Each query row reads its own cache up to its own position, so the rows may belong
- * to one sequence (consecutive positions) or to several (one row each).
+ * values are widened to floats once for all of them ({@link KvCache#readKeys}), not once per row and head. Each
+ * query row reads its own cache up to its own position, so the rows may belong to one sequence (consecutive
+ * positions) or to several (one row each).
  */
 final class Attention {
     /** llama.cpp pads the KV view to this many cells (without flash attention). */
@@ -110,9 +111,8 @@ final class Attention {
             t.probValue[r] = numerics.probabilityValueSummation(f16, queryRows, view);
             work = Math.max(work, positions[r] + 1L);
         }
-        t.wideKeys = null;
-        t.wideValues = null;
-        if (!separateSequences && tokens > 1) { // one cache, read by every row: widen its rows once
+        t.widened = !separateSequences && tokens > 1;
+        if (t.widened) { // one cache, read by every row: widen its rows once
             int used = positions[tokens - 1] + 1;
             if (wideKeys.length < used * kvDim) {
                 wideKeys = new float[Math.max(used, Math.min(caches[0].contextLength, 2 * wideKeys.length / kvDim)) * kvDim];
@@ -120,8 +120,6 @@ final class Attention {
             }
             caches[0].readKeys(layer, used, wideKeys);
             caches[0].readValues(layer, used, wideValues);
-            t.wideKeys = wideKeys;
-            t.wideValues = wideValues;
         }
         long workPerPair = 4L * headDim * work;
         int minPairs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, MIN_WORK_PER_THREAD / workPerPair));
@@ -144,9 +142,8 @@ final class Attention {
         boolean[] roundProbabilities;
         Summation[] keyQuery;
         Summation[] probValue;
-        /** The layer's keys and values widened for all rows, or null: then each row reads its cache. */
-        float[] wideKeys;
-        float[] wideValues;
+        /** Whether {@link #wideKeys} and {@link #wideValues} hold the layer's rows; if not, each row reads its cache. */
+        boolean widened;
 
         @Override
         public void run(int worker, int from, int to) {
@@ -167,12 +164,9 @@ final class Attention {
             }
             float[] p = s.scores;
             float max = Float.NEGATIVE_INFINITY;
-            float[] keys = wideKeys != null ? wideKeys : s.row;
+            float[] keys = widened ? wideKeys : s.row;
             for (int j = 0; j < n; j++) {
-                int k = wideKeys != null ? j * kvDim + kvFrom : 0;
-                if (wideKeys == null) {
-                    cache.readKey(layer, j, kvFrom, s.row, 0, headDim);
-                }
+                int k = cacheRow(cache, true, j, kvFrom, s);
                 p[j] = (fast ? rows.dot(s.query, 0, keys, k, headDim) : keyQuery.dot(s.query, 0, keys, k, headDim, s.lanes)) * scale;
                 max = Math.max(max, p[j]);
             }
@@ -200,11 +194,11 @@ final class Attention {
         private void weightedValues(KvCache cache, Summation probValue, int viewLength, float[] p, int n, int kvFrom, float[] out,
                 int at, Scratch s) {
             float[] acc = s.columns;
-            float[] values = wideValues != null ? wideValues : s.row;
+            float[] values = widened ? wideValues : s.row;
             if (probValue.kernelOrder()) {
                 Arrays.fill(acc, 0, headDim, 0f);
                 for (int j = 0; j < n; j++) {
-                    rows.addScaled(p[j], values, valueRow(cache, j, kvFrom, s), acc, 0, headDim);
+                    rows.addScaled(p[j], values, cacheRow(cache, false, j, kvFrom, s), acc, 0, headDim);
                 }
                 System.arraycopy(acc, 0, out, at, headDim);
                 return;
@@ -214,7 +208,7 @@ final class Attention {
             int whole = tiny ? n : Math.min(n, viewLength - viewLength % simd.vecDotStep());
             Arrays.fill(acc, 0, lanes * headDim, 0f);
             for (int j = 0; j < whole; j++) {
-                int v = valueRow(cache, j, kvFrom, s);
+                int v = cacheRow(cache, false, j, kvFrom, s);
                 int base = (j % lanes) * headDim;
                 float pj = p[j];
                 for (int d = 0; d < headDim; d++) {
@@ -232,7 +226,7 @@ final class Attention {
                 s.tail[d] = anyWhole ? simd.reduceFour(acc, d, headDim) : 0f;
             }
             for (int j = whole; j < n; j++) {
-                int v = valueRow(cache, j, kvFrom, s);
+                int v = cacheRow(cache, false, j, kvFrom, s);
                 for (int d = 0; d < headDim; d++) {
                     if (probValue.routine() == Summation.Routine.VEC_DOT_F16) {
                         s.tail[d] += p[j] * values[v + d];
@@ -247,14 +241,19 @@ final class Attention {
         }
 
         /**
-         * Where value row {@code j} (from column {@code kvFrom}) starts in the array {@link #weightedValues} reads:
-         * in {@link #wideValues}, or read from the cache into {@code s.row} (offset 0).
+         * Where key (or value) row {@code j} from column {@code kvFrom} starts in the array the caller reads: in
+         * {@link #wideKeys} ({@link #wideValues}) when {@link #widened}, else read from the cache into {@code s.row}
+         * (offset 0).
          */
-        private int valueRow(KvCache cache, int j, int kvFrom, Scratch s) {
-            if (wideValues != null) {
+        private int cacheRow(KvCache cache, boolean key, int j, int kvFrom, Scratch s) {
+            if (widened) {
                 return j * kvDim + kvFrom;
             }
-            cache.readValue(layer, j, kvFrom, s.row, 0, headDim);
+            if (key) {
+                cache.readKey(layer, j, kvFrom, s.row, 0, headDim);
+            } else {
+                cache.readValue(layer, j, kvFrom, s.row, 0, headDim);
+            }
             return 0;
         }
     }

@@ -45,14 +45,4 @@ final class F16KvCache extends KvCache {
     void readValue(int layer, int position, int from, float[] dst, int dstOffset, int n) {
         rows.widenHalves(values, 2 * (index(layer, position) + from), dst, dstOffset, n);
     }
-
-    @Override
-    void readKeys(int layer, int positions, float[] dst) {
-        rows.widenHalves(keys, 2 * index(layer, 0), dst, 0, positions * kvDim);
-    }
-
-    @Override
-    void readValues(int layer, int positions, float[] dst) {
-        rows.widenHalves(values, 2 * index(layer, 0), dst, 0, positions * kvDim);
-    }
 }

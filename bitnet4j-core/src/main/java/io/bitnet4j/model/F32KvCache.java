@@ -37,14 +37,4 @@ final class F32KvCache extends KvCache {
     void readValue(int layer, int position, int from, float[] dst, int dstOffset, int n) {
         MemorySegment.copy(values, F32, (index(layer, position) + from) * Float.BYTES, dst, dstOffset, n);
     }
-
-    @Override
-    void readKeys(int layer, int positions, float[] dst) {
-        MemorySegment.copy(keys, F32, index(layer, 0) * Float.BYTES, dst, 0, positions * kvDim);
-    }
-
-    @Override
-    void readValues(int layer, int positions, float[] dst) {
-        MemorySegment.copy(values, F32, index(layer, 0) * Float.BYTES, dst, 0, positions * kvDim);
-    }
 }

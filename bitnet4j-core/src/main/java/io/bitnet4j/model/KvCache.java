@@ -38,20 +38,28 @@ abstract sealed class KvCache permits F32KvCache, F16KvCache {
     /** Stores the key {@code k[kOffset..]} and value {@code v[vOffset..]} ({@code kvDim} values each) of a position. */
     abstract void store(int layer, int position, float[] k, int kOffset, float[] v, int vOffset);
 
-    /** Copies {@code K[layer, position, from .. from+n)} into {@code dst[dstOffset ..]}. */
+    /**
+     * Copies {@code K[layer, position, from .. from+n)} into {@code dst[dstOffset ..]}; {@code from + n} may pass
+     * {@code kvDim}, running on into the next positions of the layer.
+     */
     abstract void readKey(int layer, int position, int from, float[] dst, int dstOffset, int n);
 
-    /** Copies {@code V[layer, position, from .. from+n)} into {@code dst[dstOffset ..]}. */
+    /** Copies {@code V[layer, position, from .. from+n)} into {@code dst[dstOffset ..]}, as {@link #readKey} does. */
     abstract void readValue(int layer, int position, int from, float[] dst, int dstOffset, int n);
 
     /**
      * Copies the keys of positions {@code [0, positions)} of {@code layer} into {@code dst} as floats, position after
      * position ({@code kvDim} values each): a prompt's attention reads every row many times, so it widens them once.
+     * A layer's positions follow one another in the storage, so this is one {@link #readKey} over all of them.
      */
-    abstract void readKeys(int layer, int positions, float[] dst);
+    final void readKeys(int layer, int positions, float[] dst) {
+        readKey(layer, 0, 0, dst, 0, positions * kvDim);
+    }
 
     /** {@link #readKeys} for the values. */
-    abstract void readValues(int layer, int positions, float[] dst);
+    final void readValues(int layer, int positions, float[] dst) {
+        readValue(layer, 0, 0, dst, 0, positions * kvDim);
+    }
 
     /** The index of the first value of {@code (layer, position)}. */
     final long index(int layer, int position) {
