@@ -61,13 +61,13 @@ public final class TQ1_0 extends TernaryBlockFormat {
     }
 
     @Override
-    void decodeBlock(MemorySegment data, long at, byte[] trits, int to, long block) {
+    void decodeCodes(MemorySegment data, long at, byte[] codes, int to, long block) {
         for (Run run : RUNS) {
             for (int m = 0; m < run.bytes(); m++) {
                 int b = data.get(ValueLayout.JAVA_BYTE, at + run.byteStart() + m) & 0xFF;
                 for (int k = 0; k < run.digits(); k++) {
                     int digit = (((b * POW3[k]) & 0xFF) * 3) >>> 8;
-                    trits[to + run.firstElement() + m + k * run.stride()] = (byte) (digit - 1);
+                    codes[to + run.firstElement() + m + k * run.stride()] = (byte) digit;
                 }
             }
         }

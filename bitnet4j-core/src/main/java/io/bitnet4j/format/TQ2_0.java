@@ -2,6 +2,9 @@ package io.bitnet4j.format;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * llama.cpp's TQ2_0 (ggml type 35): 2.0625 bits per weight, 66 bytes per block of 256 weights.
@@ -26,6 +29,9 @@ public final class TQ2_0 extends TernaryBlockFormat {
 
     private static final int HALF = 128;
     private static final int RUN = 32;
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** Eight codes at a time into a byte array. */
+    private static final VarHandle CODES = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private TQ2_0() {
         super("TQ2_0", 35, 66);
@@ -39,20 +45,30 @@ public final class TQ2_0 extends TernaryBlockFormat {
     }
 
     @Override
-    void decodeBlock(MemorySegment data, long at, byte[] trits, int to, long block) {
-        // byte by byte: each byte holds elements m, m+32, m+64, m+96 of its half
+    void decodeCodes(MemorySegment data, long at, byte[] codes, int to, long block) {
+        // eight bytes at a time: shifting a long by 2k and masking each byte to 2 bits gives elements
+        // 32k + m .. 32k + m + 7 of its half, in order, as one long of codes (this runs over every weight at load)
         for (int half = 0; half < BLOCK_SIZE / HALF; half++) {
-            for (int m = 0; m < RUN; m++) {
-                int b = data.get(ValueLayout.JAVA_BYTE, at + half * RUN + m);
-                for (int k = 0; k < 4; k++) {
-                    int code = (b >>> (2 * k)) & 3;
-                    int e = half * HALF + k * RUN + m;
-                    if (code == 3) {
-                        throw new IllegalArgumentException("TQ2_0 block " + block + ", byte " + byteOf(e)
-                                + " holds code 3 for element " + e + "; only 0, 1, 2 encode trits");
-                    }
-                    trits[to + e] = (byte) (code - 1);
+            for (int m = 0; m < RUN; m += Long.BYTES) {
+                long v = data.get(LONG, at + half * RUN + m);
+                if ((v & (v >>> 1) & 0x5555_5555_5555_5555L) != 0) { // some field holds 3
+                    throw invalidCode(v, block, half * HALF + m);
                 }
+                for (int k = 0; k < 4; k++) {
+                    CODES.set(codes, to + half * HALF + k * RUN + m, (v >>> (2 * k)) & 0x0303_0303_0303_0303L);
+                }
+            }
+        }
+    }
+
+    /** The error for the first field holding code 3 in the long {@code v} read for elements {@code first, first + 1, ...}. */
+    private static IllegalArgumentException invalidCode(long v, long block, int first) {
+        for (int i = 0; ; i++) {
+            int code = (int) (v >>> (8 * (i / 4) + 2 * (i % 4))) & 3;
+            if (code == 3) {
+                int e = first + (i % 4) * RUN + i / 4;
+                return new IllegalArgumentException("TQ2_0 block " + block + ", byte " + byteOf(e)
+                        + " holds code 3 for element " + e + "; only 0, 1, 2 encode trits");
             }
         }
     }

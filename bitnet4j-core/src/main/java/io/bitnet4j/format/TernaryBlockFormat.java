@@ -65,10 +65,24 @@ public abstract sealed class TernaryBlockFormat permits TQ1_0, TQ2_0 {
     abstract void encodeBlock(byte[] trits, int from, byte[] out, int at);
 
     /**
-     * Reads the block at byte {@code at} of {@code data} into {@code trits[to..to+255]}, scale excluded;
-     * {@code block} is for error messages. One decoder serves byte arrays (wrapped) and memory-mapped tensors.
+     * Reads the block at byte {@code at} of {@code data} into {@code codes[to..to+255]} as codes {@code t + 1}
+     * ∈ {0, 1, 2}, scale excluded, throwing on a field that is not a code; {@code block} is for error messages.
+     * One decoder serves byte arrays (wrapped) and memory-mapped tensors. Codes rather than trits because both
+     * formats store them, and so does the kernels' runtime layout: the load-time repack needs no conversion.
      */
-    abstract void decodeBlock(MemorySegment data, long at, byte[] trits, int to, long block);
+    abstract void decodeCodes(MemorySegment data, long at, byte[] codes, int to, long block);
+
+    /** {@link #decodeCodes}, then each code minus 1: the block's trits. */
+    private void decodeTrits(MemorySegment data, long at, byte[] trits, int to, long block) {
+        decodeCodes(data, at, trits, to, block);
+        codesToTrits(trits, to);
+    }
+
+    private static void codesToTrits(byte[] codes, int from) {
+        for (int j = from; j < from + BLOCK_SIZE; j++) {
+            codes[j]--;
+        }
+    }
 
     private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -175,7 +189,7 @@ public abstract sealed class TernaryBlockFormat permits TQ1_0, TQ2_0 {
         int blocks = requireData(data, n);
         byte[] trits = new byte[n];
         for (int b = 0; b < blocks; b++) {
-            decodeBlock(MemorySegment.ofArray(data), (long) b * blockBytes, trits, b * BLOCK_SIZE, b);
+            decodeTrits(MemorySegment.ofArray(data), (long) b * blockBytes, trits, b * BLOCK_SIZE, b);
         }
         return trits;
     }
@@ -216,7 +230,7 @@ public abstract sealed class TernaryBlockFormat permits TQ1_0, TQ2_0 {
         requireBlocks("weight", weights, blockBytes, weightBlock, 1);
         requireBlocks("Q8_K activation", activations, Q8_K.BLOCK_BYTES, activationBlock, 1);
         byte[] trits = new byte[BLOCK_SIZE];
-        decodeBlock(MemorySegment.ofArray(weights), (long) weightBlock * blockBytes, trits, 0, weightBlock);
+        decodeTrits(MemorySegment.ofArray(weights), (long) weightBlock * blockBytes, trits, 0, weightBlock);
         int sum = 0;
         for (int j = 0; j < BLOCK_SIZE; j++) {
             sum += trits[j] * Q8_K.value(activations, activationBlock, j);
@@ -254,11 +268,21 @@ public abstract sealed class TernaryBlockFormat permits TQ1_0, TQ2_0 {
      * Throws if the block is outside {@code data}, holds an invalid code, or its scale is not finite.
      */
     public final float decodeBlock(MemorySegment data, long block, byte[] trits, int to) {
+        float d = decodeCodes(data, block, trits, to);
+        codesToTrits(trits, to);
+        return d;
+    }
+
+    /**
+     * {@link #decodeBlock}, but into codes {@code t + 1} ∈ {0, 1, 2} (the form both formats store): what a
+     * repack into another layout of codes reads without converting twice.
+     */
+    public final float decodeCodes(MemorySegment data, long block, byte[] codes, int to) {
         long at = block * blockBytes;
         if (block < 0 || at + blockBytes > data.byteSize()) {
             throw new IllegalArgumentException(name + ": block " + block + " is not inside the " + data.byteSize() + " bytes given");
         }
-        decodeBlock(data, at, trits, to, block);
+        decodeCodes(data, at, codes, to, block);
         return requireFiniteHalf(scaleBits(data, block), block);
     }
 

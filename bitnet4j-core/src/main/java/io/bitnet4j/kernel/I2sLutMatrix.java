@@ -39,12 +39,9 @@ final class I2sLutMatrix extends LutMatrix {
         I2sMatrix exact = new I2sMatrix(name, rows, cols, data);
         int runs = cols / I2_S.BLOCK_SIZE;
         int block = cols % 256 == 0 ? 256 : I2_S.BLOCK_SIZE;
-        LutLayout layout = LutLayout.pack(rows, cols, block, LutKernel.tileRows(), false, (row, trits, scales) -> {
+        LutLayout layout = LutLayout.pack(rows, cols, block, LutKernel.tileRows(), false, (row, codes, scales) -> {
             for (int k = 0; k < runs; k++) {
-                I2_S.unpackRunCodes(data, (long) row * runs + k, trits, k * I2_S.BLOCK_SIZE);
-            }
-            for (int c = 0; c < cols; c++) {
-                trits[c] -= 1; // codes t + 1 to trits
+                I2_S.unpackRunCodes(data, (long) row * runs + k, codes, k * I2_S.BLOCK_SIZE);
             }
         });
         return new I2sLutMatrix(exact, layout);

@@ -3,6 +3,7 @@ package io.bitnet4j.kernel;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
@@ -34,10 +35,13 @@ final class LutLayout {
     private static final ValueLayout.OfShort WORD = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    /** Decodes one weight row of the stored format: its trits, and its block scales if the format has them. */
+    /**
+     * Decodes one weight row of the stored format: its trits as codes {@code t + 1} ∈ {0, 1, 2} (what the ternary
+     * formats store; the decoder rejects anything else), and its block scales if the format has them.
+     */
     @FunctionalInterface
     interface RowSource {
-        void decode(int row, byte[] trits, float[] blockScales);
+        void decode(int row, byte[] codes, float[] blockScales);
     }
 
     private final int rows;
@@ -66,50 +70,54 @@ final class LutLayout {
     }
 
     /**
-     * Repacks a {@code rows × cols} ternary matrix read row by row from {@code source} (trits in {-1, 0, 1};
-     * {@code scaled}: one scale per block). Tiles are packed in parallel, so {@code source} must be thread-safe.
+     * Repacks a {@code rows × cols} ternary matrix read row by row from {@code source} ({@code scaled}: one scale
+     * per block). Tiles are packed in parallel, so {@code source} must be thread-safe.
      */
     static LutLayout pack(int rows, int cols, int block, int tileRows, boolean scaled, RowSource source) {
         LutLayout l = new LutLayout(rows, cols, block, tileRows, scaled);
-        // runs of tiles, each with one row buffer: a buffer per tile would be a gigabyte of garbage for a 2B
-        // model, and the heap grown to hold it stays in the process's memory
+        // runs of tiles, each with one row buffer and one tile buffer: buffers per tile would be a gigabyte of
+        // garbage for a 2B model, and the heap grown to hold it stays in the process's memory
         int runs = Math.min(l.tiles, 4 * Runtime.getRuntime().availableProcessors());
         IntStream.range(0, runs).parallel().forEach(run -> {
-            byte[] trits = new byte[cols];
+            byte[] codes = new byte[cols];
+            byte[] blockCodes = new byte[l.wordsPerBlock * TRITS_PER_WORD]; // one block's, padded with zero trits
+            Arrays.fill(blockCodes, (byte) 1);
             float[] blockScales = new float[l.blocksPerRow];
+            short[] tileWords = new short[l.blocksPerRow * l.wordsPerBlock * tileRows];
             for (int tile = (int) ((long) l.tiles * run / runs); tile < (long) l.tiles * (run + 1) / runs; tile++) {
                 for (int lane = 0; lane < tileRows; lane++) {
                     int row = tile * tileRows + lane;
                     if (row < rows) {
-                        source.decode(row, trits, blockScales);
-                        l.putRow(tile, lane, trits, blockScales);
+                        source.decode(row, codes, blockScales);
+                        l.putRow(tile, lane, codes, blockCodes, blockScales, tileWords);
                     } else {
-                        l.putPaddingRow(tile, lane);
+                        l.putPaddingRow(lane, tileWords);
                     }
+                }
+                for (int b = 0; b < l.blocksPerRow; b++) { // each block's words of the tile are one run in the layout
+                    MemorySegment.copy(tileWords, b * l.wordsPerBlock * tileRows, l.words, WORD, l.wordsAt(b, tile),
+                            l.wordsPerBlock * tileRows);
                 }
             }
         });
         return l;
     }
 
-    private void putRow(int tile, int lane, byte[] trits, float[] blockScales) {
+    /**
+     * Puts a row's words into {@code tileWords[b][w][lane]} and its scales into the layout. Each block's codes are
+     * copied into {@code blockCodes} first, whose tail beyond the block holds the padding (zero trits), so that
+     * every word is made of 9 codes alike.
+     */
+    private void putRow(int tile, int lane, byte[] codes, byte[] blockCodes, float[] blockScales, short[] tileWords) {
         for (int b = 0; b < blocksPerRow; b++) {
-            int first = b * block;
+            System.arraycopy(codes, b * block, blockCodes, 0, block);
+            int out = b * wordsPerBlock * tileRows + lane;
             for (int w = 0; w < wordsPerBlock; w++) {
-                int word = 0;
-                for (int g = 0; g < 3; g++) {
-                    int index = 0;
-                    for (int k = 0; k < 3; k++) {
-                        int c = (3 * w + g) * 3 + k; // column within the block
-                        int t = c < block ? trits[first + c] : 0;
-                        if (t < -1 || t > 1) {
-                            throw new IllegalArgumentException("trit " + t + " at column " + (first + c) + " is not -1, 0 or 1");
-                        }
-                        index = 3 * index + t + 1;
-                    }
-                    word |= index << (5 * g);
-                }
-                words.set(WORD, wordAt(tile, b, w, lane), (short) word);
+                int c = w * TRITS_PER_WORD;
+                int i0 = 9 * blockCodes[c] + 3 * blockCodes[c + 1] + blockCodes[c + 2];
+                int i1 = 9 * blockCodes[c + 3] + 3 * blockCodes[c + 4] + blockCodes[c + 5];
+                int i2 = 9 * blockCodes[c + 6] + 3 * blockCodes[c + 7] + blockCodes[c + 8];
+                tileWords[out + w * tileRows] = (short) (i0 | i1 << 5 | i2 << 10);
             }
             if (scales != null) {
                 scales.set(F32, scaleAt(tile, b, lane), blockScales[b]);
@@ -117,11 +125,9 @@ final class LutLayout {
         }
     }
 
-    private void putPaddingRow(int tile, int lane) {
-        for (int b = 0; b < blocksPerRow; b++) {
-            for (int w = 0; w < wordsPerBlock; w++) {
-                words.set(WORD, wordAt(tile, b, w, lane), (short) ZERO_WORD);
-            }
+    private void putPaddingRow(int lane, short[] tileWords) {
+        for (int i = lane; i < tileWords.length; i += tileRows) {
+            tileWords[i] = (short) ZERO_WORD;
         }
     }
 

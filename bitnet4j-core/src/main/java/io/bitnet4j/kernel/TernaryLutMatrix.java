@@ -31,9 +31,9 @@ final class TernaryLutMatrix extends LutMatrix {
         TernaryBlockMatrix exact = new TernaryBlockMatrix(name, type, rows, cols, data, format);
         int blocks = cols / BLOCK;
         float uniform = uniformScale(data, (long) rows * blocks, format);
-        LutLayout layout = LutLayout.pack(rows, cols, BLOCK, LutKernel.tileRows(), Float.isNaN(uniform), (row, trits, scales) -> {
+        LutLayout layout = LutLayout.pack(rows, cols, BLOCK, LutKernel.tileRows(), Float.isNaN(uniform), (row, codes, scales) -> {
             for (int b = 0; b < blocks; b++) {
-                scales[b] = format.decodeBlock(data, (long) row * blocks + b, trits, b * BLOCK);
+                scales[b] = format.decodeCodes(data, (long) row * blocks + b, codes, b * BLOCK);
             }
         });
         return new TernaryLutMatrix(exact, layout, uniform);

@@ -59,17 +59,28 @@ class LutKernelTest {
                 "a peer's order goes to the scalar kernel");
     }
 
+    /** The repack reads codes through the formats' decoders, which refuse code 3 and say where it is. */
     @org.junit.jupiter.api.Test
-    void aTritOutsideMinusOneToOneIsRefusedWithItsColumn() {
+    void aFieldHoldingCodeThreeIsRefusedAtLoadWithItsElement() {
+        int rows = 3, cols = 512;
         for (int badColumn : new int[] {0, 100, 255, 256 + 254}) {
-            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                    () -> LutLayout.pack(3, 512, 256, LutKernel.tileRows(), false, (row, trits, scales) -> {
-                        java.util.Arrays.fill(trits, (byte) 1);
-                        if (row == 2) {
-                            trits[badColumn] = 2;
-                        }
-                    }));
-            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("trit 2 at column " + badColumn), e.getMessage());
+            byte[] tq2 = TQ2_0.FORMAT.pack(new byte[rows * cols], filled(rows * cols / 256, 0.5f));
+            int block = 2 * cols / 256 + badColumn / 256; // in row 2
+            int e = badColumn % 256;
+            tq2[block * TQ2_0.FORMAT.blockBytes() + (e / 128) * 32 + e % 32] |= (byte) (3 << (2 * (e % 128 / 32)));
+            IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> bind(GgmlType.TQ2_0, rows, cols, tq2));
+            org.junit.jupiter.api.Assertions.assertTrue(bad.getMessage().contains("TQ2_0 block " + block + ", byte")
+                    && bad.getMessage().contains("code 3 for element " + e), bad.getMessage());
+
+            byte[] i2s = I2_S.pack(new byte[rows * cols], 0.5f);
+            int run = 2 * cols / I2_S.BLOCK_SIZE + badColumn / I2_S.BLOCK_SIZE;
+            int k = badColumn % I2_S.BLOCK_SIZE / 32;
+            i2s[run * 32 + badColumn % 32] |= (byte) (3 << (6 - 2 * k));
+            IllegalArgumentException badI2s = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> bind(GgmlType.I2_S, rows, cols, i2s));
+            org.junit.jupiter.api.Assertions.assertTrue(badI2s.getMessage().contains("code 3 for element " + (2 * cols + badColumn)),
+                    badI2s.getMessage());
         }
     }
 
