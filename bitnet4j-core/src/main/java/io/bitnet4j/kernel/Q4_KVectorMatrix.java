@@ -27,6 +27,8 @@ import jdk.incubator.vector.VectorOperators;
 final class Q4_KVectorMatrix extends InPlaceVectorMatrix {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
     private static final int L = FLOATS.length();
     private static final int BLOCK = Q4_K.BLOCK_SIZE;
     private static final int BLOCK_BYTES = Q4_K.BLOCK_BYTES;
@@ -39,8 +41,8 @@ final class Q4_KVectorMatrix extends InPlaceVectorMatrix {
 
     /**
      * Per super-block: {@link ReadAhead} touched at bytes 0, 64 and 128 (the next block starts 16 bytes after the last
-     * touch, so every cache line is touched); then per pair of sub-blocks their 6-bit scales and minimums unpacked in
-     * scalar code (the packing of {@link Q4_K}), and the 32 code bytes as pairs of L-byte runs into four independent sums.
+     * touch, so every cache line is touched); the 12 packed scale bytes read as one long and one int, and per pair of
+     * sub-blocks their 6-bit scales and minimums shifted out of them (the packing of {@link Q4_K}), and the 32 code bytes as pairs of L-byte runs into four independent sums.
      */
     @Override
     float dot(long p, float[] x, int xAt, KernelScratch scratch) {
@@ -53,22 +55,23 @@ final class Q4_KVectorMatrix extends InPlaceVectorMatrix {
             sink += ReadAhead.touch(data, q, last) + ReadAhead.touch(data, q + 64, last) + ReadAhead.touch(data, q + 128, last);
             float d = Float.float16ToFloat(data.get(HALF, q));
             float dmin = Float.float16ToFloat(data.get(HALF, q + 2));
-            long s = q + SCALES;
+            long low = data.get(LONG, q + SCALES); // scales[0..7]
+            long high = data.get(INT, q + SCALES + 8) & 0xFFFF_FFFFL; // scales[8..11]
             for (int k = 0; k < 4; k++) {
                 int sc0, m0, sc1, m1; // sub-blocks 2k (low nibbles) and 2k + 1 (high nibbles)
-                if (k < 2) { // sub-blocks 0..3: the low 6 bits of scales[j] and scales[j + 4]
-                    sc0 = data.get(ValueLayout.JAVA_BYTE, s + 2 * k) & 63;
-                    m0 = data.get(ValueLayout.JAVA_BYTE, s + 2 * k + 4) & 63;
-                    sc1 = data.get(ValueLayout.JAVA_BYTE, s + 2 * k + 1) & 63;
-                    m1 = data.get(ValueLayout.JAVA_BYTE, s + 2 * k + 5) & 63;
-                } else { // sub-blocks 4..7 (j = 2k or 2k + 1): nibbles of scales[j + 4], top bits from scales[j − 4] and scales[j]
-                    int j = 2 * k;
-                    int n0 = data.get(ValueLayout.JAVA_BYTE, s + j + 4) & 0xFF;
-                    int n1 = data.get(ValueLayout.JAVA_BYTE, s + j + 5) & 0xFF;
-                    sc0 = (n0 & 0x0F) | (((data.get(ValueLayout.JAVA_BYTE, s + j - 4) & 0xFF) >>> 6) << 4);
-                    m0 = (n0 >>> 4) | (((data.get(ValueLayout.JAVA_BYTE, s + j) & 0xFF) >>> 6) << 4);
-                    sc1 = (n1 & 0x0F) | (((data.get(ValueLayout.JAVA_BYTE, s + j - 3) & 0xFF) >>> 6) << 4);
-                    m1 = (n1 >>> 4) | (((data.get(ValueLayout.JAVA_BYTE, s + j + 1) & 0xFF) >>> 6) << 4);
+                if (k < 2) { // sub-blocks j = 0..3: the low 6 bits of scales[j] and scales[j + 4]
+                    long bits = low >>> (16 * k);
+                    sc0 = (int) bits & 63;
+                    sc1 = (int) (bits >>> 8) & 63;
+                    m0 = (int) (bits >>> 32) & 63;
+                    m1 = (int) (bits >>> 40) & 63;
+                } else { // sub-blocks j = 4..7: the nibbles of scales[j + 4], the top bits of scales[j − 4] (sc) and scales[j] (m)
+                    long nibbles = high >>> (16 * (k - 2));
+                    long tops = low >>> (16 * (k - 2) + 6);
+                    sc0 = (int) (nibbles & 0x0F | (tops & 3) << 4);
+                    m0 = (int) (nibbles >>> 4 & 0x0F | (tops >>> 32 & 3) << 4);
+                    sc1 = (int) (nibbles >>> 8 & 0x0F | (tops >>> 8 & 3) << 4);
+                    m1 = (int) (nibbles >>> 12 & 0x0F | (tops >>> 40 & 3) << 4);
                 }
                 // exact products (see the class comment), so the fused multiply-subtract rounds as ggml's two steps
                 float scale0 = d * sc0, min0 = -(dmin * m0), scale1 = d * sc1, min1 = -(dmin * m1);

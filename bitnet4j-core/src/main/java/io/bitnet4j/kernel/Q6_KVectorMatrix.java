@@ -20,12 +20,16 @@ import jdk.incubator.vector.VectorOperators;
  * {@code ql[64h + l]} and {@code ql[64h + 32 + l]} and the bit pairs of {@code qh[32h + l]}; so L consecutive
  * {@code l} come from three L-byte loads, widened to int lanes, and make four weight vectors, one for each k. A
  * vector of L ≤ 16 values lies in one 16-value sub-block, so each is {@code (d · scale) · (q − 32)} with one
- * broadcast factor, rounded as ggml's {@code dequantize_row_q6_K} does, then FMA'd with the float activations.
+ * broadcast factor, as ggml's {@code dequantize_row_q6_K} computes it, then FMA'd with the float activations. Every
+ * step of that is exact (an fp16 {@code d} has 11 significant bits, a scale of magnitude ≤ 128 adds 7 and
+ * {@code q} or {@code q − 32} at most 6, within float32's 24), so {@code q · ds − 32 · ds} in one FMA gives the same
+ * bits with one operation less than subtracting 32 from the codes first.
  * Kernel-order products only; the others, and embedding rows, go to the codec matrix ({@link CodecKernels}) as before.
  */
 final class Q6_KVectorMatrix extends InPlaceVectorMatrix {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
     private static final int L = FLOATS.length();
     private static final int BLOCK = Q6_K.BLOCK_SIZE;
     private static final int BLOCK_BYTES = Q6_K.BLOCK_BYTES;
@@ -46,7 +50,8 @@ final class Q6_KVectorMatrix extends InPlaceVectorMatrix {
     /**
      * Per super-block: {@link ReadAhead} touched at bytes 0, 64, 128 and 192 (the next block starts 18 bytes after the
      * last touch, so every cache line is touched), then for each half and each run of L positions the four weight
-     * vectors into four independent sums. The code bytes are sign-extended, so the nibbles are masked after any shift.
+     * vectors into four independent sums. Each half's eight signed scales are read as one long (a segment read per byte
+     * costs more than the shifts). The code bytes are sign-extended, so the nibbles are masked after any shift.
      */
     @Override
     float dot(long p, float[] x, int xAt, KernelScratch scratch) {
@@ -62,7 +67,7 @@ final class Q6_KVectorMatrix extends InPlaceVectorMatrix {
             for (int h = 0; h < 2; h++) {
                 long ql = q + 64 * h;
                 long qh = q + QH + 32 * h;
-                long sc = q + SCALES + 8 * h;
+                long scales = data.get(LONG, q + SCALES + 8 * h); // this half's eight sub-block scales, one long read
                 int c = xAt + b * BLOCK + 128 * h;
                 for (int l = 0; l < 32; l += L) {
                     IntVector lo = (IntVector) ByteVector.fromMemorySegment(QUARTER_BYTES, data, ql + l, LE)
@@ -71,20 +76,16 @@ final class Q6_KVectorMatrix extends InPlaceVectorMatrix {
                             .convertShape(VectorOperators.B2I, INTS, 0);
                     IntVector top = (IntVector) ByteVector.fromMemorySegment(QUARTER_BYTES, data, qh + l, LE)
                             .convertShape(VectorOperators.B2I, INTS, 0);
-                    long s = sc + l / 16;
-                    float d0 = d * data.get(ValueLayout.JAVA_BYTE, s);
-                    float d1 = d * data.get(ValueLayout.JAVA_BYTE, s + 2);
-                    float d2 = d * data.get(ValueLayout.JAVA_BYTE, s + 4);
-                    float d3 = d * data.get(ValueLayout.JAVA_BYTE, s + 6);
-                    FloatVector w0 = ((FloatVector) lo.and(0x0F).or(top.lanewise(VectorOperators.LSHL, 4).and(0x30)).sub(32)
-                            .convert(VectorOperators.I2F, 0)).mul(d0);
-                    FloatVector w1 = ((FloatVector) hi.and(0x0F).or(top.lanewise(VectorOperators.LSHL, 2).and(0x30)).sub(32)
-                            .convert(VectorOperators.I2F, 0)).mul(d1);
-                    FloatVector w2 = ((FloatVector) lo.lanewise(VectorOperators.ASHR, 4).and(0x0F).or(top.and(0x30)).sub(32)
-                            .convert(VectorOperators.I2F, 0)).mul(d2);
-                    FloatVector w3 = ((FloatVector) hi.lanewise(VectorOperators.ASHR, 4).and(0x0F)
-                            .or(top.lanewise(VectorOperators.ASHR, 2).and(0x30)).sub(32)
-                            .convert(VectorOperators.I2F, 0)).mul(d3);
+                    long s = scales >>> (8 * (l / 16)); // sub-block 2k + l/16 of the half in byte 2k
+                    float d0 = d * (byte) s, d1 = d * (byte) (s >>> 16), d2 = d * (byte) (s >>> 32), d3 = d * (byte) (s >>> 48);
+                    FloatVector w0 = ((FloatVector) lo.and(0x0F).or(top.lanewise(VectorOperators.LSHL, 4).and(0x30))
+                            .convert(VectorOperators.I2F, 0)).fma(d0, -32 * d0);
+                    FloatVector w1 = ((FloatVector) hi.and(0x0F).or(top.lanewise(VectorOperators.LSHL, 2).and(0x30))
+                            .convert(VectorOperators.I2F, 0)).fma(d1, -32 * d1);
+                    FloatVector w2 = ((FloatVector) lo.lanewise(VectorOperators.ASHR, 4).and(0x0F).or(top.and(0x30))
+                            .convert(VectorOperators.I2F, 0)).fma(d2, -32 * d2);
+                    FloatVector w3 = ((FloatVector) hi.lanewise(VectorOperators.ASHR, 4).and(0x0F).or(top.lanewise(VectorOperators.ASHR, 2).and(0x30))
+                            .convert(VectorOperators.I2F, 0)).fma(d3, -32 * d3);
                     a0 = w0.fma(FloatVector.fromArray(FLOATS, x, c + l), a0);
                     a1 = w1.fma(FloatVector.fromArray(FLOATS, x, c + 32 + l), a1);
                     a2 = w2.fma(FloatVector.fromArray(FLOATS, x, c + 64 + l), a2);
