@@ -2,7 +2,9 @@ package io.bitnet4j.kernel;
 
 import io.bitnet4j.bench.ByteCounter;
 import io.bitnet4j.bench.DefaultBench;
+import io.bitnet4j.format.BF16;
 import io.bitnet4j.format.I2_S;
+import io.bitnet4j.format.Q8_0;
 import io.bitnet4j.format.TQ1_0;
 import io.bitnet4j.format.TQ2_0;
 import io.bitnet4j.gguf.GgmlType;
@@ -31,7 +33,7 @@ import org.openjdk.jmh.annotations.TearDown;
  */
 public class MatVecBench extends DefaultBench {
 
-    @Param({"TQ2_0", "I2_S", "TQ1_0", "F16"})
+    @Param({"TQ2_0", "I2_S", "TQ1_0", "F16", "BF16", "Q8_0", "Q6_K", "Q4_K"})
     public String type;
 
     @Param({"2560x2560", "6912x2560", "2560x6912", "128256x2560"})
@@ -107,7 +109,11 @@ public class MatVecBench extends DefaultBench {
         return out;
     }
 
-    /** Random weights of {@code type} in off-heap memory: trits a third each, or F16 values of a head's size. */
+    /**
+     * Random weights of {@code type} in off-heap memory: trits a third each; F16 or BF16 values of a head's size;
+     * Q8_0 from its quantizer, row by row; Q6_K and Q4_K (no encoder here) as random bytes with every fp16 super-block
+     * scale a finite value of a head's size (any bits are valid codes and sub-block scales).
+     */
     static MemorySegment randomTensor(GgmlType type, int rows, int cols) {
         SplittableRandom rnd = new SplittableRandom(1);
         int n = rows * cols;
@@ -115,17 +121,45 @@ public class MatVecBench extends DefaultBench {
             case TQ2_0 -> TQ2_0.FORMAT.pack(trits(rnd, n), scales(rnd, n / 256));
             case TQ1_0 -> TQ1_0.FORMAT.pack(trits(rnd, n), scales(rnd, n / 256));
             case I2_S -> I2_S.pack(trits(rnd, n), 0.5f);
-            case F16 -> null;
+            case F16, BF16, Q8_0, Q6_K, Q4_K -> null;
             default -> throw new IllegalArgumentException("type " + type);
         };
         if (bytes != null) {
             return Arena.ofAuto().allocate(bytes.length, 64).copyFrom(MemorySegment.ofArray(bytes));
         }
-        MemorySegment halves = Arena.ofAuto().allocate(2L * n, 64);
-        for (long i = 0; i < n; i++) {
-            halves.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i, Float.floatToFloat16((float) (rnd.nextGaussian() * 0.05)));
+        MemorySegment out = Arena.ofAuto().allocate(type.byteSize(n), 64);
+        switch (type) {
+            case F16, BF16 -> {
+                for (long i = 0; i < n; i++) {
+                    float w = (float) (rnd.nextGaussian() * 0.05);
+                    out.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i, type == GgmlType.F16 ? Float.floatToFloat16(w) : BF16.fromFloat(w));
+                }
+            }
+            case Q8_0 -> {
+                float[] row = new float[cols];
+                long rowBytes = Q8_0.packedBytes(cols);
+                for (int r = 0; r < rows; r++) {
+                    for (int c = 0; c < cols; c++) {
+                        row[c] = (float) (rnd.nextGaussian() * 0.05);
+                    }
+                    MemorySegment.copy(MemorySegment.ofArray(Q8_0.quantize(row)), 0, out, r * rowBytes, rowBytes);
+                }
+            }
+            default -> { // Q6_K, Q4_K
+                byte[] block = new byte[type.blockBytes()];
+                int[] scaleAt = type == GgmlType.Q6_K ? new int[] {208} : new int[] {0, 2};
+                for (long b = 0; b < n / type.blockSize(); b++) {
+                    rnd.nextBytes(block);
+                    for (int at : scaleAt) {
+                        short d = Float.floatToFloat16((float) (0.0005 + 0.001 * rnd.nextDouble()));
+                        block[at] = (byte) d;
+                        block[at + 1] = (byte) (d >> 8);
+                    }
+                    MemorySegment.copy(MemorySegment.ofArray(block), 0, out, b * block.length, block.length);
+                }
+            }
         }
-        return halves;
+        return out;
     }
 
     private static byte[] trits(SplittableRandom rnd, int n) {

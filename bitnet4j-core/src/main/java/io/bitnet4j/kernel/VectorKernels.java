@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * The Vector API kernels, at the width of {@link VectorWidth}: TQ1_0, TQ2_0 and I2_S repacked for lookup
  * tables ({@link TernaryLutMatrix}, {@link I2sLutMatrix}); F16 read in place ({@link F16VectorMatrix}) or, as
- * an option, through an int8 copy ({@link Int8CopyMatrix}). A repacked tensor's file pages are dropped from
+ * an option, through an int8 copy ({@link Int8CopyMatrix}); BF16, Q8_0, Q6_K and Q4_K (embeddings and output heads
+ * of converted and llama-quantize files) read in place ({@link InPlaceVectorMatrix}). A repacked tensor's file pages are dropped from
  * memory after packing (they are read again only if a product must follow a peer's order, or for embedding
  * rows), so a model does not hold its weights twice. Types and shapes these kernels do not serve are left to
  * the providers after this one.
@@ -40,6 +41,10 @@ final class VectorKernels implements KernelProvider {
             case TQ2_0 -> ternary(t.name(), t.type(), rows, cols, data, TQ2_0.FORMAT);
             case I2_S -> I2sLutMatrix.fits(cols) ? I2sLutMatrix.repack(t.name(), rows, cols, data) : null;
             case F16 -> f16(t.name(), rows, cols, data);
+            case BF16 -> Bf16VectorMatrix.fits(rows, cols, data) ? new Bf16VectorMatrix(t.name(), rows, cols, data) : null;
+            case Q8_0 -> wholeBlocks(t, rows, cols) ? new Q8_0VectorMatrix(t.name(), rows, cols, data, codec(t, rows, cols)) : null;
+            case Q6_K -> wholeBlocks(t, rows, cols) ? new Q6_KVectorMatrix(t.name(), rows, cols, data, codec(t, rows, cols)) : null;
+            case Q4_K -> wholeBlocks(t, rows, cols) ? new Q4_KVectorMatrix(t.name(), rows, cols, data, codec(t, rows, cols)) : null;
             default -> null;
         };
         if ((m instanceof LutMatrix || m instanceof Int8CopyMatrix) && t.data().isMapped()) {
@@ -51,6 +56,21 @@ final class VectorKernels implements KernelProvider {
     private WeightMatrix f16(String name, int rows, int cols, MemorySegment data) {
         F16VectorMatrix m = new F16VectorMatrix(name, rows, cols, data);
         return int8F16 && Int8CopyMatrix.fits(m) ? Int8CopyMatrix.copy(m) : m;
+    }
+
+    /**
+     * Whether a block-quantized tensor has rows of whole blocks and all its bytes: the in-place kernels read with the
+     * bounds checks possibly off ({@code VECTOR_ACCESS_OOB_CHECK=0}), so anything else is left to the codec fallback,
+     * whose own checks name the problem.
+     */
+    private static boolean wholeBlocks(GgufTensor t, int rows, int cols) {
+        GgmlType type = t.type();
+        return cols % type.blockSize() == 0 && t.data().byteSize() >= (long) rows * (cols / type.blockSize()) * type.blockBytes();
+    }
+
+    /** The matrix that served the type before (dequantized rows in float32): other orders and embedding rows go there. */
+    private static WeightMatrix codec(GgufTensor t, int rows, int cols) {
+        return CodecKernels.INSTANCE.bind(t, rows, cols).orElseThrow();
     }
 
     private static WeightMatrix ternary(String name, GgmlType type, int rows, int cols, MemorySegment data, TernaryBlockFormat format) {

@@ -1,6 +1,7 @@
 package io.bitnet4j.kernel;
 
 import java.util.Locale;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -30,6 +31,8 @@ final class VectorWidth {
     static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED.withShape(shape(BITS));
     /** 16-bit lanes of half a vector: as many as {@link #FLOATS}, for widening f16 storage to float. */
     static final VectorSpecies<Short> HALF_SHORTS = ShortVector.SPECIES_PREFERRED.withShape(shape(BITS / 2));
+    /** 8-bit lanes of a quarter vector: as many as {@link #FLOATS}, for widening int8 codes to int or float. */
+    static final VectorSpecies<Byte> QUARTER_BYTES = ByteVector.SPECIES_PREFERRED.withShape(shape(BITS / 4));
 
     private VectorWidth() {}
 

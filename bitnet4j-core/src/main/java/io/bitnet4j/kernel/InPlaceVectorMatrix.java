@@ -1,0 +1,70 @@
+package io.bitnet4j.kernel;
+
+import io.bitnet4j.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * What the Vector API kernels that read a type's weights in place from the file share ({@link Bf16VectorMatrix},
+ * {@link Q8_0VectorMatrix}, {@link Q6_KVectorMatrix}, {@link Q4_KVectorMatrix}): a kernel-order product goes one
+ * weight row at a time through the type's {@link #dot}, the row reused from the L1 cache for every token; every
+ * other summation order, and embedding rows, go to the matrix that served the type before (the {@code exact} one),
+ * so those results are unchanged to the bit. Each row is one {@link #dot} call whatever the thread split.
+ */
+abstract class InPlaceVectorMatrix extends StoredMatrix {
+    private final WeightMatrix exact;
+    private final long rowBytes;
+
+    /**
+     * @param data     the weights as a plain native segment (see {@link SegmentKinds}) when they come from a file
+     * @param exact    the scalar or codec matrix of the same tensor, for every other order and for embedding rows
+     * @param rowBytes bytes per weight row
+     */
+    InPlaceVectorMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data, WeightMatrix exact, long rowBytes) {
+        super(name, type, rows, cols, data, exact.activationType());
+        this.exact = exact;
+        this.rowBytes = rowBytes;
+    }
+
+    @Override
+    public final boolean accepts(ActivationType t) {
+        return exact.accepts(t);
+    }
+
+    @Override
+    public final void multiplyRows(Activations in, ActivationType as, Summation sum, int rowFrom, int rowTo, float[] out,
+            int outOffset, KernelScratch scratch) {
+        if (!sum.kernelOrder()) {
+            exact.multiplyRows(in, as, sum, rowFrom, rowTo, out, outOffset, scratch);
+            return;
+        }
+        checkShapes(in, rowFrom, rowTo, out, outOffset);
+        int tokens = in.rows();
+        float[] x = stage(in.values(as), tokens, scratch);
+        for (int r = rowFrom; r < rowTo; r++) {
+            long at = r * rowBytes;
+            for (int t = 0; t < tokens; t++) {
+                out[outOffset + t * rows + r] = dot(at, x, t * cols, scratch);
+            }
+        }
+    }
+
+    /**
+     * The activations as {@link #dot} reads them: {@code x} itself unless a kernel wants them rearranged (into
+     * {@code scratch}, never a new array).
+     */
+    float[] stage(float[] x, int tokens, KernelScratch scratch) {
+        return x;
+    }
+
+    /**
+     * The weight row at byte {@code at} of {@link #data} times {@code x[xAt .. xAt + cols)} (as {@link #stage} left
+     * them), summed in the kernel's fixed order. The whole hot loop lives in this one method: C2 does not inline small
+     * helpers into a large Vector API loop, and a vector passed to a call that is not inlined is boxed.
+     */
+    abstract float dot(long at, float[] x, int xAt, KernelScratch scratch);
+
+    @Override
+    public final void dequantizeRow(int row, float[] dst, int dstOffset, KernelScratch scratch) {
+        exact.dequantizeRow(row, dst, dstOffset, scratch);
+    }
+}

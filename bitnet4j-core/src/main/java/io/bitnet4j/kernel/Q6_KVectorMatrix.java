@@ -1,0 +1,100 @@
+package io.bitnet4j.kernel;
+
+import static io.bitnet4j.kernel.VectorWidth.FLOATS;
+import static io.bitnet4j.kernel.VectorWidth.INTS;
+import static io.bitnet4j.kernel.VectorWidth.QUARTER_BYTES;
+
+import io.bitnet4j.format.Q6_K;
+import io.bitnet4j.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The vectorized kernel for Q6_K weights (the output head of most llama-quantize files), read in place. The layout
+ * ({@link Q6_K}) puts the four values {@code 128h + 32k + l} (k = 0..3) of half {@code h} in the nibbles of
+ * {@code ql[64h + l]} and {@code ql[64h + 32 + l]} and the bit pairs of {@code qh[32h + l]}; so L consecutive
+ * {@code l} come from three L-byte loads, widened to int lanes, and make four weight vectors, one for each k. A
+ * vector of L ≤ 16 values lies in one 16-value sub-block, so each is {@code (d · scale) · (q − 32)} with one
+ * broadcast factor, as ggml's {@code dequantize_row_q6_K} computes it, then FMA'd with the float activations. Every
+ * step of that is exact (an fp16 {@code d} has 11 significant bits, a scale of magnitude ≤ 128 adds 7 and
+ * {@code q} or {@code q − 32} at most 6, within float32's 24), so {@code q · ds − 32 · ds} in one FMA gives the same
+ * bits with one operation less than subtracting 32 from the codes first.
+ * Kernel-order products only; the others, and embedding rows, go to the codec matrix ({@link CodecKernels}) as before.
+ */
+final class Q6_KVectorMatrix extends InPlaceVectorMatrix {
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
+    private static final int L = FLOATS.length();
+    private static final int BLOCK = Q6_K.BLOCK_SIZE;
+    private static final int BLOCK_BYTES = Q6_K.BLOCK_BYTES;
+    private static final int QH = 128;
+    private static final int SCALES = 192;
+    private static final int D = 208;
+
+    static {
+        if (16 % L != 0) { // 256 or 512 bits: 8 or 16 float lanes
+            throw new IllegalStateException("Q6_K vectors must not straddle a 16-value sub-block: " + L + " lanes");
+        }
+    }
+
+    Q6_KVectorMatrix(String name, int rows, int cols, MemorySegment data, WeightMatrix exact) {
+        super(name, GgmlType.Q6_K, rows, cols, data, exact, (long) cols / BLOCK * BLOCK_BYTES);
+    }
+
+    /**
+     * Per super-block: {@link ReadAhead} touched at bytes 0, 64, 128 and 192 (the next block starts 18 bytes after the
+     * last touch, so every cache line is touched), then for each half and each run of L positions the four weight
+     * vectors into four independent sums. Each half's eight signed scales are read as one long (a segment read per byte
+     * costs more than the shifts). The code bytes are sign-extended, so the nibbles are masked after any shift.
+     */
+    @Override
+    float dot(long p, float[] x, int xAt, KernelScratch scratch) {
+        FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
+        int blocks = cols / BLOCK;
+        long last = data.byteSize() - 1;
+        int sink = 0;
+        for (int b = 0; b < blocks; b++) {
+            long q = p + (long) b * BLOCK_BYTES;
+            sink += ReadAhead.touch(data, q, last) + ReadAhead.touch(data, q + 64, last)
+                    + ReadAhead.touch(data, q + 128, last) + ReadAhead.touch(data, q + 192, last);
+            float d = Float.float16ToFloat(data.get(HALF, q + D));
+            for (int h = 0; h < 2; h++) {
+                long ql = q + 64 * h;
+                long qh = q + QH + 32 * h;
+                long scales = data.get(LONG, q + SCALES + 8 * h); // this half's eight sub-block scales, one long read
+                int c = xAt + b * BLOCK + 128 * h;
+                for (int l = 0; l < 32; l += L) {
+                    IntVector lo = (IntVector) ByteVector.fromMemorySegment(QUARTER_BYTES, data, ql + l, LE)
+                            .convertShape(VectorOperators.B2I, INTS, 0);
+                    IntVector hi = (IntVector) ByteVector.fromMemorySegment(QUARTER_BYTES, data, ql + 32 + l, LE)
+                            .convertShape(VectorOperators.B2I, INTS, 0);
+                    IntVector top = (IntVector) ByteVector.fromMemorySegment(QUARTER_BYTES, data, qh + l, LE)
+                            .convertShape(VectorOperators.B2I, INTS, 0);
+                    long s = scales >>> (8 * (l / 16)); // sub-block 2k + l/16 of the half in byte 2k
+                    float d0 = d * (byte) s, d1 = d * (byte) (s >>> 16), d2 = d * (byte) (s >>> 32), d3 = d * (byte) (s >>> 48);
+                    FloatVector w0 = ((FloatVector) lo.and(0x0F).or(top.lanewise(VectorOperators.LSHL, 4).and(0x30))
+                            .convert(VectorOperators.I2F, 0)).fma(d0, -32 * d0);
+                    FloatVector w1 = ((FloatVector) hi.and(0x0F).or(top.lanewise(VectorOperators.LSHL, 2).and(0x30))
+                            .convert(VectorOperators.I2F, 0)).fma(d1, -32 * d1);
+                    FloatVector w2 = ((FloatVector) lo.lanewise(VectorOperators.ASHR, 4).and(0x0F).or(top.and(0x30))
+                            .convert(VectorOperators.I2F, 0)).fma(d2, -32 * d2);
+                    FloatVector w3 = ((FloatVector) hi.lanewise(VectorOperators.ASHR, 4).and(0x0F).or(top.lanewise(VectorOperators.ASHR, 2).and(0x30))
+                            .convert(VectorOperators.I2F, 0)).fma(d3, -32 * d3);
+                    a0 = w0.fma(FloatVector.fromArray(FLOATS, x, c + l), a0);
+                    a1 = w1.fma(FloatVector.fromArray(FLOATS, x, c + 32 + l), a1);
+                    a2 = w2.fma(FloatVector.fromArray(FLOATS, x, c + 64 + l), a2);
+                    a3 = w3.fma(FloatVector.fromArray(FLOATS, x, c + 96 + l), a3);
+                }
+            }
+        }
+        scratch.sink += sink;
+        a0.add(a1).add(a2.add(a3)).intoArray(scratch.lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
+        return LaneSums.tree(scratch.lanes, 0, L);
+    }
+}

@@ -1,0 +1,62 @@
+package io.bitnet4j.kernel;
+
+import static io.bitnet4j.kernel.VectorWidth.FLOATS;
+import static io.bitnet4j.kernel.VectorWidth.QUARTER_BYTES;
+
+import io.bitnet4j.format.Q8_0;
+import io.bitnet4j.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The vectorized kernel for Q8_0 weights ({@link Q8_0}: blocks of an fp16 scale and 32 int8 codes), read in place.
+ * Each code vector is widened to float and multiplied by its block's scale, which rounds exactly as ggml's
+ * {@code dequantize_row_q8_0} ({@code q · d} in float32), and the weights so made are FMA'd with the float
+ * activations. Kernel-order products only; the others, and embedding rows, go to the codec matrix
+ * ({@link CodecKernels}) that served Q8_0 before.
+ */
+final class Q8_0VectorMatrix extends InPlaceVectorMatrix {
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+    private static final int L = FLOATS.length();
+    private static final int BLOCK = Q8_0.BLOCK_SIZE;
+    private static final int BLOCK_BYTES = Q8_0.BLOCK_BYTES;
+
+    Q8_0VectorMatrix(String name, int rows, int cols, MemorySegment data, WeightMatrix exact) {
+        super(name, GgmlType.Q8_0, rows, cols, data, exact, (long) cols / BLOCK * BLOCK_BYTES);
+    }
+
+    /**
+     * One block per step: its scale broadcast, then its 32 codes as 32/L vectors into two independent sums (32 is a
+     * whole number of pairs of vectors at 256 and 512 bits). {@link ReadAhead} is touched once per block, at most 34
+     * bytes apart, so every cache line is touched.
+     */
+    @Override
+    float dot(long p, float[] x, int xAt, KernelScratch scratch) {
+        FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0;
+        int blocks = cols / BLOCK;
+        long last = data.byteSize() - 1;
+        int sink = 0;
+        for (int b = 0; b < blocks; b++) {
+            long q = p + (long) b * BLOCK_BYTES;
+            sink += ReadAhead.touch(data, q, last);
+            FloatVector d = FloatVector.broadcast(FLOATS, Float.float16ToFloat(data.get(HALF, q)));
+            int c = xAt + b * BLOCK;
+            for (int j = 0; j < BLOCK; j += 2 * L) {
+                FloatVector w0 = ((FloatVector) ByteVector.fromMemorySegment(QUARTER_BYTES, data, q + 2 + j, LE)
+                        .convertShape(VectorOperators.B2F, FLOATS, 0)).mul(d);
+                FloatVector w1 = ((FloatVector) ByteVector.fromMemorySegment(QUARTER_BYTES, data, q + 2 + j + L, LE)
+                        .convertShape(VectorOperators.B2F, FLOATS, 0)).mul(d);
+                a0 = w0.fma(FloatVector.fromArray(FLOATS, x, c + j), a0);
+                a1 = w1.fma(FloatVector.fromArray(FLOATS, x, c + j + L), a1);
+            }
+        }
+        scratch.sink += sink;
+        a0.add(a1).intoArray(scratch.lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
+        return LaneSums.tree(scratch.lanes, 0, L);
+    }
+}

@@ -1,0 +1,149 @@
+package io.bitnet4j.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bitnet4j.format.Q8_0;
+import io.bitnet4j.gguf.GgmlType;
+import io.bitnet4j.gguf.GgufTensor;
+import io.bitnet4j.gguf.TensorCodec;
+import io.bitnet4j.testing.SeededArrays;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The in-place vectorized kernels of Q8_0, Q6_K and Q4_K: bound by {@link VectorKernels}, their kernel-order
+ * products against a double-precision product of the weights as the scalar decoder ({@link TensorCodec}) reads them,
+ * every weight as the kernel dequantizes it (through one-hot activations), and everything else (other summation
+ * orders, embedding rows) identical to the bit with the codec matrix that served these types before.
+ */
+class QuantVectorMatricesTest {
+
+    @ParameterizedTest(name = "{0} {1}×{2}, {3} tokens, {4} threads")
+    @CsvSource({
+        "Q8_0, 7, 256, 1, 1", "Q8_0, 5, 96, 2, 1", "Q8_0, 37, 512, 3, 2", "Q8_0, 130, 2560, 2, 2",
+        "Q6_K, 7, 256, 1, 1", "Q6_K, 37, 512, 3, 2", "Q6_K, 130, 2560, 2, 2",
+        "Q4_K, 7, 256, 1, 1", "Q4_K, 37, 512, 3, 2", "Q4_K, 130, 2560, 2, 2",
+    })
+    void kernelOrderProductsMatchTheDequantizedWeights(GgmlType type, int rows, int cols, int tokens, int threads) {
+        GgufTensor t = Harness.tensor("w", type, rows, cols, randomTensor(type, rows, cols, 5));
+        WeightMatrix m = bindVector(t, rows, cols);
+        float[] w = decoded(t, rows, cols);
+        float[] x = SeededArrays.gaussian(6, tokens * cols, 1);
+        float[] got = Harness.multiply(m, x, tokens, ActivationType.F32, KernelOrderReference.FAST, threads);
+        KernelOrderReference.assertNear(w, x, rows, cols, tokens, 0, rows, got, type.toString());
+        KernelOrderReference.assertRowRangeMatches(m, x, tokens, ActivationType.F32, rows / 3, rows - rows / 4, got);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"Q8_0", "Q6_K", "Q4_K"})
+    void theKernelDequantizesEveryWeightExactly(GgmlType type) {
+        int rows = 6;
+        int cols = 512;
+        GgufTensor t = Harness.tensor("w", type, rows, cols, randomTensor(type, rows, cols, 9));
+        WeightMatrix m = bindVector(t, rows, cols);
+        float[] w = decoded(t, rows, cols);
+        float[] oneHot = new float[cols * cols];
+        for (int c = 0; c < cols; c++) {
+            oneHot[c * cols + c] = 1f; // token c picks column c: each output is one weight times 1 plus zeros
+        }
+        float[] got = Harness.multiply(m, oneHot, cols, ActivationType.F32, KernelOrderReference.FAST, 2);
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                // by value: fma(w, 1, +0) turns -0 into +0
+                assertEquals(w[r * cols + c], got[c * rows + r], 0f, type + " row " + r + ", column " + c);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"Q8_0", "Q6_K", "Q4_K"})
+    void otherOrdersAndEmbeddingRowsAreTheCodecPathsToTheBit(GgmlType type) {
+        int rows = 9;
+        int cols = 512;
+        int tokens = 3;
+        GgufTensor t = Harness.tensor("w", type, rows, cols, randomTensor(type, rows, cols, 13));
+        WeightMatrix m = bindVector(t, rows, cols);
+        WeightMatrix codec = MatrixKernels.scalar().bind(t);
+        assertEquals(codec.activationType(), m.activationType());
+        float[] x = SeededArrays.gaussian(14, tokens * cols, 1);
+        for (Summation.Routine routine : List.of(Summation.Routine.VEC_DOT_F32, Summation.Routine.VEC_DOT_F16, Summation.Routine.TINY_BLAS)) {
+            Summation sum = new Summation(routine, GgmlSimd.AVX2);
+            for (ActivationType as : List.of(ActivationType.F32, ActivationType.F16)) {
+                KernelOrderReference.assertSameBits(Harness.multiply(codec, x, tokens, as, sum, 1),
+                        Harness.multiply(m, x, tokens, as, sum, 2), type + " " + routine + " " + as);
+            }
+        }
+        float[] w = decoded(t, rows, cols);
+        KernelScratch scratch = new KernelScratch(cols);
+        float[] row = new float[cols + 5];
+        for (int r = 0; r < rows; r++) {
+            m.dequantizeRow(r, row, 5, scratch);
+            for (int c = 0; c < cols; c++) {
+                assertEquals(Float.floatToRawIntBits(w[r * cols + c]), Float.floatToRawIntBits(row[5 + c]), type + " row " + r + ", column " + c);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"Q8_0", "Q6_K", "Q4_K"})
+    void partialBlocksAndShortDataAreLeftToTheCodecFallback(GgmlType type) {
+        KernelProvider vector = MatrixKernels.vectorProvider().orElseThrow();
+        int half = type.blockSize() / 2;
+        GgufTensor partial = Harness.tensor("half", type, 2, half, new byte[type.blockBytes()]);
+        assertTrue(vector.bind(partial, 2, half).isEmpty(), "rows of half a block");
+        GgufTensor shortData = Harness.tensor("short", type, 2, type.blockSize(), new byte[type.blockBytes()]);
+        assertTrue(vector.bind(shortData, 2, type.blockSize()).isEmpty(), "one block's bytes for two rows");
+        MatrixKernels kernels = new MatrixKernels(List.of(vector, ScalarKernels.INSTANCE));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> kernels.bind(shortData));
+        assertTrue(e.getMessage().contains("'short'"), e.getMessage()); // the codec's own check, as without the vector kernels
+    }
+
+    /** Binds {@code t} with the vector provider and checks it got the type's in-place kernel. */
+    static WeightMatrix bindVector(GgufTensor t, int rows, int cols) {
+        WeightMatrix m = MatrixKernels.vectorProvider().orElseThrow().bind(t, rows, cols).orElseThrow();
+        Class<?> expected = switch (t.type()) {
+            case Q8_0 -> Q8_0VectorMatrix.class;
+            case Q6_K -> Q6_KVectorMatrix.class;
+            case Q4_K -> Q4_KVectorMatrix.class;
+            default -> throw new IllegalArgumentException(t.type().toString());
+        };
+        return (WeightMatrix) assertInstanceOf(expected, m);
+    }
+
+    /** The weights as the scalar decoder reads them. */
+    static float[] decoded(GgufTensor t, int rows, int cols) {
+        float[] w = new float[rows * cols];
+        TensorCodec.rows(t).readRows(0, rows, w);
+        return w;
+    }
+
+    /**
+     * Valid random weights: Q8_0 from its own quantizer on Gaussian values; Q6_K and Q4_K (which have no encoder) as
+     * random bytes with every fp16 super-block scale set to a finite value of either sign (codes and 6- or 8-bit
+     * sub-block scales are valid whatever their bits).
+     */
+    static byte[] randomTensor(GgmlType type, int rows, int cols, long seed) {
+        if (type == GgmlType.Q8_0) {
+            return Q8_0.quantize(SeededArrays.gaussian(seed, rows * cols, 0.1));
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        int blocks = rows * cols / type.blockSize();
+        ByteBuffer b = ByteBuffer.allocate(blocks * type.blockBytes()).order(ByteOrder.LITTLE_ENDIAN);
+        random.nextBytes(b.array());
+        int[] scaleAt = type == GgmlType.Q6_K ? new int[] {208} : new int[] {0, 2};
+        for (int i = 0; i < blocks; i++) {
+            for (int at : scaleAt) {
+                double magnitude = 0.001 + 0.01 * random.nextDouble();
+                b.putShort(i * type.blockBytes() + at, Float.floatToFloat16((float) (random.nextBoolean() ? magnitude : -magnitude)));
+            }
+        }
+        return b.array();
+    }
+}
