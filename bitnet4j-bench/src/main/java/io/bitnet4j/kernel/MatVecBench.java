@@ -28,6 +28,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * random (a third zeros), off-heap as a mapped file's would be; the vectorized ternary kernels repack them.
  * As in a decode, the weights come from memory, not cache: the benchmark cycles through enough copies of the
  * matrix to fill {@value #FOOTPRINT} bytes. {@code kernels=vector-q8} is the F16 head's optional int8 copy.
+ * {@code kernels=read} is the yardstick: the same bytes summed as integers by the same threads ({@link BareRead}), no
+ * product at all; a kernel's "bytes" rate over the read's (same shape and threads) is its share of the bandwidth.
  * {@code tokens} above 1 makes it a prompt's matrix × matrix product (each weight load serving several tokens):
  * ops/s × tokens is then tokens per second through that matrix, and "bytes" still counts each weight once per product.
  */
@@ -39,7 +41,7 @@ public class MatVecBench extends DefaultBench {
     @Param({"2560x2560", "6912x2560", "2560x6912", "128256x2560"})
     public String shape;
 
-    @Param({"scalar", "vector"})
+    @Param({"scalar", "vector", "read"})
     public String kernels;
 
     @Param({"1", "2"})
@@ -54,6 +56,8 @@ public class MatVecBench extends DefaultBench {
     private WorkerPool pool;
     private MatMul matmul;
     private WeightMatrix[] matrices;
+    private MemorySegment[] copies;
+    private BareRead read;
     private int next;
     private float[] x;
     private Activations acts;
@@ -74,14 +78,18 @@ public class MatVecBench extends DefaultBench {
             case "scalar" -> MatrixKernels.scalar();
             case "vector" -> new MatrixKernels(List.of(MatrixKernels.vectorProvider().orElseThrow(), ScalarKernels.INSTANCE));
             case "vector-q8" -> new MatrixKernels(List.of(MatrixKernels.vectorProvider(true).orElseThrow(), ScalarKernels.INSTANCE));
+            case "read" -> null; // no product: the bytes are only read (BareRead)
             default -> throw new IllegalArgumentException("kernels " + kernels);
         };
         matrices = new WeightMatrix[(int) Math.max(1, FOOTPRINT / weightBytes)];
+        copies = new MemorySegment[matrices.length];
         for (int i = 0; i < matrices.length; i++) {
-            MemorySegment copy = i == 0 ? data : Arena.ofAuto().allocate(data.byteSize(), 64).copyFrom(data);
-            matrices[i] = mk.bind(new GgufTensor("w" + i, t, new long[] {cols, rows}, (long) rows * cols, 0, copy.byteSize(), copy));
+            copies[i] = i == 0 ? data : Arena.ofAuto().allocate(data.byteSize(), 64).copyFrom(data);
+            matrices[i] = mk == null ? null
+                    : mk.bind(new GgufTensor("w" + i, t, new long[] {cols, rows}, (long) rows * cols, 0, data.byteSize(), copies[i]));
         }
         pool = new WorkerPool(threads);
+        read = new BareRead(pool);
         matmul = new MatMul(pool, cols);
         x = new float[tokens * cols];
         SplittableRandom rnd = new SplittableRandom(7);
@@ -90,7 +98,7 @@ public class MatVecBench extends DefaultBench {
         }
         acts = new Activations(x.length);
         acts.set(x, tokens, cols);
-        as = matrices[0].activationType();
+        as = mk == null ? ActivationType.F32 : matrices[0].activationType();
         sum = new Summation(Summation.Routine.KERNEL_ORDER, GgmlSimd.AVX512);
         out = new float[tokens * rows];
     }
@@ -103,6 +111,11 @@ public class MatVecBench extends DefaultBench {
     @Benchmark
     public float[] matVec(ByteCounter counter) {
         counter.bytes += weightBytes;
+        if (matrices[next] == null) { // kernels=read
+            out[0] = read.sum(copies[next]);
+            next = next + 1 == matrices.length ? 0 : next + 1;
+            return out;
+        }
         acts.set(x, tokens, x.length / tokens); // a new input each time, as in a decode: kernels keep no tables across inputs
         matmul.multiply(matrices[next], acts, as, sum, out, 0);
         next = next + 1 == matrices.length ? 0 : next + 1;
