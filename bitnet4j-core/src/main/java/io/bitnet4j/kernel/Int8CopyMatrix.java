@@ -1,6 +1,7 @@
 package io.bitnet4j.kernel;
 
 import static io.bitnet4j.kernel.VectorWidth.FLOATS;
+import static io.bitnet4j.kernel.VectorWidth.QUARTER_BYTES;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -9,8 +10,6 @@ import java.util.stream.IntStream;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * An optional int8 copy of an F16 matrix (meant for the LM head, half of each decode's bytes), made at load:
@@ -27,9 +26,6 @@ final class Int8CopyMatrix extends StoredMatrix {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
     private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
-    /** int8 lanes as many as {@link VectorWidth#FLOATS}. */
-    private static final VectorSpecies<Byte> BYTES = ByteVector.SPECIES_PREFERRED.withShape(
-            VectorShape.forBitSize(FLOATS.vectorBitSize() / 4));
     private static final int L = FLOATS.length();
     private static final int ROWS = 4;
 
@@ -117,10 +113,10 @@ final class Int8CopyMatrix extends StoredMatrix {
             for (int j = 0; j < BLOCK; j += L) {
                 int c = b * BLOCK + j;
                 FloatVector xv = FloatVector.fromArray(FLOATS, x, xAt + c);
-                p0 = ((FloatVector) ByteVector.fromMemorySegment(BYTES, quants, q0 + c, LE).convertShape(VectorOperators.B2F, FLOATS, 0)).fma(xv, p0);
-                p1 = ((FloatVector) ByteVector.fromMemorySegment(BYTES, quants, q1 + c, LE).convertShape(VectorOperators.B2F, FLOATS, 0)).fma(xv, p1);
-                p2 = ((FloatVector) ByteVector.fromMemorySegment(BYTES, quants, q2 + c, LE).convertShape(VectorOperators.B2F, FLOATS, 0)).fma(xv, p2);
-                p3 = ((FloatVector) ByteVector.fromMemorySegment(BYTES, quants, q3 + c, LE).convertShape(VectorOperators.B2F, FLOATS, 0)).fma(xv, p3);
+                p0 = ((FloatVector) ByteVector.fromMemorySegment(QUARTER_BYTES, quants, q0 + c, LE).convertShape(VectorOperators.B2F, FLOATS, 0)).fma(xv, p0);
+                p1 = ((FloatVector) ByteVector.fromMemorySegment(QUARTER_BYTES, quants, q1 + c, LE).convertShape(VectorOperators.B2F, FLOATS, 0)).fma(xv, p1);
+                p2 = ((FloatVector) ByteVector.fromMemorySegment(QUARTER_BYTES, quants, q2 + c, LE).convertShape(VectorOperators.B2F, FLOATS, 0)).fma(xv, p2);
+                p3 = ((FloatVector) ByteVector.fromMemorySegment(QUARTER_BYTES, quants, q3 + c, LE).convertShape(VectorOperators.B2F, FLOATS, 0)).fma(xv, p3);
             }
             long o = 4L * b;
             a0 = p0.fma(FloatVector.broadcast(FLOATS, scales.get(F32, d0 + o)), a0);
