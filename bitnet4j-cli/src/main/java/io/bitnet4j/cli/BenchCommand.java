@@ -3,6 +3,7 @@ package io.bitnet4j.cli;
 import io.bitnet4j.gguf.GgmlType;
 import io.bitnet4j.gguf.GgufFile;
 import io.bitnet4j.gguf.GgufTensor;
+import io.bitnet4j.kernel.MatrixKernels;
 import io.bitnet4j.model.KvCacheType;
 import io.bitnet4j.model.Model;
 import io.bitnet4j.model.SessionOptions;
@@ -141,6 +142,6 @@ final class BenchCommand implements Callable<Integer> {
         String type = layerBytes.entrySet().stream().max(Map.Entry.comparingByValue()).map(e -> " " + e.getKey().name()).orElse("");
         String numericsName = NumericsOption.label(options.numerics() != null ? options.numerics() : m.defaultNumerics());
         return new BenchReport.ModelInfo(model.toString(), m.config().architecture().ggufName() + type, bytes, params,
-                numericsName, kvType.name().toLowerCase(Locale.ROOT), batch);
+                numericsName, kvType.name().toLowerCase(Locale.ROOT), batch, Boolean.getBoolean(MatrixKernels.INT8_F16_PROPERTY));
     }
 }

@@ -14,7 +14,14 @@ import java.util.Locale;
  */
 final class BenchReport {
     /** The model as the table names it. */
-    record ModelInfo(String filename, String type, long sizeBytes, long parameters, String numerics, String kvType, int batch) {}
+    record ModelInfo(String filename, String type, long sizeBytes, long parameters, String numerics, String kvType, int batch,
+                     boolean int8Copy) {
+        /** The settings our side ran with, for the line above the table: the headline must say which were used. */
+        String settings() {
+            return "bitnet4j settings: numerics " + numerics + ", KV cache " + kvType + ", micro-batch " + batch
+                    + (int8Copy ? ", int8 copies of F16 matrices (the head; lossy option)" : ", weights as stored (no int8 copy)");
+        }
+    }
 
     /** One test's runs: ours, and the peer's (null without {@code --compare}). */
     record Result(BenchTest test, BenchSamples ours, BenchSamples peer) {}
@@ -28,6 +35,7 @@ final class BenchReport {
     }
 
     void header(PrintWriter out) {
+        out.println(model.settings());
         if (compare) {
             out.println("| model | size | params | threads | test | bitnet4j t/s | llama-bench t/s | ratio (medians) |");
             out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -64,6 +72,7 @@ final class BenchReport {
             o.put("model_n_params", model.parameters());
             o.put("numerics", model.numerics());
             o.put("n_ubatch", model.batch());
+            o.put("int8_copy_of_f16", model.int8Copy());
             o.put("type_k", model.kvType());
             o.put("type_v", model.kvType());
             o.put("n_threads", r.test().threads());

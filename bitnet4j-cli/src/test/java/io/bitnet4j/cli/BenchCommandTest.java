@@ -32,6 +32,8 @@ class BenchCommandTest {
             assertTrue(rows.get(i).contains(expected[i]) && rows.get(i).matches(".*\\| [0-9.]+ ± [0-9.]+ \\|$"), rows.get(i));
             assertTrue(rows.get(i).contains("bitnet4j fast"), rows.get(i));
         }
+        assertTrue(r.out().lines().anyMatch(l -> l.equals("bitnet4j settings: numerics fast, KV cache f16, micro-batch 512,"
+                + " weights as stored (no int8 copy)")), r.out());
     }
 
     @Test
@@ -49,6 +51,7 @@ class BenchCommandTest {
         assertEquals(model(), t.get("model_filename").asText());
         assertEquals("llama F32", t.get("model_type").asText());
         assertEquals("llama.cpp", t.get("numerics").asText()); // exact = the model's peer
+        assertEquals(false, t.get("int8_copy_of_f16").asBoolean());
         JsonNode samples = t.get("samples_ts");
         assertEquals(3, samples.size());
         double mean = (samples.get(0).asDouble() + samples.get(1).asDouble() + samples.get(2).asDouble()) / 3;
