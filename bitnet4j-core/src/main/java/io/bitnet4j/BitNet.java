@@ -9,6 +9,8 @@ import io.bitnet4j.tokenizer.Tokenizers;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The front door for running models: load a GGUF file, then generate or chat.
@@ -42,13 +44,31 @@ public final class BitNet {
         Objects.requireNonNull(options, "options");
         long start = System.nanoTime();
         GgufFile file = GgufFile.open(gguf);
+        // the tokenizer (a 128k-token vocabulary takes a few hundred milliseconds) is built beside the weights,
+        // whose binding leaves a core idle in its serial parts; a bad model is still reported before a bad tokenizer
+        CompletableFuture<Tokenizer> tokenizer = CompletableFuture.supplyAsync(() -> Tokenizers.fromGguf(file.metadata()));
         try {
             Model model = Model.load(file);
-            Tokenizer tokenizer = Tokenizers.fromGguf(file.metadata());
-            return new LoadedModel(file, model, tokenizer, ChatTemplate.detect(file.metadata()), options,
+            return new LoadedModel(file, model, join(tokenizer), ChatTemplate.detect(file.metadata()), options,
                     (System.nanoTime() - start) / 1e9);
         } catch (RuntimeException e) {
+            tokenizer.exceptionally(t -> null).join(); // it reads the file's metadata: let it finish before closing
             file.close();
+            throw e;
+        }
+    }
+
+    /** The future's value, or the exception it ended with, as thrown by the work itself. */
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
             throw e;
         }
     }

@@ -24,26 +24,30 @@ record ModelWeights(WeightMatrix tokenEmbedding, float[] outputNorm, WeightMatri
     static ModelWeights load(GgufFile file, ModelConfig c, MatrixKernels kernels) {
         WeightReader r = new WeightReader(file, kernels, c);
         int dim = c.embeddingLength();
-        WeightMatrix embd = r.matrix(ModelTensors.TOKEN_EMBD, dim, c.vocabSize());
-        float[] outputNorm = r.vector(ModelTensors.OUTPUT_NORM, dim);
-        WeightMatrix output = r.optionalMatrix(ModelTensors.OUTPUT, dim, c.vocabSize()).orElse(embd);
-        float[] ropeFreqs = r.optionalVector(ModelTensors.ROPE_FREQS, c.ropeDimensionCount() / 2).orElse(null);
-        // Layers are read (and repacked by the kernels) in parallel: binding is per tensor and shares no state, and
-        // repacking a 2B-parameter model on one thread was most of its load time. A bad tensor is reported as it would
-        // be in order: the first layer's error, the exception itself (not a stream's copy from another thread).
-        Object[] loaded = IntStream.range(0, c.blockCount()).parallel().mapToObj(i -> {
+        // Layers are read (and repacked by the kernels) in parallel, and the embedding (index -1; an F16 one is scanned
+        // for infinities once, a single-threaded pass over a large tensor) beside them: binding is per tensor and shares
+        // no state, and repacking a 2B-parameter model on one thread was most of its load time. A bad tensor is reported
+        // as it would be in order: the embedding's error, then the first layer's, the exception itself (not a stream's
+        // copy from another thread).
+        Object[] loaded = IntStream.range(-1, c.blockCount()).parallel().mapToObj(i -> {
             try {
-                return layer(r, c, i);
+                return i < 0 ? r.matrix(ModelTensors.TOKEN_EMBD, dim, c.vocabSize()) : layer(r, c, i);
             } catch (RuntimeException e) {
                 return e;
             }
         }).toArray();
-        List<LayerWeights> layers = new ArrayList<>(loaded.length);
         for (Object o : loaded) {
             if (o instanceof RuntimeException e) {
                 throw e;
             }
-            layers.add((LayerWeights) o);
+        }
+        WeightMatrix embd = (WeightMatrix) loaded[0];
+        float[] outputNorm = r.vector(ModelTensors.OUTPUT_NORM, dim);
+        WeightMatrix output = r.optionalMatrix(ModelTensors.OUTPUT, dim, c.vocabSize()).orElse(embd);
+        float[] ropeFreqs = r.optionalVector(ModelTensors.ROPE_FREQS, c.ropeDimensionCount() / 2).orElse(null);
+        List<LayerWeights> layers = new ArrayList<>(loaded.length - 1);
+        for (int i = 1; i < loaded.length; i++) {
+            layers.add((LayerWeights) loaded[i]);
         }
         return new ModelWeights(embd, outputNorm, output, ropeFreqs, List.copyOf(layers));
     }
