@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Checks of a vectorized kernel-order product against the plain definition: a double-precision dot of the exactly
@@ -77,6 +78,21 @@ final class KernelOrderReference {
     }
 
     /** Asserts that every element has the same bits in both. */
+    /**
+     * Every peer order (vec_dot_f32, vec_dot_f16, tinyBLAS) with each activation type in {@code types}: {@code m} on two
+     * threads gives {@code reference}'s (one thread) results to the bit, as a vector kernel must for any order but its own.
+     */
+    static void assertOtherOrdersMatch(WeightMatrix reference, WeightMatrix m, float[] x, int tokens, List<ActivationType> types,
+            String what) {
+        for (Summation.Routine routine : List.of(Summation.Routine.VEC_DOT_F32, Summation.Routine.VEC_DOT_F16, Summation.Routine.TINY_BLAS)) {
+            Summation sum = new Summation(routine, GgmlSimd.AVX2);
+            for (ActivationType as : types) {
+                assertSameBits(Harness.multiply(reference, x, tokens, as, sum, 1), Harness.multiply(m, x, tokens, as, sum, 2),
+                        what + " " + routine + " " + as);
+            }
+        }
+    }
+
     static void assertSameBits(float[] expected, float[] actual, String what) {
         assertEquals(-1, Harness.firstBitDifference(expected, actual), what);
     }
