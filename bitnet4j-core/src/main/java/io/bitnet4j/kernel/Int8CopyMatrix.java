@@ -27,7 +27,6 @@ final class Int8CopyMatrix extends StoredMatrix {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
     private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     private static final int L = FLOATS.length();
-    private static final int ROWS = 4;
 
     private final F16VectorMatrix original;
     private final MemorySegment quants;
@@ -89,49 +88,51 @@ final class Int8CopyMatrix extends StoredMatrix {
         }
         checkShapes(in, rowFrom, rowTo, out, outOffset);
         float[] x = in.values(as);
-        float[] four = scratch.tileOut(ROWS);
-        for (int r = rowFrom; r < rowTo; r += ROWS) {
-            int n = Math.min(ROWS, rowTo - r);
-            int last = r + n - 1; // a short last group repeats its last row
-            for (int t = 0; t < in.rows(); t++) {
-                dot4(r, Math.min(r + 1, last), Math.min(r + 2, last), last, x, t * cols, four, scratch.lanes);
-                for (int k = 0; k < n; k++) {
-                    out[outOffset + t * rows + r + k] = four[k];
-                }
+        int blocks = cols / BLOCK;
+        for (int r = rowFrom; r < rowTo; r++) {
+            for (int t = 0; t < in.rows(); t++) { // the row stays in the L1 cache for the other tokens
+                out[outOffset + t * rows + r] = dot((long) r * cols, (long) r * blocks * Float.BYTES, x, t * cols, scratch);
             }
         }
     }
 
-    /** Rows {@code r0 .. r3} times {@code x[xAt ..]} into {@code out[0..3]}: per block a float partial sum, then scaled. */
-    private void dot4(int r0, int r1, int r2, int r3, float[] x, int xAt, float[] out, float[] lanes) {
-        FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
-        long q0 = (long) r0 * cols, q1 = (long) r1 * cols, q2 = (long) r2 * cols, q3 = (long) r3 * cols;
+    /**
+     * The row whose codes start at byte {@code q} and scales at byte {@code d} times {@code x[xAt ..]}: per block a
+     * float partial sum of L-lane products, then times the block's scale. One row at a time, touched {@link ReadAhead}
+     * (one linear stream: several interleaved rows read slower, as for F16), two blocks per step into two sums.
+     */
+    private float dot(long q, long d, float[] x, int xAt, KernelScratch scratch) {
+        FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0;
         int blocks = cols / BLOCK;
-        long d0 = (long) r0 * blocks * 4, d1 = (long) r1 * blocks * 4, d2 = (long) r2 * blocks * 4, d3 = (long) r3 * blocks * 4;
-        for (int b = 0; b < blocks; b++) {
-            FloatVector p0 = FloatVector.zero(FLOATS), p1 = p0, p2 = p0, p3 = p0;
+        int pairs = blocks - blocks % 2;
+        long last = quants.byteSize() - 1;
+        int sink = 0;
+        for (int b = 0; b < pairs; b += 2) {
+            long at = q + (long) b * BLOCK;
+            sink += ReadAhead.touch(quants, at, last); // two blocks: one 64-byte line
+            FloatVector p0 = FloatVector.zero(FLOATS), p1 = p0;
             for (int j = 0; j < BLOCK; j += L) {
-                int c = b * BLOCK + j;
-                FloatVector xv = FloatVector.fromArray(FLOATS, x, xAt + c);
-                p0 = ((FloatVector) ByteVector.fromMemorySegment(QUARTER_BYTES, quants, q0 + c, LE).convertShape(VectorOperators.B2F, FLOATS, 0)).fma(xv, p0);
-                p1 = ((FloatVector) ByteVector.fromMemorySegment(QUARTER_BYTES, quants, q1 + c, LE).convertShape(VectorOperators.B2F, FLOATS, 0)).fma(xv, p1);
-                p2 = ((FloatVector) ByteVector.fromMemorySegment(QUARTER_BYTES, quants, q2 + c, LE).convertShape(VectorOperators.B2F, FLOATS, 0)).fma(xv, p2);
-                p3 = ((FloatVector) ByteVector.fromMemorySegment(QUARTER_BYTES, quants, q3 + c, LE).convertShape(VectorOperators.B2F, FLOATS, 0)).fma(xv, p3);
+                int c = xAt + b * BLOCK + j;
+                p0 = ((FloatVector) ByteVector.fromMemorySegment(QUARTER_BYTES, quants, at + j, LE).convertShape(VectorOperators.B2F, FLOATS, 0))
+                        .fma(FloatVector.fromArray(FLOATS, x, c), p0);
+                p1 = ((FloatVector) ByteVector.fromMemorySegment(QUARTER_BYTES, quants, at + BLOCK + j, LE).convertShape(VectorOperators.B2F, FLOATS, 0))
+                        .fma(FloatVector.fromArray(FLOATS, x, c + BLOCK), p1);
             }
-            long o = 4L * b;
-            a0 = p0.fma(FloatVector.broadcast(FLOATS, scales.get(F32, d0 + o)), a0);
-            a1 = p1.fma(FloatVector.broadcast(FLOATS, scales.get(F32, d1 + o)), a1);
-            a2 = p2.fma(FloatVector.broadcast(FLOATS, scales.get(F32, d2 + o)), a2);
-            a3 = p3.fma(FloatVector.broadcast(FLOATS, scales.get(F32, d3 + o)), a3);
+            a0 = p0.fma(FloatVector.broadcast(FLOATS, scales.get(F32, d + 4L * b)), a0);
+            a1 = p1.fma(FloatVector.broadcast(FLOATS, scales.get(F32, d + 4L * (b + 1))), a1);
         }
-        a0.intoArray(lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
-        a1.intoArray(lanes, L);
-        a2.intoArray(lanes, 2 * L);
-        a3.intoArray(lanes, 3 * L);
-        out[0] = LaneSums.tree(lanes, 0, L);
-        out[1] = LaneSums.tree(lanes, L, L);
-        out[2] = LaneSums.tree(lanes, 2 * L, L);
-        out[3] = LaneSums.tree(lanes, 3 * L, L);
+        if (pairs < blocks) { // one more block
+            long at = q + (long) pairs * BLOCK;
+            FloatVector p0 = FloatVector.zero(FLOATS);
+            for (int j = 0; j < BLOCK; j += L) {
+                p0 = ((FloatVector) ByteVector.fromMemorySegment(QUARTER_BYTES, quants, at + j, LE).convertShape(VectorOperators.B2F, FLOATS, 0))
+                        .fma(FloatVector.fromArray(FLOATS, x, xAt + pairs * BLOCK + j), p0);
+            }
+            a0 = p0.fma(FloatVector.broadcast(FLOATS, scales.get(F32, d + 4L * pairs)), a0);
+        }
+        scratch.sink += sink;
+        a0.add(a1).intoArray(scratch.lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
+        return LaneSums.tree(scratch.lanes, 0, L);
     }
 
     /** Row {@code row}'s int8 value at {@code col} times its block scale (for tests). */
