@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.TearDown;
  */
 public class MatVecBench extends DefaultBench {
 
-    @Param({"TQ2_0", "I2_S", "TQ1_0", "F16", "BF16", "Q8_0", "Q6_K", "Q4_K"})
+    @Param({"TQ2_0", "I2_S", "TQ1_0", "F16", "BF16", "Q8_0", "Q4_0", "Q6_K", "Q4_K"})
     public String type;
 
     @Param({"2560x2560", "6912x2560", "2560x6912", "128256x2560"})
@@ -124,7 +124,7 @@ public class MatVecBench extends DefaultBench {
 
     /**
      * Random weights of {@code type} in off-heap memory: trits a third each; F16 or BF16 values of a head's size;
-     * Q8_0 from its quantizer, row by row; Q6_K and Q4_K (no encoder here) as random bytes with every fp16 super-block
+     * Q8_0 from its quantizer, row by row; Q4_0, Q6_K and Q4_K (no encoder here) as random bytes with every fp16 (super-)block
      * scale a finite value of a head's size (any bits are valid codes and sub-block scales).
      */
     static MemorySegment randomTensor(GgmlType type, int rows, int cols) {
@@ -134,7 +134,7 @@ public class MatVecBench extends DefaultBench {
             case TQ2_0 -> TQ2_0.FORMAT.pack(trits(rnd, n), scales(rnd, n / 256));
             case TQ1_0 -> TQ1_0.FORMAT.pack(trits(rnd, n), scales(rnd, n / 256));
             case I2_S -> I2_S.pack(trits(rnd, n), 0.5f);
-            case F16, BF16, Q8_0, Q6_K, Q4_K -> null;
+            case F16, BF16, Q8_0, Q4_0, Q6_K, Q4_K -> null;
             default -> throw new IllegalArgumentException("type " + type);
         };
         if (bytes != null) {
@@ -158,9 +158,13 @@ public class MatVecBench extends DefaultBench {
                     MemorySegment.copy(MemorySegment.ofArray(Q8_0.quantize(row)), 0, out, r * rowBytes, rowBytes);
                 }
             }
-            default -> { // Q6_K, Q4_K
+            default -> { // Q4_0, Q6_K, Q4_K
                 byte[] block = new byte[type.blockBytes()];
-                int[] scaleAt = type == GgmlType.Q6_K ? new int[] {208} : new int[] {0, 2};
+                int[] scaleAt = switch (type) {
+                    case Q6_K -> new int[] {208};
+                    case Q4_0 -> new int[] {0};
+                    default -> new int[] {0, 2};
+                };
                 for (long b = 0; b < n / type.blockSize(); b++) {
                     rnd.nextBytes(block);
                     for (int at : scaleAt) {

@@ -5,7 +5,7 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * What the Vector API kernels that read a type's weights in place from the file share ({@link Bf16VectorMatrix},
- * {@link Q8_0VectorMatrix}, {@link Q6_KVectorMatrix}, {@link Q4_KVectorMatrix}): a kernel-order product goes one
+ * {@link Q8_0VectorMatrix}, {@link Q4_0VectorMatrix}, {@link Q6_KVectorMatrix}, {@link Q4_KVectorMatrix}): a kernel-order product goes one
  * weight row at a time through the type's {@link #dot}, the row reused from the L1 cache for every token; every
  * other summation order, and embedding rows, go to the matrix that served the type before (the {@code exact} one),
  * so those results are unchanged to the bit. Each row is one {@link #dot} call whatever the thread split.

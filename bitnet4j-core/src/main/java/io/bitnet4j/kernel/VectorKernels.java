@@ -11,7 +11,7 @@ import java.util.Optional;
 /**
  * The Vector API kernels, at the width of {@link VectorWidth}: TQ1_0, TQ2_0 and I2_S repacked for lookup
  * tables ({@link TernaryLutMatrix}, {@link I2sLutMatrix}); F16 read in place ({@link F16VectorMatrix}) or, as
- * an option, through an int8 copy ({@link Int8CopyMatrix}); BF16, Q8_0, Q6_K and Q4_K (embeddings and output heads
+ * an option, through an int8 copy ({@link Int8CopyMatrix}); BF16, Q8_0, Q4_0, Q6_K and Q4_K (embeddings and output heads
  * of converted and llama-quantize files) read in place ({@link InPlaceVectorMatrix}). A repacked tensor's file pages are dropped from
  * memory after packing (they are read again only if a product must follow a peer's order, or for embedding
  * rows), so a model does not hold its weights twice. Types and shapes these kernels do not serve are left to
@@ -43,6 +43,7 @@ final class VectorKernels implements KernelProvider {
             case F16 -> f16(t.name(), rows, cols, data);
             case BF16 -> Bf16VectorMatrix.fits(rows, cols, data) ? new Bf16VectorMatrix(t.name(), rows, cols, data) : null;
             case Q8_0 -> wholeBlocks(t, rows, cols) ? new Q8_0VectorMatrix(t.name(), rows, cols, data, codec(t, rows, cols)) : null;
+            case Q4_0 -> wholeBlocks(t, rows, cols) ? new Q4_0VectorMatrix(t.name(), rows, cols, data, codec(t, rows, cols)) : null;
             case Q6_K -> wholeBlocks(t, rows, cols) ? new Q6_KVectorMatrix(t.name(), rows, cols, data, codec(t, rows, cols)) : null;
             case Q4_K -> wholeBlocks(t, rows, cols) ? new Q4_KVectorMatrix(t.name(), rows, cols, data, codec(t, rows, cols)) : null;
             default -> null;

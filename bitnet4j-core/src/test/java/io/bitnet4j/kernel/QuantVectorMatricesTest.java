@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The in-place vectorized kernels of Q8_0, Q6_K and Q4_K: bound by {@link VectorKernels}, their kernel-order
+ * The in-place vectorized kernels of Q8_0, Q4_0, Q6_K and Q4_K: bound by {@link VectorKernels}, their kernel-order
  * products against a double-precision product of the weights as the scalar decoder ({@link TensorCodec}) reads them,
  * every weight as the kernel dequantizes it (through one-hot activations), and everything else (other summation
  * orders, embedding rows) identical to the bit with the codec matrix that served these types before.
@@ -30,6 +30,7 @@ class QuantVectorMatricesTest {
         "Q8_0, 7, 256, 1, 1", "Q8_0, 5, 96, 2, 1", "Q8_0, 37, 512, 3, 2", "Q8_0, 130, 2560, 2, 2",
         "Q6_K, 7, 256, 1, 1", "Q6_K, 37, 512, 3, 2", "Q6_K, 130, 2560, 2, 2",
         "Q4_K, 7, 256, 1, 1", "Q4_K, 37, 512, 3, 2", "Q4_K, 130, 2560, 2, 2",
+        "Q4_0, 7, 256, 1, 1", "Q4_0, 5, 96, 2, 1", "Q4_0, 130, 2560, 2, 2",
     })
     void kernelOrderProductsMatchTheDequantizedWeights(GgmlType type, int rows, int cols, int tokens, int threads) {
         GgufTensor t = Harness.tensor("w", type, rows, cols, randomTensor(type, rows, cols, 5));
@@ -42,7 +43,7 @@ class QuantVectorMatricesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"Q8_0", "Q6_K", "Q4_K"})
+    @CsvSource({"Q8_0", "Q6_K", "Q4_K", "Q4_0"})
     void theKernelDequantizesEveryWeightExactly(GgmlType type) {
         int rows = 6;
         int cols = 512;
@@ -63,7 +64,7 @@ class QuantVectorMatricesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"Q8_0", "Q6_K", "Q4_K"})
+    @CsvSource({"Q8_0", "Q6_K", "Q4_K", "Q4_0"})
     void otherOrdersAndEmbeddingRowsAreTheCodecPathsToTheBit(GgmlType type) {
         int rows = 9;
         int cols = 512;
@@ -86,7 +87,7 @@ class QuantVectorMatricesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"Q8_0", "Q6_K", "Q4_K"})
+    @CsvSource({"Q8_0", "Q6_K", "Q4_K", "Q4_0"})
     void partialBlocksAndShortDataAreLeftToTheCodecFallback(GgmlType type) {
         KernelProvider vector = MatrixKernels.vectorProvider().orElseThrow();
         int half = type.blockSize() / 2;
@@ -104,6 +105,7 @@ class QuantVectorMatricesTest {
         WeightMatrix m = MatrixKernels.vectorProvider().orElseThrow().bind(t, rows, cols).orElseThrow();
         Class<?> expected = switch (t.type()) {
             case Q8_0 -> Q8_0VectorMatrix.class;
+            case Q4_0 -> Q4_0VectorMatrix.class;
             case Q6_K -> Q6_KVectorMatrix.class;
             case Q4_K -> Q4_KVectorMatrix.class;
             default -> throw new IllegalArgumentException(t.type().toString());
@@ -119,8 +121,8 @@ class QuantVectorMatricesTest {
     }
 
     /**
-     * Valid random weights: Q8_0 from its own quantizer on Gaussian values; Q6_K and Q4_K (which have no encoder) as
-     * random bytes with every fp16 super-block scale set to a finite value of either sign (codes and 6- or 8-bit
+     * Valid random weights: Q8_0 from its own quantizer on Gaussian values; Q4_0, Q6_K and Q4_K (which have no encoder)
+     * as random bytes with every fp16 (super-)block scale set to a finite value of either sign (codes and 6- or 8-bit
      * sub-block scales are valid whatever their bits).
      */
     static byte[] randomTensor(GgmlType type, int rows, int cols, long seed) {
@@ -131,7 +133,11 @@ class QuantVectorMatricesTest {
         int blocks = rows * cols / type.blockSize();
         ByteBuffer b = ByteBuffer.allocate(blocks * type.blockBytes()).order(ByteOrder.LITTLE_ENDIAN);
         random.nextBytes(b.array());
-        int[] scaleAt = type == GgmlType.Q6_K ? new int[] {208} : new int[] {0, 2};
+        int[] scaleAt = switch (type) {
+            case Q6_K -> new int[] {208};
+            case Q4_0 -> new int[] {0};
+            default -> new int[] {0, 2};
+        };
         for (int i = 0; i < blocks; i++) {
             for (int at : scaleAt) {
                 double magnitude = 0.001 + 0.01 * random.nextDouble();

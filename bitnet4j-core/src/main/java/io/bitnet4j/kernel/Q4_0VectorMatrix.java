@@ -1,0 +1,72 @@
+package io.bitnet4j.kernel;
+
+import static io.bitnet4j.kernel.VectorWidth.FLOATS;
+import static io.bitnet4j.kernel.VectorWidth.INTS;
+import static io.bitnet4j.kernel.VectorWidth.QUARTER_BYTES;
+
+import io.bitnet4j.format.Q4_0;
+import io.bitnet4j.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The vectorized kernel for Q4_0 weights ({@link Q4_0}: blocks of an fp16 scale and 16 bytes, byte {@code j} holding
+ * element {@code j} in its low nibble and element {@code j + 16} in its high one, each {@code (q − 8) · d}), read in
+ * place. L code bytes widened to int lanes give two weight vectors, the low and the high nibbles; {@code (q − 8) · d}
+ * is exact in float32 (a 4-bit integer times an fp16 value), so the weights are ggml's {@code dequantize_row_q4_0}'s
+ * to the bit before they are FMA'd with the float activations. Kernel-order products only; the others, and embedding
+ * rows, go to the codec matrix ({@link CodecKernels}) that served Q4_0 before.
+ */
+final class Q4_0VectorMatrix extends InPlaceVectorMatrix {
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+    private static final int L = FLOATS.length();
+    private static final int BLOCK = Q4_0.BLOCK_SIZE;
+    private static final int BLOCK_BYTES = Q4_0.BLOCK_BYTES;
+    private static final int HALF_BLOCK = BLOCK / 2;
+
+    static {
+        if (HALF_BLOCK % L != 0) { // 256 or 512 bits: 8 or 16 float lanes
+            throw new IllegalStateException("Q4_0 needs whole vectors in a half block: " + L + " lanes");
+        }
+    }
+
+    Q4_0VectorMatrix(String name, int rows, int cols, MemorySegment data, WeightMatrix exact) {
+        super(name, GgmlType.Q4_0, rows, cols, data, exact, (long) cols / BLOCK * BLOCK_BYTES);
+    }
+
+    /**
+     * One block per step: its scale broadcast, then per run of L code bytes the low and the high nibbles into two
+     * independent sums. {@link ReadAhead} is touched once per block, 18 bytes apart, so every cache line is touched.
+     */
+    @Override
+    float dot(long p, float[] x, int xAt, KernelScratch scratch) {
+        FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0;
+        int blocks = cols / BLOCK;
+        long last = data.byteSize() - 1;
+        int sink = 0;
+        for (int b = 0; b < blocks; b++) {
+            long q = p + (long) b * BLOCK_BYTES;
+            sink += ReadAhead.touch(data, q, last);
+            float d = Float.float16ToFloat(data.get(HALF, q));
+            int c = xAt + b * BLOCK;
+            for (int j = 0; j < HALF_BLOCK; j += L) {
+                IntVector codes = (IntVector) ByteVector.fromMemorySegment(QUARTER_BYTES, data, q + 2 + j, LE)
+                        .convertShape(VectorOperators.B2I, INTS, 0); // sign-extended: mask after the shift
+                FloatVector lo = ((FloatVector) codes.and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(d);
+                FloatVector hi = ((FloatVector) codes.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8)
+                        .convert(VectorOperators.I2F, 0)).mul(d);
+                a0 = lo.fma(FloatVector.fromArray(FLOATS, x, c + j), a0);
+                a1 = hi.fma(FloatVector.fromArray(FLOATS, x, c + HALF_BLOCK + j), a1);
+            }
+        }
+        scratch.sink += sink;
+        a0.add(a1).intoArray(scratch.lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
+        return LaneSums.tree(scratch.lanes, 0, L);
+    }
+}
