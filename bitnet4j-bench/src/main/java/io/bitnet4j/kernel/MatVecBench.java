@@ -111,14 +111,15 @@ public class MatVecBench extends DefaultBench {
     @Benchmark
     public float[] matVec(ByteCounter counter) {
         counter.bytes += weightBytes;
-        if (matrices[next] == null) { // kernels=read
-            out[0] = read.sum(copies[next]);
-            next = next + 1 == matrices.length ? 0 : next + 1;
+        WeightMatrix m = matrices[next];
+        MemorySegment copy = copies[next];
+        next = next + 1 == matrices.length ? 0 : next + 1;
+        if (m == null) { // kernels=read
+            out[0] = read.sum(copy);
             return out;
         }
         acts.set(x, tokens, x.length / tokens); // a new input each time, as in a decode: kernels keep no tables across inputs
-        matmul.multiply(matrices[next], acts, as, sum, out, 0);
-        next = next + 1 == matrices.length ? 0 : next + 1;
+        matmul.multiply(m, acts, as, sum, out, 0);
         return out;
     }
 

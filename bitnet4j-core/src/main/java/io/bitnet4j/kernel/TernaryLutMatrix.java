@@ -42,7 +42,7 @@ final class TernaryLutMatrix extends LutMatrix {
     /** The scale of the first of {@code blocks} blocks if every block's fp16 scale has the same bits, else NaN. */
     private static float uniformScale(MemorySegment data, long blocks, TernaryBlockFormat format) {
         if (data.byteSize() < blocks * format.blockBytes()) {
-            return Float.NaN; // too short: decodeBlock reports where
+            return Float.NaN; // too short: decoding reports where
         }
         short first = format.scaleBits(data, 0);
         for (long b = 1; b < blocks; b++) {
