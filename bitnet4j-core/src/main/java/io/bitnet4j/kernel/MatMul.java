@@ -8,6 +8,14 @@ package io.bitnet4j.kernel;
 public final class MatMul {
     /** Below this many multiply-adds per thread, splitting costs more than it saves. */
     private static final long MIN_WORK_PER_THREAD = 1 << 15;
+    /**
+     * Weights per piece when a one-token product is cut into more pieces than threads ({@link WorkerPool#runPieces}),
+     * so that each piece still streams a long run of weights: the decode step's small projections keep one range
+     * per thread, the feed-forward matrices get a few pieces, the output head up to {@link #PIECES_PER_THREAD} per
+     * thread. A thread held up by the machine's other work then keeps the others waiting for at most one piece.
+     */
+    private static final long MIN_WEIGHTS_PER_PIECE = 1 << 22;
+    private static final int PIECES_PER_THREAD = 8;
 
     private final WorkerPool pool;
     private final KernelScratch[] scratch;
@@ -58,8 +66,13 @@ public final class MatMul {
         int units = (w.rows() + tile - 1) / tile; // threads split the rows at whole tiles
         long workPerUnit = Math.max(1L, (long) w.cols() * in.rows() * tile);
         int minUnits = (int) Math.min(units, Math.max(1L, MIN_WORK_PER_THREAD / workPerUnit));
+        int threads = Math.min(pool.threads(), units / minUnits);
+        // Batches keep one range per thread: a piece of a batch rebuilds the lookup tables of all its tokens (they are
+        // kept from one call to the next only for one token), so more pieces would mean more table building.
+        long pieces = in.rows() > 1 ? threads
+                : Math.clamp((long) w.rows() * w.cols() / MIN_WEIGHTS_PER_PIECE, threads, PIECES_PER_THREAD * pool.threads());
         try {
-            pool.run(units, minUnits, task);
+            pool.runPieces(units, minUnits, (int) pieces, task);
         } finally {
             task.matrix = null;
             task.in = null;

@@ -9,7 +9,9 @@ import java.util.concurrent.locks.LockSupport;
  * allocates nothing (the decode loop calls it several times per layer and token).
  *
  * <p>{@link #run} cuts {@code [0, n)} into contiguous ranges, one per thread; the calling thread takes the
- * first range and the workers the others, and the call returns when all are done. Each worker is told its
+ * first range and the workers the others, and the call returns when all are done. {@link #runPieces} cuts it
+ * into more, smaller pieces that the threads take one at a time as they finish, so that a thread slowed down
+ * by other work on the machine takes fewer of them instead of keeping the others waiting. Each worker is told its
  * job through its own slot (a generation number), which also publishes the task to it; idle workers spin
  * for up to a millisecond (checking the clock every 64 spins), then park. One caller at a time: a pool belongs to one session.
  */
@@ -30,6 +32,10 @@ public final class WorkerPool implements AutoCloseable {
     private RangeTask task;
     private int n;
     private int parts;
+    /** Pieces of {@link #runPieces} (0 for {@link #run}); thread {@code i} owns the run {@code [pieceOwner(i), pieceOwner(i + 1))}. */
+    private int pieces;
+    /** The next piece of each thread's own run, taken by the owner and, once it is done with its own, by the others. */
+    private final AtomicIntegerArray nextPiece;
     private volatile Thread caller;
     private volatile Throwable failure;
     private volatile boolean closed;
@@ -42,6 +48,7 @@ public final class WorkerPool implements AutoCloseable {
         }
         this.threads = threads;
         this.assigned = new AtomicIntegerArray(Math.max(threads - 1, 1));
+        this.nextPiece = new AtomicIntegerArray(threads);
         this.workers = new Thread[threads - 1];
         for (int i = 0; i < workers.length; i++) {
             int index = i;
@@ -61,10 +68,32 @@ public final class WorkerPool implements AutoCloseable {
      * exception a part threw.
      */
     public void run(int n, int minPerPart, RangeTask task) {
+        int p = Math.min(threads, n / Math.max(1, minPerPart));
+        dispatch(n, p, 0, task);
+    }
+
+    /**
+     * Runs {@code task} over {@code [0, n)} cut into at most {@code maxPieces} contiguous pieces of at least
+     * {@code minPerPiece} indices, which the threads take in order, one at a time, as they finish the last: a
+     * worker may run several pieces, so {@code task} must not assume one range per worker. With a fixed range
+     * per thread, as {@link #run} gives, a thread held up (on a shared machine, by the scheduler) keeps the
+     * others waiting for its whole range; here they take over its remaining pieces. Rethrows the first
+     * exception a piece threw (the thread that threw takes no further pieces).
+     */
+    public void runPieces(int n, int minPerPiece, int maxPieces, RangeTask task) {
+        int pieces = Math.max(1, Math.min(maxPieces, n / Math.max(1, minPerPiece)));
+        if (threads == 1 || pieces <= 1) {
+            run(n, Math.max(1, n), task); // one piece: on the calling thread
+            return;
+        }
+        dispatch(n, Math.min(threads, pieces), pieces, task);
+    }
+
+    /** Runs {@code task} on {@code p} threads: fixed ranges if {@code pieces} is 0, else pieces taken in turn. */
+    private void dispatch(int n, int p, int pieces, RangeTask task) {
         if (closed) {
             throw new IllegalStateException("worker pool is closed");
         }
-        int p = Math.min(threads, n / Math.max(1, minPerPart));
         if (p <= 1) {
             if (n > 0) {
                 task.run(0, 0, n);
@@ -74,16 +103,20 @@ public final class WorkerPool implements AutoCloseable {
         this.task = task;
         this.n = n;
         this.parts = p;
+        this.pieces = pieces;
+        for (int i = 0; i < p; i++) {
+            nextPiece.set(i, pieceOwner(i)); // before the volatile writes below publish it
+        }
         this.failure = null;
         this.caller = Thread.currentThread();
         pending.set(p - 1);
         generation++;
         for (int w = 0; w < p - 1; w++) {
-            assigned.set(w, generation); // volatile write: publishes task, n and parts to worker w
+            assigned.set(w, generation); // volatile write: publishes task, n, parts and pieces to worker w
             LockSupport.unpark(workers[w]);
         }
         try {
-            task.run(0, 0, rangeStart(1));
+            runPart(0);
         } finally {
             awaitWorkers();
             this.task = null;
@@ -94,6 +127,33 @@ public final class WorkerPool implements AutoCloseable {
             case Error e -> throw e;
             case Throwable t -> throw new IllegalStateException("a worker failed", t);
         }
+    }
+
+    /**
+     * Thread {@code part}'s share: its fixed range, or the pieces of its own run in order (one linear stream of
+     * weights, as with a fixed range) and then whatever is left of the other threads' runs.
+     */
+    private void runPart(int part) {
+        if (pieces == 0) {
+            task.run(part, rangeStart(part), rangeStart(part + 1));
+            return;
+        }
+        for (int k = 0; k < parts; k++) {
+            int owner = (part + k) % parts;
+            int end = pieceOwner(owner + 1);
+            for (int i = nextPiece.getAndIncrement(owner); i < end; i = nextPiece.getAndIncrement(owner)) {
+                task.run(part, pieceStart(i), pieceStart(i + 1));
+            }
+        }
+    }
+
+    /** The first piece of thread {@code part}'s own run. */
+    private int pieceOwner(int part) {
+        return (int) ((long) pieces * part / parts);
+    }
+
+    private int pieceStart(int piece) {
+        return (int) ((long) n * piece / pieces);
     }
 
     private int rangeStart(int part) {
@@ -145,9 +205,8 @@ public final class WorkerPool implements AutoCloseable {
             }
             done = g;
             wait.restart();
-            int part = index + 1;
             try {
-                task.run(part, rangeStart(part), rangeStart(part + 1));
+                runPart(index + 1);
             } catch (Throwable t) {
                 failure = t;
             }

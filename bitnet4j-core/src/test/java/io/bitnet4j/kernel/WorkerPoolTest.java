@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,88 @@ class WorkerPoolTest {
             assertEquals("part starting at 20", e.getMessage());
             int[] count = new int[1];
             pool.run(5, 10, (worker, from, to) -> count[0] += to - from);
+            assertEquals(5, count[0]);
+        }
+    }
+
+    @Test
+    void piecesCoverEveryIndexOnceInOrderWithinEachPiece() {
+        for (int threads = 1; threads <= 4; threads++) {
+            try (WorkerPool pool = new WorkerPool(threads)) {
+                for (int n : new int[] {0, 1, 2, 3, 7, 100, 1001}) {
+                    for (int maxPieces : new int[] {1, 3, 8, 64}) {
+                        AtomicIntegerArray seen = new AtomicIntegerArray(Math.max(n, 1));
+                        AtomicIntegerArray pieces = new AtomicIntegerArray(1);
+                        pool.runPieces(n, 2, maxPieces, (worker, from, to) -> {
+                            assertTrue(from < to, "empty piece " + from + ".." + to);
+                            assertTrue(to - from >= Math.min(2, n), "piece " + from + ".." + to + " below the minimum");
+                            pieces.incrementAndGet(0);
+                            for (int i = from; i < to; i++) {
+                                seen.incrementAndGet(i);
+                            }
+                        });
+                        for (int i = 0; i < n; i++) {
+                            assertEquals(1, seen.get(i), "index " + i + " of " + n + ", " + threads + " threads, " + maxPieces + " pieces");
+                        }
+                        assertTrue(pieces.get(0) <= Math.max(1, maxPieces), pieces.get(0) + " pieces, at most " + maxPieces + " asked");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aHeldUpThreadsRemainingPiecesAreTakenByTheOthers() {
+        try (WorkerPool pool = new WorkerPool(2)) {
+            // The worker's first piece waits until every other piece has run; the caller's first one waits until the
+            // worker has started. So the call ends only if the caller takes over the rest of the worker's own run.
+            CountDownLatch workerStarted = new CountDownLatch(1);
+            CountDownLatch othersDone = new CountDownLatch(7);
+            AtomicIntegerArray ranBy = new AtomicIntegerArray(8);
+            AtomicIntegerArray piecesOf = new AtomicIntegerArray(2);
+            pool.runPieces(8, 1, 8, (worker, from, to) -> {
+                ranBy.set(from, worker);
+                boolean first = piecesOf.getAndIncrement(worker) == 0;
+                if (worker == 1 && first) {
+                    workerStarted.countDown();
+                    await(othersDone);
+                } else {
+                    if (worker == 0 && first) {
+                        await(workerStarted);
+                    }
+                    othersDone.countDown();
+                }
+            });
+            assertEquals(1, piecesOf.get(1), "pieces the held-up worker ran");
+            assertEquals(7, piecesOf.get(0), "pieces the caller ran");
+            int workerPiece = -1;
+            for (int i = 0; i < 8; i++) {
+                workerPiece = ranBy.get(i) == 1 ? i : workerPiece;
+            }
+            assertTrue(workerPiece >= 4, "the worker's first piece (" + workerPiece + ") is in its own run, pieces 4-7");
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertTrue(latch.await(30, TimeUnit.SECONDS), "no other thread took the remaining pieces");
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aFailingPieceIsRethrownAndThePoolStaysUsable() {
+        try (WorkerPool pool = new WorkerPool(2)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> pool.runPieces(40, 1, 8, (worker, from, to) -> {
+                if (from == 35) {
+                    throw new IllegalArgumentException("piece starting at " + from);
+                }
+            }));
+            assertEquals("piece starting at 35", e.getMessage());
+            int[] count = new int[1];
+            pool.runPieces(5, 10, 8, (worker, from, to) -> count[0] += to - from);
             assertEquals(5, count[0]);
         }
     }

@@ -1,0 +1,104 @@
+package io.bitnet4j.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bitnet4j.format.TQ2_0;
+import io.bitnet4j.gguf.GgmlType;
+import io.bitnet4j.testing.SeededArrays;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * One-token products large enough for {@link MatMul} to cut into more pieces than threads ({@link WorkerPool#runPieces}, some
+ * threads then running several) give the single-threaded product's bits: a row's result must not depend on which
+ * piece, thread or order computed it.
+ */
+class MatMulPiecesTest {
+    private static final Summation FAST = new Summation(Summation.Routine.KERNEL_ORDER, GgmlSimd.AVX512);
+
+
+    @ParameterizedTest(name = "{0}, {1} threads")
+    @CsvSource({"TQ2_0, 2", "TQ2_0, 3", "F16, 2", "F16, 3"})
+    void piecesGiveTheSingleThreadedBits(String type, int threads) {
+        int tokens = 1; // batches keep one range per thread
+        WeightMatrix w = type.equals("F16") ? f16(8192, 2560, 61) : ternary(6912, 2560, 62);
+        float[] x = SeededArrays.gaussian(63, tokens * w.cols(), 2);
+        float[] one = Harness.multiply(w, x, tokens, w.activationType(), FAST, 1);
+        CountingMatrix counted = new CountingMatrix(w);
+        float[] many = Harness.multiply(counted, x, tokens, w.activationType(), FAST, threads);
+        assertTrue(counted.calls.get() > threads, "the product ran as " + counted.calls.get() + " pieces, not more than "
+                + threads + ": the test does not exercise pieces");
+        assertEquals(-1, Harness.firstBitDifference(one, many));
+    }
+
+    private static WeightMatrix ternary(int rows, int cols, long seed) {
+        byte[] bytes = TQ2_0.FORMAT.pack(LutKernelTest.randomTrits(rows * cols, seed), SeededArrays.uniform(seed, rows * cols / 256, 2));
+        return LutKernelTest.bind(GgmlType.TQ2_0, rows, cols, bytes);
+    }
+
+    private static WeightMatrix f16(int rows, int cols, long seed) {
+        float[] v = SeededArrays.gaussian(seed, rows * cols, 1);
+        short[] halves = new short[v.length];
+        for (int i = 0; i < v.length; i++) {
+            halves[i] = Float.floatToFloat16(v[i]);
+        }
+        return new F16VectorMatrix("w", rows, cols, MemorySegment.ofArray(halves));
+    }
+
+    /** Delegates to a matrix and counts the calls of {@link #multiplyRows}: the pieces the product was cut into. */
+    private record CountingMatrix(WeightMatrix w, AtomicInteger calls) implements WeightMatrix {
+        CountingMatrix(WeightMatrix w) {
+            this(w, new AtomicInteger());
+        }
+
+        @Override
+        public String name() {
+            return w.name();
+        }
+
+        @Override
+        public GgmlType type() {
+            return w.type();
+        }
+
+        @Override
+        public int rows() {
+            return w.rows();
+        }
+
+        @Override
+        public int cols() {
+            return w.cols();
+        }
+
+        @Override
+        public ActivationType activationType() {
+            return w.activationType();
+        }
+
+        @Override
+        public boolean accepts(ActivationType type) {
+            return w.accepts(type);
+        }
+
+        @Override
+        public void multiplyRows(Activations in, ActivationType as, Summation sum, int rowFrom, int rowTo, float[] out,
+                int outOffset, KernelScratch scratch) {
+            calls.incrementAndGet();
+            w.multiplyRows(in, as, sum, rowFrom, rowTo, out, outOffset, scratch);
+        }
+
+        @Override
+        public int rowTile() {
+            return w.rowTile();
+        }
+
+        @Override
+        public void dequantizeRow(int row, float[] dst, int dstOffset, KernelScratch scratch) {
+            w.dequantizeRow(row, dst, dstOffset, scratch);
+        }
+    }
+}
