@@ -69,4 +69,59 @@ class Int8CopyMatrixTest {
             assertEquals(original[(rows - 1) * cols + c], row[c]);
         }
     }
+
+    /**
+     * The copy's codes are {@code Math.round(w · (1/d))} with {@code d = max|w|/127} per block, exactly: random
+     * weights, and blocks whose largest weight is 127 (so {@code d = 1}) holding every tie {@code k + ½} and the
+     * halves just beside it, where a rounding shortcut (such as adding ½ and truncating) would differ.
+     */
+    @org.junit.jupiter.api.Test
+    void codesAreMathRoundOfTheScaledWeights() {
+        int cols = 256;
+        java.util.List<Float> ties = new java.util.ArrayList<>();
+        for (int k = 0; k < 127; k++) {
+            for (float v : new float[] {k + 0.5f, Math.nextDown(Float.float16ToFloat(Float.floatToFloat16(k + 0.5f))), k + 0.25f}) {
+                float h = Float.float16ToFloat(Float.floatToFloat16(v));
+                ties.add(h);
+                ties.add(-h);
+            }
+        }
+        int tieRows = (ties.size() + 30) / 31 / (cols / 32) + 1;
+        int rows = tieRows + 20;
+        float[] w = SeededArrays.gaussian(53, rows * cols, 0.3);
+        int next = 0;
+        for (int r = 0; r < tieRows; r++) {
+            for (int b = 0; b < cols / 32; b++) {
+                w[r * cols + 32 * b] = (b & 1) == 0 ? 127f : -127f; // d = 1
+                for (int j = 1; j < 32; j++) {
+                    w[r * cols + 32 * b + j] = ties.get(next++ % ties.size());
+                }
+            }
+        }
+        ByteBuffer bytes = ByteBuffer.allocate(2 * w.length).order(ByteOrder.LITTLE_ENDIAN);
+        float[] original = new float[w.length];
+        for (int i = 0; i < w.length; i++) {
+            short h = Float.floatToFloat16(w[i]);
+            bytes.putShort(h);
+            original[i] = Float.float16ToFloat(h);
+        }
+        KernelProvider vector = MatrixKernels.vectorProvider(true).orElseThrow();
+        Int8CopyMatrix m = assertInstanceOf(Int8CopyMatrix.class,
+                vector.bind(Harness.tensor("w", GgmlType.F16, rows, cols, bytes.array()), rows, cols).orElseThrow());
+        for (int r = 0; r < rows; r++) {
+            for (int b = 0; b < cols / 32; b++) {
+                float max = 0;
+                for (int j = 0; j < 32; j++) {
+                    max = Math.max(max, Math.abs(original[r * cols + 32 * b + j]));
+                }
+                float d = max / 127f;
+                float inv = d == 0f ? 0f : 1f / d;
+                for (int j = 0; j < 32; j++) {
+                    int c = 32 * b + j;
+                    assertEquals(Math.round(original[r * cols + c] * inv), m.copiedCode(r, c),
+                            "weight " + r + "," + c + " = " + original[r * cols + c] + ", d = " + d);
+                }
+            }
+        }
+    }
 }
