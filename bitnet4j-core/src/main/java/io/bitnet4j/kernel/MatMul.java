@@ -19,7 +19,12 @@ public final class MatMul {
 
     private final WorkerPool pool;
     private final KernelScratch[] scratch;
+    /** Matrices one dispatch may take together (Q, K and V). */
+    private static final int MAX_MATRICES = 4;
+
     private final RowsTask rowsTask = new RowsTask();
+    private final WeightMatrix[] one = new WeightMatrix[1];
+    private final float[][] oneOut = new float[1][];
 
     /** For weight rows of up to {@code maxCols} elements. */
     public MatMul(WorkerPool pool, int maxCols) {
@@ -46,37 +51,68 @@ public final class MatMul {
      * summed in the order {@code sum}.
      */
     public void multiply(WeightMatrix w, Activations in, ActivationType as, Summation sum, float[] out, int outOffset) {
-        if (!w.accepts(as)) {
-            throw new IllegalArgumentException("tensor '" + w.name() + "' (" + w.type() + ") cannot multiply " + as + " activations");
+        one[0] = w;
+        oneOut[0] = out;
+        try {
+            multiply(one, in, as, sum, oneOut, outOffset);
+        } finally {
+            one[0] = null;
+            oneOut[0] = null;
         }
-        if (w.cols() > scratch[0].maxCols()) {
-            throw new IllegalArgumentException("tensor '" + w.name() + "' has rows of " + w.cols() + ", longer than the "
-                    + scratch[0].maxCols() + " this multiplier was sized for");
+    }
+
+    /**
+     * {@link #multiply(WeightMatrix, Activations, ActivationType, Summation, float[], int) multiply} for several
+     * matrices of the same input ({@code ws[i]} into {@code outs[i]}, each from {@code outOffset}) in one dispatch:
+     * the Q, K and V projections, or gate and up. The threads then wake and wait once instead of once per matrix,
+     * and their pieces balance over all the matrices' rows. Each row's result is the same as alone.
+     */
+    public void multiply(WeightMatrix[] ws, Activations in, ActivationType as, Summation sum, float[][] outs, int outOffset) {
+        if (ws.length != outs.length || ws.length > MAX_MATRICES) {
+            throw new IllegalArgumentException(ws.length + " matrices and " + outs.length + " outputs; at most " + MAX_MATRICES + " together");
         }
-        in.prepare(as);
         RowsTask task = rowsTask;
-        task.matrix = w;
+        long units = 0;
+        long weights = 0;
+        long work = 0;
+        for (int i = 0; i < ws.length; i++) {
+            WeightMatrix w = ws[i];
+            if (!w.accepts(as)) {
+                throw new IllegalArgumentException("tensor '" + w.name() + "' (" + w.type() + ") cannot multiply " + as + " activations");
+            }
+            if (w.cols() > scratch[0].maxCols() || w.cols() != ws[0].cols()) {
+                throw new IllegalArgumentException("tensor '" + w.name() + "' has rows of " + w.cols() + "; this multiplier takes up to "
+                        + scratch[0].maxCols() + ", and matrices multiplied together must share their input's " + ws[0].cols());
+            }
+            int tile = Math.max(1, w.rowTile());
+            task.tile[i] = tile;
+            task.firstUnit[i] = (int) units;
+            units += (w.rows() + tile - 1) / tile; // threads split the rows at whole tiles
+            weights += (long) w.rows() * w.cols();
+            work += (long) w.cols() * in.rows() * tile * ((w.rows() + tile - 1) / tile);
+        }
+        task.firstUnit[ws.length] = (int) units;
+        in.prepare(as);
+        task.matrices = ws;
+        task.count = ws.length;
         task.in = in;
         task.as = as;
         task.sum = sum;
-        task.out = out;
+        task.outs = outs;
         task.outOffset = outOffset;
-        int tile = Math.max(1, w.rowTile());
-        task.tile = tile;
-        int units = (w.rows() + tile - 1) / tile; // threads split the rows at whole tiles
-        long workPerUnit = Math.max(1L, (long) w.cols() * in.rows() * tile);
-        int minUnits = (int) Math.min(units, Math.max(1L, MIN_WORK_PER_THREAD / workPerUnit));
-        int threads = Math.min(pool.threads(), units / minUnits);
+        int n = (int) units;
+        long workPerUnit = Math.max(1L, work / Math.max(1, n));
+        int minUnits = (int) Math.min(n, Math.max(1L, MIN_WORK_PER_THREAD / workPerUnit));
+        int threads = Math.min(pool.threads(), n / Math.max(1, minUnits));
         // Batches keep one range per thread: a piece of a batch rebuilds the lookup tables of all its tokens (they are
         // kept from one call to the next only for one token), so more pieces would mean more table building.
-        long pieces = in.rows() > 1 ? threads
-                : Math.clamp((long) w.rows() * w.cols() / MIN_WEIGHTS_PER_PIECE, threads, PIECES_PER_THREAD * pool.threads());
+        long pieces = in.rows() > 1 ? threads : Math.clamp(weights / MIN_WEIGHTS_PER_PIECE, threads, PIECES_PER_THREAD * pool.threads());
         try {
-            pool.runPieces(units, minUnits, (int) pieces, task);
+            pool.runPieces(n, Math.max(1, minUnits), (int) pieces, task);
         } finally {
-            task.matrix = null;
+            task.matrices = null;
             task.in = null;
-            task.out = null;
+            task.outs = null;
         }
     }
 
@@ -85,19 +121,29 @@ public final class MatMul {
         multiply(w, in, w.activationType(), Summation.DEFAULT, out, outOffset);
     }
 
+    /** The units of work ({@code ws}' row tiles, one after another) that a piece covers, matrix by matrix. */
     private final class RowsTask implements RangeTask {
-        WeightMatrix matrix;
+        final int[] tile = new int[MAX_MATRICES];
+        final int[] firstUnit = new int[MAX_MATRICES + 1];
+        WeightMatrix[] matrices;
+        int count;
         Activations in;
         ActivationType as;
         Summation sum;
-        float[] out;
+        float[][] outs;
         int outOffset;
-        int tile;
 
         @Override
         public void run(int worker, int from, int to) {
-            int rows = matrix.rows();
-            matrix.multiplyRows(in, as, sum, Math.min(rows, from * tile), Math.min(rows, to * tile), out, outOffset, scratch[worker]);
+            for (int i = 0; i < count; i++) {
+                int a = Math.max(from, firstUnit[i]) - firstUnit[i];
+                int b = Math.min(to, firstUnit[i + 1]) - firstUnit[i];
+                if (a < b) {
+                    WeightMatrix m = matrices[i];
+                    int rows = m.rows();
+                    m.multiplyRows(in, as, sum, Math.min(rows, a * tile[i]), Math.min(rows, b * tile[i]), outs[i], outOffset, scratch[worker]);
+                }
+            }
         }
     }
 }

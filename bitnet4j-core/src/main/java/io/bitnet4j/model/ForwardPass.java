@@ -1,7 +1,9 @@
 package io.bitnet4j.model;
 
+import io.bitnet4j.kernel.ActivationType;
 import io.bitnet4j.kernel.Activations;
 import io.bitnet4j.kernel.MatMul;
+import io.bitnet4j.kernel.Summation;
 import io.bitnet4j.kernel.WeightMatrix;
 import io.bitnet4j.kernel.WorkerPool;
 
@@ -40,6 +42,11 @@ final class ForwardPass {
     private float[] proj;
     private float[] gate;
     private float[] up;
+    // Reused by projectTogether, so that a decode step allocates nothing: the projections, and per count (2, 3) the
+    // weights and outputs handed to the multiplier.
+    private final Projection[] together = new Projection[3];
+    private final WeightMatrix[][] togetherWeights = {new WeightMatrix[2], new WeightMatrix[3]};
+    private final float[][][] togetherOuts = {new float[2][], new float[3][]};
     /** The cache and position of each row of the current pass. */
     private final KvCache[] rowCache;
     private final int[] rowPosition;
@@ -140,9 +147,7 @@ final class ForwardPass {
         int kvDim = c.keyValueLength();
         RowOps.rmsNorm(x, norm, n, dim, l.attnNorm(), c.rmsEpsilon());
         acts.set(norm, n, dim); // one input, converted once for the three projections
-        project(l.q(), n, q);
-        project(l.k(), n, k);
-        project(l.v(), n, v);
+        projectTogether(l.q(), q, l.k(), k, l.v(), v, n);
         rope.apply(q, n, c.headCount());
         rope.apply(k, n, c.headCountKv());
         for (int t = 0; t < n; t++) {
@@ -164,8 +169,7 @@ final class ForwardPass {
         int ff = c.feedForwardLength();
         RowOps.rmsNorm(x, norm, rows, dim, l.ffnNorm(), c.rmsEpsilon());
         acts.set(norm, rows, dim);
-        project(l.gate(), rows, gate);
-        project(l.up(), rows, up);
+        projectTogether(l.gate(), gate, l.up(), up, null, null, rows);
         c.ffnActivation().applyGated(gate, up, rows, ff, numerics.simd());
         float[] in = gate;
         if (l.ffnSubNorm() != null) {
@@ -195,6 +199,46 @@ final class ForwardPass {
     private void project(Projection p, int rows, float[] out) {
         multiply(p.weight(), rows, out, 0);
         RowOps.scaleAndBias(p, out, rows, p.weight().rows());
+    }
+
+    /**
+     * {@link #project} for two or three projections of the same input ({@code c} may be null), in one dispatch
+     * when their activation form and summation agree (see {@link MatMul#multiply(WeightMatrix[], Activations,
+     * ActivationType, Summation, float[][], int)}), else one by one.
+     */
+    private void projectTogether(Projection a, float[] aOut, Projection b, float[] bOut, Projection c, float[] cOut, int rows) {
+        int asRows = oneRowPerSequence ? 1 : rows;
+        ActivationType as = numerics.activationFor(a.weight(), asRows);
+        Summation sum = numerics.summationFor(a.weight(), asRows);
+        int count = c == null ? 2 : 3;
+        together[0] = a;
+        together[1] = b;
+        together[2] = c;
+        boolean agree = true;
+        for (int i = 0; i < count; i++) {
+            WeightMatrix w = together[i].weight();
+            agree &= numerics.activationFor(w, asRows) == as && numerics.summationFor(w, asRows).equals(sum)
+                    && w.cols() == a.weight().cols();
+            togetherWeights[count - 2][i] = w;
+        }
+        if (!agree) {
+            project(a, rows, aOut);
+            project(b, rows, bOut);
+            if (c != null) {
+                project(c, rows, cOut);
+            }
+            return;
+        }
+        float[][] outs = togetherOuts[count - 2];
+        outs[0] = aOut;
+        outs[1] = bOut;
+        if (c != null) {
+            outs[2] = cOut;
+        }
+        matmul.multiply(togetherWeights[count - 2], acts, as, sum, outs, 0);
+        for (int i = 0; i < count; i++) {
+            RowOps.scaleAndBias(together[i], outs[i], rows, together[i].weight().rows());
+        }
     }
 
     private void multiply(WeightMatrix m, int rows, float[] out, int outOffset) {

@@ -34,6 +34,39 @@ class MatMulPiecesTest {
         assertEquals(-1, Harness.firstBitDifference(one, many));
     }
 
+    /**
+     * Matrices of one input multiplied in one dispatch (Q, K and V; gate and up) give each one's bits alone, with
+     * pieces that straddle two matrices; matrices of different row lengths are refused.
+     */
+    @ParameterizedTest(name = "{0} tokens, {1} threads")
+    @CsvSource({"1, 2", "1, 3", "4, 2", "5, 1"})
+    void matricesTogetherGiveEachOnesBits(int tokens, int threads) {
+        WeightMatrix[] ws = {ternary(2592, 2560, 71), ternary(640, 2560, 72), ternary(672, 2560, 73), f16(4000, 2560, 74)};
+        float[] x = SeededArrays.gaussian(75, tokens * 2560, 2);
+        for (int pick = 0; pick < 2; pick++) { // three ternary matrices (Q8_K activations), then an F16 one twice
+            WeightMatrix[] group = pick == 0 ? new WeightMatrix[] {ws[0], ws[1], ws[2]} : new WeightMatrix[] {ws[3], ws[3]};
+            ActivationType as = group[0].activationType();
+            float[][] outs = new float[group.length][];
+            for (int i = 0; i < group.length; i++) {
+                outs[i] = new float[tokens * group[i].rows()];
+            }
+            try (WorkerPool pool = new WorkerPool(threads)) {
+                MatMul mm = new MatMul(pool, 2560);
+                Activations in = new Activations(x.length);
+                in.set(x, tokens, 2560);
+                mm.multiply(group, in, as, FAST, outs, 0);
+                for (int i = 0; i < group.length; i++) {
+                    float[] alone = Harness.multiply(group[i], x, tokens, as, FAST, 1);
+                    assertEquals(-1, Harness.firstBitDifference(alone, outs[i]), "matrix " + i + " of group " + pick);
+                }
+                WeightMatrix[] mixed = {ws[0], ternary(64, 512, 76)};
+                float[][] mixedOuts = {new float[tokens * 2592], new float[tokens * 64]};
+                org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                        () -> mm.multiply(mixed, in, ws[0].activationType(), FAST, mixedOuts, 0));
+            }
+        }
+    }
+
     private static WeightMatrix ternary(int rows, int cols, long seed) {
         byte[] bytes = TQ2_0.FORMAT.pack(LutKernelTest.randomTrits(rows * cols, seed), SeededArrays.uniform(seed, rows * cols / 256, 2));
         return LutKernelTest.bind(GgmlType.TQ2_0, rows, cols, bytes);
