@@ -10,8 +10,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>{@link #run} cuts {@code [0, n)} into contiguous ranges, one per thread; the calling thread takes the
  * first range and the workers the others, and the call returns when all are done. {@link #runPieces} cuts it
- * into more, smaller pieces that the threads take one at a time as they finish, so that a thread slowed down
- * by other work on the machine takes fewer of them instead of keeping the others waiting. Each worker is told its
+ * into more, smaller pieces, and a thread that has finished its own takes over the rest of another's, so that
+ * a thread slowed down by other work on the machine does not keep the others waiting for its whole range. Each worker is told its
  * job through its own slot (a generation number), which also publishes the task to it; idle workers spin
  * for up to a millisecond (checking the clock every 64 spins), then park. One caller at a time: a pool belongs to one session.
  */
@@ -32,7 +32,7 @@ public final class WorkerPool implements AutoCloseable {
     private RangeTask task;
     private int n;
     private int parts;
-    /** Pieces of {@link #runPieces} (0 for {@link #run}); thread {@code i} owns the run {@code [pieceOwner(i), pieceOwner(i + 1))}. */
+    /** Pieces of {@link #runPieces} (0 for {@link #run}); thread {@code i} owns the run {@code [firstPieceOf(i), firstPieceOf(i + 1))}. */
     private int pieces;
     /** The next piece of each thread's own run, taken by the owner and, once it is done with its own, by the others. */
     private final AtomicIntegerArray nextPiece;
@@ -74,8 +74,9 @@ public final class WorkerPool implements AutoCloseable {
 
     /**
      * Runs {@code task} over {@code [0, n)} cut into at most {@code maxPieces} contiguous pieces of at least
-     * {@code minPerPiece} indices, which the threads take in order, one at a time, as they finish the last: a
-     * worker may run several pieces, so {@code task} must not assume one range per worker. With a fixed range
+     * {@code minPerPiece} indices. Each thread owns a run of consecutive pieces and takes them in order, one at a
+     * time; when its run is done it takes what is left of the others'. A worker may run several pieces, so
+     * {@code task} must not assume one range per worker. With a fixed range
      * per thread, as {@link #run} gives, a thread held up (on a shared machine, by the scheduler) keeps the
      * others waiting for its whole range; here they take over its remaining pieces. Rethrows the first
      * exception a piece threw (the thread that threw takes no further pieces).
@@ -105,7 +106,7 @@ public final class WorkerPool implements AutoCloseable {
         this.parts = p;
         this.pieces = pieces;
         for (int i = 0; i < p; i++) {
-            nextPiece.set(i, pieceOwner(i)); // before the volatile writes below publish it
+            nextPiece.set(i, firstPieceOf(i)); // before the volatile writes below publish it
         }
         this.failure = null;
         this.caller = Thread.currentThread();
@@ -140,7 +141,7 @@ public final class WorkerPool implements AutoCloseable {
         }
         for (int k = 0; k < parts; k++) {
             int owner = (part + k) % parts;
-            int end = pieceOwner(owner + 1);
+            int end = firstPieceOf(owner + 1);
             for (int i = nextPiece.getAndIncrement(owner); i < end; i = nextPiece.getAndIncrement(owner)) {
                 task.run(part, pieceStart(i), pieceStart(i + 1));
             }
@@ -148,7 +149,7 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /** The first piece of thread {@code part}'s own run. */
-    private int pieceOwner(int part) {
+    private int firstPieceOf(int part) {
         return (int) ((long) pieces * part / parts);
     }
 
