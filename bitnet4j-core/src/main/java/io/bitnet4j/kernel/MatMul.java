@@ -10,17 +10,18 @@ public final class MatMul {
     private static final long MIN_WORK_PER_THREAD = 1 << 15;
     /**
      * Weights per piece when a one-token product is cut into more pieces than threads ({@link WorkerPool#runPieces}),
-     * so that each piece still streams a long run of weights: the decode step's small projections keep one range
-     * per thread, the feed-forward matrices get a few pieces, the output head up to {@link #PIECES_PER_THREAD} per
-     * thread. A thread held up by the machine's other work then keeps the others waiting for at most one piece.
+     * so that each piece still streams a long run of weights. In a 2B model's decode step Q, K and V (together)
+     * keep one range per thread, gate and up (together) and the down projection get a few pieces, the output head
+     * up to {@link #PIECES_PER_THREAD} per thread. A thread held up by the machine's other work then keeps the
+     * others waiting for at most one piece.
      */
     private static final long MIN_WEIGHTS_PER_PIECE = 1 << 22;
     private static final int PIECES_PER_THREAD = 8;
+    /** Matrices one dispatch may take together (Q, K and V). */
+    private static final int MAX_MATRICES = 4;
 
     private final WorkerPool pool;
     private final KernelScratch[] scratch;
-    /** Matrices one dispatch may take together (Q, K and V). */
-    private static final int MAX_MATRICES = 4;
 
     private final RowsTask rowsTask = new RowsTask();
     private final WeightMatrix[] one = new WeightMatrix[1];
