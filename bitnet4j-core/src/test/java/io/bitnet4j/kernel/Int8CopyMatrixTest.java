@@ -23,22 +23,12 @@ class Int8CopyMatrixTest {
     @CsvSource({"7, 64, 1, 1", "37, 256, 3, 2", "130, 2560, 2, 2"})
     void copiesWithinHalfAStepAndMultipliesTheCopy(int rows, int cols, int tokens, int threads) {
         float[] w = SeededArrays.gaussian(51, rows * cols, 0.5);
-        ByteBuffer bytes = ByteBuffer.allocate(2 * w.length).order(ByteOrder.LITTLE_ENDIAN);
-        float[] original = new float[w.length];
-        for (int i = 0; i < w.length; i++) {
-            short h = Float.floatToFloat16(w[i]);
-            bytes.putShort(h);
-            original[i] = Float.float16ToFloat(h);
-        }
-        KernelProvider vector = MatrixKernels.vectorProvider(true).orElseThrow();
-        Int8CopyMatrix m = assertInstanceOf(Int8CopyMatrix.class,
-                vector.bind(Harness.tensor("w", GgmlType.F16, rows, cols, bytes.array()), rows, cols).orElseThrow());
+        byte[] bytes = halves(w);
+        float[] original = widened(bytes);
+        Int8CopyMatrix m = copyOf(bytes, rows, cols);
         for (int r = 0; r < rows; r++) {
             for (int b = 0; b < cols / 32; b++) {
-                float max = 0;
-                for (int j = 0; j < 32; j++) {
-                    max = Math.max(max, Math.abs(original[r * cols + 32 * b + j]));
-                }
+                float max = blockMax(original, r * cols + 32 * b);
                 for (int j = 0; j < 32; j++) {
                     int c = 32 * b + j;
                     assertEquals(original[r * cols + c], m.copiedValue(r, c), max / 127 / 2 * 1.0001, "weight " + r + "," + c);
@@ -59,7 +49,7 @@ class Int8CopyMatrixTest {
                 assertEquals(sum, got[t * rows + r], 1e-6 * abs + 1e-30, "token " + t + ", row " + r);
             }
         }
-        WeightMatrix exact = new DenseRowMatrix("w", GgmlType.F16, rows, cols, MemorySegment.ofArray(bytes.array()),
+        WeightMatrix exact = new DenseRowMatrix("w", GgmlType.F16, rows, cols, MemorySegment.ofArray(bytes),
                 FloatRowDecoders.F16, ActivationType.F16);
         assertEquals(-1, Harness.firstBitDifference(Harness.multiply(exact, x, tokens, ActivationType.F16, Summation.DEFAULT, 1),
                 Harness.multiply(m, x, tokens, ActivationType.F16, Summation.DEFAULT, threads)));
@@ -98,22 +88,12 @@ class Int8CopyMatrixTest {
                 }
             }
         }
-        ByteBuffer bytes = ByteBuffer.allocate(2 * w.length).order(ByteOrder.LITTLE_ENDIAN);
-        float[] original = new float[w.length];
-        for (int i = 0; i < w.length; i++) {
-            short h = Float.floatToFloat16(w[i]);
-            bytes.putShort(h);
-            original[i] = Float.float16ToFloat(h);
-        }
-        KernelProvider vector = MatrixKernels.vectorProvider(true).orElseThrow();
-        Int8CopyMatrix m = assertInstanceOf(Int8CopyMatrix.class,
-                vector.bind(Harness.tensor("w", GgmlType.F16, rows, cols, bytes.array()), rows, cols).orElseThrow());
+        byte[] bytes = halves(w);
+        float[] original = widened(bytes);
+        Int8CopyMatrix m = copyOf(bytes, rows, cols);
         for (int r = 0; r < rows; r++) {
             for (int b = 0; b < cols / 32; b++) {
-                float max = 0;
-                for (int j = 0; j < 32; j++) {
-                    max = Math.max(max, Math.abs(original[r * cols + 32 * b + j]));
-                }
+                float max = blockMax(original, r * cols + 32 * b);
                 float d = max / 127f;
                 float inv = d == 0f ? 0f : 1f / d;
                 for (int j = 0; j < 32; j++) {
@@ -123,5 +103,39 @@ class Int8CopyMatrixTest {
                 }
             }
         }
+    }
+
+    /** {@code w} rounded to halves, as a little-endian F16 tensor's bytes. */
+    private static byte[] halves(float[] w) {
+        ByteBuffer bytes = ByteBuffer.allocate(2 * w.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : w) {
+            bytes.putShort(Float.floatToFloat16(v));
+        }
+        return bytes.array();
+    }
+
+    /** The weights of F16 tensor bytes, as floats. */
+    private static float[] widened(byte[] bytes) {
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        float[] w = new float[bytes.length / 2];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = Float.float16ToFloat(b.getShort(2 * i));
+        }
+        return w;
+    }
+
+    /** The int8 copy the vector kernels make of a {@code rows × cols} F16 tensor. */
+    private static Int8CopyMatrix copyOf(byte[] bytes, int rows, int cols) {
+        KernelProvider vector = MatrixKernels.vectorProvider(true).orElseThrow();
+        return assertInstanceOf(Int8CopyMatrix.class, vector.bind(Harness.tensor("w", GgmlType.F16, rows, cols, bytes), rows, cols).orElseThrow());
+    }
+
+    /** The largest magnitude of the 32 weights from {@code w[at]}. */
+    private static float blockMax(float[] w, int at) {
+        float max = 0;
+        for (int j = 0; j < 32; j++) {
+            max = Math.max(max, Math.abs(w[at + j]));
+        }
+        return max;
     }
 }
