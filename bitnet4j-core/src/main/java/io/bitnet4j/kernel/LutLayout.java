@@ -1,6 +1,8 @@
 package io.bitnet4j.kernel;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -33,6 +35,8 @@ final class LutLayout {
     static final int TRITS_PER_WORD = 9;
     private static final int ZERO_WORD = ZERO_INDEX | ZERO_INDEX << 5 | ZERO_INDEX << 10;
     private static final ValueLayout.OfShort WORD = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** Eight codes at once from a byte array. */
+    private static final VarHandle CODES8 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /**
@@ -114,15 +118,22 @@ final class LutLayout {
             int out = b * wordsPerBlock * tileRows + lane;
             for (int w = 0; w < wordsPerBlock; w++) {
                 int c = w * TRITS_PER_WORD;
-                int i0 = 9 * blockCodes[c] + 3 * blockCodes[c + 1] + blockCodes[c + 2];
-                int i1 = 9 * blockCodes[c + 3] + 3 * blockCodes[c + 4] + blockCodes[c + 5];
-                int i2 = 9 * blockCodes[c + 6] + 3 * blockCodes[c + 7] + blockCodes[c + 8];
-                tileWords[out + w * tileRows] = (short) (i0 | i1 << 5 | i2 << 10);
+                long x = (long) CODES8.get(blockCodes, c); // codes c .. c+7, one per byte
+                long x2 = x >>> 48 | (long) blockCodes[c + 8] << 16;
+                tileWords[out + w * tileRows] = (short) (triple(x & 0xFF_FFFF) | triple(x >>> 24 & 0xFF_FFFF) << 5 | triple(x2) << 10);
             }
             if (scales != null) {
                 scales.set(F32, scaleAt(tile, b, lane), blockScales[b]);
             }
         }
+    }
+
+    /**
+     * {@code 9·c0 + 3·c1 + c2} for the codes in bytes 0–2 of {@code x}: one multiplication, whose byte 2 sums the
+     * three (every partial sum of the product stays below 256, so no byte carries into the next).
+     */
+    private static int triple(long x) {
+        return (int) (x * 0x09_03_01 >>> 16) & 0xFF;
     }
 
     private void putPaddingRow(int lane, short[] tileWords) {
