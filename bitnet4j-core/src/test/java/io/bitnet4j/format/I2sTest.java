@@ -122,6 +122,26 @@ class I2sTest {
         assertMessage("inside unit 0", () -> I2_S.fromTernaryWeight(perRow));
     }
 
+    /** A code 3 is found, and named, wherever it sits in a run; two of them: the first in element order per byte. */
+    @Test
+    void aCodeThreeIsNamedAtEveryPosition() {
+        for (int element = 0; element < 256; element++) {
+            byte[] data = I2_S.pack(new byte[256], 1f); // two runs of code 1
+            int run = element / 128;
+            int g = element % 32;
+            int k = element % 128 / 32;
+            data[32 * run + g] |= (byte) (3 << (6 - 2 * k));
+            int e = element;
+            assertMessage("code 3 for element " + e + ";", () -> I2_S.unpackTrits(data, 256));
+            if (element % 128 < 127) { // a second one later in the run does not change which is named
+                int later = element + 1;
+                data[32 * (later / 128) + later % 32] |= (byte) (3 << (6 - 2 * (later % 128 / 32)));
+                int first = later % 32 < g ? later : e; // bytes in order, then the quarters within a byte
+                assertMessage("code 3 for element " + first + ";", () -> I2_S.unpackTrits(data, 256));
+            }
+        }
+    }
+
     @Test
     void badInputIsRejected() {
         assertMessage("not a multiple of the block size 128", () -> I2_S.quantize(new float[64]));
