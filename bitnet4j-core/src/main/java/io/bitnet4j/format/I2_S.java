@@ -6,9 +6,6 @@ import io.bitnet4j.tensor.Checks;
 import io.bitnet4j.tensor.Shape;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
 /**
  * bitnet.cpp's I2_S (ggml type 36 in Microsoft's llama.cpp fork), in the x86 layout that its converter
@@ -47,12 +44,6 @@ public final class I2_S {
     public static final int BLOCK_SIZE = 128;
     /** Bytes per packed run. */
     public static final int BLOCK_BYTES = 32;
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    /** Eight codes, one per byte, stored at once into a byte array. */
-    private static final VarHandle CODES8 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    /** The low bit of every 2-bit field of a long, and the low field of every byte. */
-    private static final long LOW_BITS = 0x5555_5555_5555_5555L;
-    private static final long FIELDS = 0x0303_0303_0303_0303L;
     /** Bytes after the codes: the float32 scale and 28 bytes of padding. */
     public static final int TAIL_BYTES = 32;
     /** Magnitudes below this (compared in double) are coded 0 by {@link #quantize}. */
@@ -161,12 +152,12 @@ public final class I2_S {
         // eight bytes at a time: each holds one code of each quarter of the run, so a shift and a mask per quarter put
         // eight codes in place at once; one test per read finds any field whose two bits are both set (code 3)
         for (int g = 0; g < BLOCK_BYTES; g += Long.BYTES) {
-            long x = data.get(LONG, at + g);
-            if ((x & x >>> 1 & LOW_BITS) != 0) {
+            long x = data.get(TwoBitCodes.LONG, at + g);
+            if (TwoBitCodes.holdsCodeThree(x)) {
                 throw codeThree(data, run, g);
             }
             for (int k = 0; k < 4; k++) {
-                CODES8.set(codes, to + k * BLOCK_BYTES + g, x >>> (6 - 2 * k) & FIELDS);
+                TwoBitCodes.putField(codes, to + k * BLOCK_BYTES + g, x, 6 - 2 * k);
             }
         }
     }

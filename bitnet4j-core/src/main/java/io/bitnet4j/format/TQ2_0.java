@@ -2,9 +2,6 @@ package io.bitnet4j.format;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
 /**
  * llama.cpp's TQ2_0 (ggml type 35): 2.0625 bits per weight, 66 bytes per block of 256 weights.
@@ -29,9 +26,6 @@ public final class TQ2_0 extends TernaryBlockFormat {
 
     private static final int HALF = 128;
     private static final int RUN = 32;
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    /** Eight codes at a time into a byte array. */
-    private static final VarHandle CODES = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private TQ2_0() {
         super("TQ2_0", 35, 66);
@@ -50,12 +44,12 @@ public final class TQ2_0 extends TernaryBlockFormat {
         // 32k + m .. 32k + m + 7 of its half, in order, as one long of codes (this runs over every weight at load)
         for (int half = 0; half < BLOCK_SIZE / HALF; half++) {
             for (int m = 0; m < RUN; m += Long.BYTES) {
-                long v = data.get(LONG, at + half * RUN + m);
-                if ((v & (v >>> 1) & 0x5555_5555_5555_5555L) != 0) { // some field holds 3
+                long v = data.get(TwoBitCodes.LONG, at + half * RUN + m);
+                if (TwoBitCodes.holdsCodeThree(v)) {
                     throw invalidCode(v, block, half * HALF + m);
                 }
                 for (int k = 0; k < 4; k++) {
-                    CODES.set(codes, to + half * HALF + k * RUN + m, (v >>> (2 * k)) & 0x0303_0303_0303_0303L);
+                    TwoBitCodes.putField(codes, to + half * HALF + k * RUN + m, v, 2 * k);
                 }
             }
         }
