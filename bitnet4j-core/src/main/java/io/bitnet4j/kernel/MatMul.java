@@ -86,16 +86,16 @@ public final class MatMul {
                         + scratch[0].maxCols() + ", and matrices multiplied together must share their input's " + ws[0].cols());
             }
             int tile = Math.max(1, w.rowTile());
+            int tiles = (w.rows() + tile - 1) / tile; // threads split the rows at whole tiles
             task.tile[i] = tile;
             task.firstUnit[i] = (int) units;
-            units += (w.rows() + tile - 1) / tile; // threads split the rows at whole tiles
+            units += tiles;
             weights += (long) w.rows() * w.cols();
-            work += (long) w.cols() * in.rows() * tile * ((w.rows() + tile - 1) / tile);
+            work += (long) w.cols() * in.rows() * tile * tiles;
         }
         task.firstUnit[ws.length] = (int) units;
         in.prepare(as);
         task.matrices = ws;
-        task.count = ws.length;
         task.in = in;
         task.as = as;
         task.sum = sum;
@@ -104,12 +104,16 @@ public final class MatMul {
         int n = (int) units;
         long workPerUnit = Math.max(1L, work / Math.max(1, n));
         int minUnits = (int) Math.min(n, Math.max(1L, MIN_WORK_PER_THREAD / workPerUnit));
-        int threads = Math.min(pool.threads(), n / Math.max(1, minUnits));
-        // Batches keep one range per thread: a piece of a batch rebuilds the lookup tables of all its tokens (they are
-        // kept from one call to the next only for one token), so more pieces would mean more table building.
-        long pieces = in.rows() > 1 ? threads : Math.clamp(weights / MIN_WEIGHTS_PER_PIECE, threads, PIECES_PER_THREAD * pool.threads());
         try {
-            pool.runPieces(n, Math.max(1, minUnits), (int) pieces, task);
+            if (in.rows() > 1) {
+                // Batches keep one range per thread: a piece of a batch rebuilds the lookup tables of all its tokens
+                // (they are kept from one call to the next only for one token), so more pieces would mean more table building.
+                pool.run(n, Math.max(1, minUnits), task);
+            } else {
+                int threads = Math.min(pool.threads(), n / Math.max(1, minUnits));
+                long pieces = Math.clamp(weights / MIN_WEIGHTS_PER_PIECE, threads, PIECES_PER_THREAD * pool.threads());
+                pool.runPieces(n, Math.max(1, minUnits), (int) pieces, task);
+            }
         } finally {
             task.matrices = null;
             task.in = null;
@@ -127,7 +131,6 @@ public final class MatMul {
         final int[] tile = new int[MAX_MATRICES];
         final int[] firstUnit = new int[MAX_MATRICES + 1];
         WeightMatrix[] matrices;
-        int count;
         Activations in;
         ActivationType as;
         Summation sum;
@@ -136,7 +139,7 @@ public final class MatMul {
 
         @Override
         public void run(int worker, int from, int to) {
-            for (int i = 0; i < count; i++) {
+            for (int i = 0; i < matrices.length; i++) {
                 int a = Math.max(from, firstUnit[i]) - firstUnit[i];
                 int b = Math.min(to, firstUnit[i + 1]) - firstUnit[i];
                 if (a < b) {
