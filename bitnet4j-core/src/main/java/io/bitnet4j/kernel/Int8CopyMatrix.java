@@ -18,8 +18,8 @@ import jdk.incubator.vector.VectorOperators;
  * per row, blocks of {@value #BLOCK} values as int8 with one float32 scale each (Q8_0's scheme: {@code d = max|w|/127},
  * {@code q = round(w/d)}), 1.125 bytes per weight instead of 2. It is lossy (up to half a step, {@code d/2}, per
  * weight), so it serves {@link Summation.Routine#KERNEL_ORDER} products only, when asked for; other products,
- * and embedding rows, read the F16 original. Its effect on perplexity is to be measured before it is offered
- * widely. The F16 pages are dropped from memory after copying.
+ * and embedding rows, read the F16 original. Its perplexity cost is measured in docs/bench.md. The F16 pages are
+ * dropped from memory after copying.
  */
 final class Int8CopyMatrix extends StoredMatrix {
     /** Values per scale block. */
@@ -28,6 +28,8 @@ final class Int8CopyMatrix extends StoredMatrix {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
     private static final int L = FLOATS.length();
+    /** Rows per task of the parallel copy (each task widens its rows into one buffer of its own). */
+    private static final int ROWS_PER_TASK = 256;
 
     private final F16VectorMatrix original;
     private final MemorySegment quants;
@@ -39,9 +41,6 @@ final class Int8CopyMatrix extends StoredMatrix {
         this.quants = quants;
         this.scales = scales;
     }
-
-    /** Rows per task of the parallel copy (each task widens its rows into one buffer of its own). */
-    private static final int ROWS_PER_TASK = 256;
 
     /** Whether {@code m} can be copied: finite weights, rows of whole blocks (and whole vectors). */
     static boolean fits(F16VectorMatrix m) {
