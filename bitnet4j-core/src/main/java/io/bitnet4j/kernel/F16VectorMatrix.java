@@ -93,28 +93,30 @@ final class F16VectorMatrix extends StoredMatrix {
         checkShapes(in, rowFrom, rowTo, out, outOffset);
         float[] x = in.values(as);
         int tokens = in.rows();
-        float[] staged = scratch.staged(tokens * cols);
+        MemorySegment staged = scratch.stagedFloats(tokens * cols);
         float[] unscale = scratch.tileOut(tokens); // each token's 2^k
         for (int t = 0; t < tokens; t++) {
             unscale[t] = stage(x, t * cols, staged);
         }
         long rowBytes = 2L * cols;
         for (int r = rowFrom; r < rowTo; r++) {
+            long p = r * rowBytes;
+            long ahead = ReadAhead.aheadWithin(data, p + rowBytes);
             for (int t = 0; t < tokens; t++) { // the row stays in the L1 cache for the other tokens
-                out[outOffset + t * rows + r] = dot(r * rowBytes, staged, x, t * cols, unscale[t], scratch);
+                out[outOffset + t * rows + r] = dot(p, ahead, staged, x, t * cols, unscale[t], scratch);
             }
         }
     }
 
     /**
-     * Copies the whole pairs of vectors of row {@code x[xAt .. xAt + cols)} to {@code staged[xAt ..]}, each run of
+     * Copies the whole pairs of vectors of row {@code x[xAt .. xAt + cols)} to the floats {@code staged[xAt ..]}, each run of
      * {@code 2·L} values as its L even-indexed then its L odd-indexed ones (the order of the lanes {@link #dot} widens
      * from one load of 32-bit words, each holding two halves), times 2<sup>112 − k</sup>: the widened halves are then
      * left 2<sup>112</sup> too small, which the activations make up for exactly (a power of two). {@code k} is 0
      * unless the row's largest value would overflow; returns 2<sup>k</sup>, by which the sums are multiplied back. The
      * products are the same real numbers as {@code f16ToFloat(w) · x}, so each FMA rounds as it would on widened weights.
      */
-    private float stage(float[] x, int xAt, float[] staged) {
+    private float stage(float[] x, int xAt, MemorySegment staged) {
         float max = 0f;
         for (int c = 0; c < cols; c++) {
             max = Math.max(max, Math.abs(x[xAt + c]));
@@ -124,8 +126,8 @@ final class F16VectorMatrix extends StoredMatrix {
         int whole = cols - cols % (2 * L);
         for (int c = 0; c < whole; c += 2 * L) {
             for (int i = 0; i < L; i++) {
-                staged[xAt + c + i] = x[xAt + c + 2 * i] * scale;
-                staged[xAt + c + L + i] = x[xAt + c + 2 * i + 1] * scale;
+                staged.setAtIndex(ValueLayout.JAVA_FLOAT, xAt + c + i, x[xAt + c + 2 * i] * scale);
+                staged.setAtIndex(ValueLayout.JAVA_FLOAT, xAt + c + L + i, x[xAt + c + 2 * i + 1] * scale);
             }
         }
         return Math.scalb(1f, k);
@@ -136,37 +138,40 @@ final class F16VectorMatrix extends StoredMatrix {
      * {@link #stage}; the sum multiplied back by {@code unscale}), the rest from {@code x[xAt ..]}. Each 32-bit load
      * holds an even half in its low bits and an odd one in its high bits: the high one is in place after an
      * arithmetic shift right by 3 (sign on bit 31, exponent and mantissa 13 bits above their half positions), the
-     * low one after a shift left by 16 first. One row at a time, touched {@link ReadAhead} (one linear stream: four
-     * interleaved rows read slower), two loads per step into four independent sums.
+     * low one after a shift left by 16 first. One row at a time (one linear stream: four interleaved rows read
+     * slower), two loads per step into four independent sums, and one {@link ReadAhead#TOUCH} per step, {@code ahead}
+     * bytes ahead. The loop runs on one int byte offset, which addresses the weights and the staged floats alike.
      */
-    private float dot(long p, float[] staged, float[] x, int xAt, float unscale, KernelScratch scratch) {
+    private float dot(long p, long ahead, MemorySegment staged, float[] x, int xAt, float unscale, KernelScratch scratch) {
         FloatVector e0 = FloatVector.zero(FLOATS), e1 = e0, o0 = e0, o1 = e0;
+        IntVector touched = IntVector.zero(ReadAhead.TOUCH);
         int whole = cols - cols % (2 * L);
         int pairs = whole - whole % (4 * L);
-        long last = data.byteSize() - 1;
-        int sink = 0;
-        for (int c = 0; c < pairs; c += 4 * L) {
-            long a = p + 2L * c;
-            sink += ReadAhead.touch(data, a, last) + ReadAhead.touch(data, a + 4L * L, last);
+        long xs = 4L * xAt; // the staged floats of this token, in bytes
+        for (int o = 0; o < 2 * pairs; o += 8 * L) { // o: bytes of halves; the staged floats are at twice that
+            long a = p + o;
+            long xo = xs + 2L * o;
+            touched = touched.add(IntVector.fromMemorySegment(ReadAhead.TOUCH, data, a + ahead, LE));
             IntVector w0 = IntVector.fromMemorySegment(INTS, data, a, LE);
             IntVector w1 = IntVector.fromMemorySegment(INTS, data, a + 4L * L, LE);
             e0 = w0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats()
-                    .fma(FloatVector.fromArray(FLOATS, staged, xAt + c), e0);
+                    .fma(FloatVector.fromMemorySegment(FLOATS, staged, xo, LE), e0);
             o0 = w0.lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats()
-                    .fma(FloatVector.fromArray(FLOATS, staged, xAt + c + L), o0);
+                    .fma(FloatVector.fromMemorySegment(FLOATS, staged, xo + 4L * L, LE), o0);
             e1 = w1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats()
-                    .fma(FloatVector.fromArray(FLOATS, staged, xAt + c + 2 * L), e1);
+                    .fma(FloatVector.fromMemorySegment(FLOATS, staged, xo + 8L * L, LE), e1);
             o1 = w1.lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats()
-                    .fma(FloatVector.fromArray(FLOATS, staged, xAt + c + 3 * L), o1);
+                    .fma(FloatVector.fromMemorySegment(FLOATS, staged, xo + 12L * L, LE), o1);
         }
         if (pairs < whole) { // one more pair of vectors
             IntVector w0 = IntVector.fromMemorySegment(INTS, data, p + 2L * pairs, LE);
+            long xo = xs + 4L * pairs;
             e0 = w0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats()
-                    .fma(FloatVector.fromArray(FLOATS, staged, xAt + pairs), e0);
+                    .fma(FloatVector.fromMemorySegment(FLOATS, staged, xo, LE), e0);
             o0 = w0.lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats()
-                    .fma(FloatVector.fromArray(FLOATS, staged, xAt + pairs + L), o0);
+                    .fma(FloatVector.fromMemorySegment(FLOATS, staged, xo + 4L * L, LE), o0);
         }
-        scratch.sink += sink;
+        scratch.sink += ReadAhead.sum(touched);
         e0.add(o0).add(e1.add(o1)).intoArray(scratch.lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
         float r = LaneSums.tree(scratch.lanes, 0, L) * unscale;
         for (int c = whole; c < cols; c++) {

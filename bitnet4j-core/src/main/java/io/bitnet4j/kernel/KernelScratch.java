@@ -23,6 +23,7 @@ public final class KernelScratch {
     private long tablesShape;
     private float[] tileOut = new float[0];
     private float[] staged = new float[0];
+    private MemorySegment stagedFloats = MemorySegment.NULL;
 
     /** Scratch for weight rows of up to {@code maxCols} elements. */
     public KernelScratch(int maxCols) {
@@ -81,6 +82,18 @@ public final class KernelScratch {
             staged = new float[n];
         }
         return staged;
+    }
+
+    /**
+     * At least {@code n} floats of 64-byte-aligned off-heap memory for a kernel's rearranged activations, allocated
+     * on first use and kept: a kernel loop addresses it with the long offsets it already has for the weights, where
+     * a {@code float[]} index costs a sign extension and an add per load.
+     */
+    MemorySegment stagedFloats(int n) {
+        if (stagedFloats.byteSize() < (long) n * Float.BYTES) {
+            stagedFloats = Arena.ofAuto().allocate((long) n * Float.BYTES, 64);
+        }
+        return stagedFloats;
     }
 
     /** The longest weight row this scratch can hold. */

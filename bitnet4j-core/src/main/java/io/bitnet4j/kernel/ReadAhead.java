@@ -2,15 +2,18 @@ package io.bitnet4j.kernel;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Touches the weight stream a little ahead of the kernel that reads it, the Java stand-in for a prefetch
- * instruction. A streaming kernel spends 20-odd instructions on each 128 bytes it loads, so the CPU's
- * reorder window holds only about 3 KB of future loads; at one thread's memory latency that is too few
- * misses in flight, and an F16 row product read 16–18 GB/s where a bare sum of the same bytes reads 35–39.
- * One byte load per cache line {@link #DISTANCE} bytes ahead (its value folded into a sink so the JIT keeps
- * it) starts each miss early; the kernel's own load then finds the line arriving. Measured on the F16 head
- * (128256 × 2560): 17 → 24 GB/s per CPU second on one thread, 33 → 48 GB/s on two. Touching several
+ * instruction. Without it our streaming kernels read their weights from memory far slower than a bare sum of
+ * the same bytes (an F16 row product 16–18 GB/s on one thread where the sum reads 35–39), although a C loop doing
+ * the same arithmetic without any prefetch reads 26–32: the hardware prefetchers serve C's loop better than the
+ * JIT's (one cause we found: C2 may order a step's two loads downwards, and a C loop whose loads go downwards
+ * within each step lost 15–30 %). One load per step {@link #DISTANCE} bytes ahead (its value folded into a sink so
+ * the JIT keeps it) starts each miss early; the kernel's own load then finds the line arriving. Measured on the F16
+ * head (128256 × 2560): 17 → 24 GB/s per CPU second on one thread, 33 → 48 GB/s on two. Touching several
  * interleaved streams this way does not help (it measured slower), so the kernels that use it read one linear
  * stream. The distance is a setting ({@value #PROPERTY}, bytes; 0 turns it off) because the best value
  * depends on the machine's memory latency.
@@ -34,6 +37,30 @@ final class ReadAhead {
             throw new IllegalArgumentException("-D" + PROPERTY + " must be between 0 and 1048576 bytes, not " + d);
         }
         return d & ~63L;
+    }
+
+    /**
+     * The species of a vector touch: eight bytes. A kernel loop touches with
+     * {@code sink = sink.add(IntVector.fromMemorySegment(TOUCH, data, at + ahead, LE))}, one instruction with its
+     * load folded in, where {@link #touch} costs a clamp, a bounds check and an add (about eight instructions,
+     * which in the F16 loop were a fifth of its work). It is unchecked (with the launcher's
+     * {@code VECTOR_ACCESS_OOB_CHECK=0}), so the kernel takes its distance from {@link #aheadWithin}, which keeps
+     * every touch inside the segment. The sink's lanes are summed into {@link KernelScratch#sink} once per call.
+     */
+    static final VectorSpecies<Integer> TOUCH = IntVector.SPECIES_64;
+
+    /**
+     * How far ahead a kernel may touch while reading {@code data} up to byte {@code streamEnd} (exclusive):
+     * {@link #DISTANCE}, or 0 (each touch then loads bytes the kernel reads anyway) when a touch that far past
+     * the stream's end would leave the segment.
+     */
+    static long aheadWithin(MemorySegment data, long streamEnd) {
+        return streamEnd + DISTANCE + TOUCH.vectorByteSize() <= data.byteSize() ? DISTANCE : 0;
+    }
+
+    /** The lanes of a vector touch sink, summed (once per kernel call, for {@link KernelScratch#sink}). */
+    static int sum(IntVector sink) {
+        return sink.lane(0) + sink.lane(1);
     }
 
     /**

@@ -1,0 +1,40 @@
+package io.bitnet4j.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import org.junit.jupiter.api.Test;
+
+/** The read-ahead distance a kernel may use: its vector touches are unchecked, so they must stay inside the segment. */
+class ReadAheadTest {
+    @Test
+    void aTouchAheadNeverLeavesTheSegment() {
+        long size = 3 * ReadAhead.DISTANCE + 100;
+        MemorySegment data = Arena.ofAuto().allocate(size);
+        int touchBytes = ReadAhead.TOUCH.vectorByteSize();
+        for (long end = 0; end <= size; end++) {
+            long ahead = ReadAhead.aheadWithin(data, end);
+            // the kernel's last touch starts below the stream's end, at most touchBytes before it
+            long lastTouch = Math.max(0, end - touchBytes) + ahead;
+            assertTrue(lastTouch + touchBytes <= size, "stream ending at " + end + ": touch at " + lastTouch);
+            if (end + ReadAhead.DISTANCE + touchBytes <= size) {
+                assertEquals(ReadAhead.DISTANCE, ahead, "room to read ahead at stream end " + end);
+            } else {
+                assertEquals(0, ahead, "no room to read ahead at stream end " + end);
+            }
+        }
+    }
+
+    @Test
+    void theDistanceSettingIsCheckedAndRoundedToCacheLines() {
+        assertEquals(2048, ReadAhead.distance("2048"));
+        assertEquals(1088, ReadAhead.distance(" 1100 ")); // down to a multiple of 64
+        assertEquals(0, ReadAhead.distance("0"));
+        assertThrows(IllegalArgumentException.class, () -> ReadAhead.distance("-64"));
+        assertThrows(IllegalArgumentException.class, () -> ReadAhead.distance("lots"));
+        assertThrows(IllegalArgumentException.class, () -> ReadAhead.distance(String.valueOf(1 << 21)));
+    }
+}
