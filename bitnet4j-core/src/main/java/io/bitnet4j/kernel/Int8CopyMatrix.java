@@ -109,49 +109,56 @@ final class Int8CopyMatrix extends StoredMatrix {
         }
         checkShapes(in, rowFrom, rowTo, out, outOffset);
         float[] x = in.values(as);
+        int tokens = in.rows();
+        // the activations off the heap, addressed by the loop's byte offsets (see F16VectorMatrix)
+        MemorySegment xs = scratch.stagedFloats(tokens * cols);
+        MemorySegment.copy(x, 0, xs, ValueLayout.JAVA_FLOAT, 0, tokens * cols);
         int blocks = cols / BLOCK;
         for (int r = rowFrom; r < rowTo; r++) {
-            for (int t = 0; t < in.rows(); t++) { // the row stays in the L1 cache for the other tokens
-                out[outOffset + t * rows + r] = dot((long) r * cols, (long) r * blocks * Float.BYTES, x, t * cols, scratch);
+            long q = (long) r * cols;
+            long ahead = ReadAhead.aheadWithin(quants, q + cols);
+            for (int t = 0; t < tokens; t++) { // the row stays in the L1 cache for the other tokens
+                out[outOffset + t * rows + r] = dot(q, ahead, (long) r * blocks * Float.BYTES, xs, 4L * t * cols, scratch);
             }
         }
     }
 
     /**
-     * The row whose codes start at byte {@code q} and scales at byte {@code d} times {@code x[xAt ..]}: per block a
-     * float partial sum of L-lane products, then times the block's scale. One row at a time, touched {@link ReadAhead}
-     * (one linear stream: several interleaved rows read slower, as for F16), two blocks per step into two sums.
+     * The row whose codes start at byte {@code q} and scales at byte {@code d} times the floats at byte {@code x} of
+     * {@code xs}: per block a float partial sum of L-lane products, then times the block's scale. One row at a time
+     * (one linear stream: several interleaved rows read slower, as for F16), two blocks per step into two sums, and
+     * one {@link ReadAhead#TOUCH} per step (two blocks: one 64-byte line), {@code ahead} bytes ahead.
      */
-    private float dot(long q, long d, float[] x, int xAt, KernelScratch scratch) {
+    private float dot(long q, long ahead, long d, MemorySegment xs, long x, KernelScratch scratch) {
         FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0;
+        IntVector touched = IntVector.zero(ReadAhead.TOUCH);
         int blocks = cols / BLOCK;
         int pairs = blocks - blocks % 2;
-        long last = quants.byteSize() - 1;
-        int sink = 0;
         for (int b = 0; b < pairs; b += 2) {
             long at = q + (long) b * BLOCK;
-            sink += ReadAhead.touch(quants, at, last); // two blocks: one 64-byte line
+            long xb = x + 4L * b * BLOCK;
+            touched = touched.add(IntVector.fromMemorySegment(ReadAhead.TOUCH, quants, at + ahead, LE));
             FloatVector p0 = FloatVector.zero(FLOATS), p1 = p0;
             for (int j = 0; j < BLOCK; j += L) {
-                int c = xAt + b * BLOCK + j;
                 p0 = ((FloatVector) ByteVector.fromMemorySegment(QUARTER_BYTES, quants, at + j, LE).convertShape(VectorOperators.B2F, FLOATS, 0))
-                        .fma(FloatVector.fromArray(FLOATS, x, c), p0);
+                        .fma(FloatVector.fromMemorySegment(FLOATS, xs, xb + 4L * j, LE), p0);
                 p1 = ((FloatVector) ByteVector.fromMemorySegment(QUARTER_BYTES, quants, at + BLOCK + j, LE).convertShape(VectorOperators.B2F, FLOATS, 0))
-                        .fma(FloatVector.fromArray(FLOATS, x, c + BLOCK), p1);
+                        .fma(FloatVector.fromMemorySegment(FLOATS, xs, xb + 4L * (BLOCK + j), LE), p1);
             }
             a0 = p0.fma(FloatVector.broadcast(FLOATS, scales.get(F32, d + 4L * b)), a0);
             a1 = p1.fma(FloatVector.broadcast(FLOATS, scales.get(F32, d + 4L * (b + 1))), a1);
         }
         if (pairs < blocks) { // one more block
             long at = q + (long) pairs * BLOCK;
+            long xb = x + 4L * pairs * BLOCK;
             FloatVector p0 = FloatVector.zero(FLOATS);
             for (int j = 0; j < BLOCK; j += L) {
                 p0 = ((FloatVector) ByteVector.fromMemorySegment(QUARTER_BYTES, quants, at + j, LE).convertShape(VectorOperators.B2F, FLOATS, 0))
-                        .fma(FloatVector.fromArray(FLOATS, x, xAt + pairs * BLOCK + j), p0);
+                        .fma(FloatVector.fromMemorySegment(FLOATS, xs, xb + 4L * j, LE), p0);
             }
             a0 = p0.fma(FloatVector.broadcast(FLOATS, scales.get(F32, d + 4L * pairs)), a0);
         }
-        scratch.sink += sink;
+        scratch.sink += ReadAhead.sum(touched);
         a0.add(a1).intoArray(scratch.lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
         return LaneSums.tree(scratch.lanes, 0, L);
     }

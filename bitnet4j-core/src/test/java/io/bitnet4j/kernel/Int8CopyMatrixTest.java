@@ -20,7 +20,7 @@ class Int8CopyMatrixTest {
     private static final Summation FAST = new Summation(Summation.Routine.KERNEL_ORDER, GgmlSimd.AVX512);
 
     @ParameterizedTest(name = "{0}×{1}, {2} tokens, {3} threads")
-    @CsvSource({"7, 64, 1, 1", "37, 256, 3, 2", "130, 2560, 2, 2"})
+    @CsvSource({"7, 64, 1, 1", "5, 96, 2, 1", "37, 256, 3, 2", "130, 2560, 2, 2"}) // 96: an odd block count
     void copiesWithinHalfAStepAndMultipliesTheCopy(int rows, int cols, int tokens, int threads) {
         float[] w = SeededArrays.gaussian(51, rows * cols, 0.5);
         byte[] bytes = halves(w);
