@@ -36,59 +36,60 @@ final class Bf16VectorMatrix extends InPlaceVectorMatrix {
     }
 
     /**
-     * Copies each token's row to the scratch with every whole run of {@code 2·L} values reordered as its L
-     * even-indexed then its L odd-indexed ones (the lanes {@link #dot} widens from one load of 32-bit words); the
-     * tail is copied as it is.
+     * Copies each token's row to {@code xs} with every whole run of {@code 2·L} values reordered as its L even-indexed
+     * then its L odd-indexed ones (the lanes {@link #dot} widens from one load of 32-bit words); the tail is copied as
+     * it is.
      */
     @Override
-    float[] stage(float[] x, int tokens, KernelScratch scratch) {
-        float[] staged = scratch.staged(tokens * cols);
+    void stage(float[] x, int tokens, MemorySegment xs) {
         int whole = cols - cols % (2 * L);
         for (int t = 0; t < tokens; t++) {
             int at = t * cols;
             for (int c = 0; c < whole; c += 2 * L) {
                 for (int i = 0; i < L; i++) {
-                    staged[at + c + i] = x[at + c + 2 * i];
-                    staged[at + c + L + i] = x[at + c + 2 * i + 1];
+                    xs.setAtIndex(KernelScratch.STAGED, at + c + i, x[at + c + 2 * i]);
+                    xs.setAtIndex(KernelScratch.STAGED, at + c + L + i, x[at + c + 2 * i + 1]);
                 }
             }
-            System.arraycopy(x, at + whole, staged, at + whole, cols - whole);
+            MemorySegment.copy(x, at + whole, xs, KernelScratch.STAGED, 4L * (at + whole), cols - whole);
         }
-        return staged;
     }
 
     /**
-     * Two loads of L words (4·L values) per step into four independent sums, {@link ReadAhead} touched at each load
-     * (4·L ≤ 64 bytes apart, so every cache line is touched; one linear stream), then one more pair of vectors if
-     * there is one, the lanes added in {@link LaneSums} order, and the tail in scalar FMAs.
+     * Two loads of L words (4·L values) per step into four independent sums, one {@link ReadAhead#TOUCH} per step
+     * ({@code 8·L ≤ 128} bytes: one linear stream), then one more pair of vectors if there is one, the lanes added in
+     * {@link LaneSums} order, and the tail in scalar FMAs. The loop runs on one int byte offset, which addresses the
+     * weights and the staged floats alike (as {@link F16VectorMatrix}'s).
      */
     @Override
-    float dot(long p, float[] x, int xAt, KernelScratch scratch) {
+    float dot(long p, long ahead, MemorySegment xs, long x, KernelScratch scratch) {
         FloatVector e0 = FloatVector.zero(FLOATS), e1 = e0, o0 = e0, o1 = e0;
+        IntVector touched = IntVector.zero(ReadAhead.TOUCH);
         int whole = cols - cols % (2 * L);
         int pairs = whole - whole % (4 * L);
-        long last = data.byteSize() - 1;
-        int sink = 0;
-        for (int c = 0; c < pairs; c += 4 * L) {
-            long a = p + 2L * c;
-            sink += ReadAhead.touch(data, a, last) + ReadAhead.touch(data, a + 4L * L, last);
+        for (int o = 0; o < 2 * pairs; o += 8 * L) { // o: bytes of weights; the staged floats are at twice that
+            long a = p + o;
+            long xo = x + 2L * o;
+            touched = touched.add(IntVector.fromMemorySegment(ReadAhead.TOUCH, data, a + ahead, LE));
             IntVector w0 = IntVector.fromMemorySegment(INTS, data, a, LE);
             IntVector w1 = IntVector.fromMemorySegment(INTS, data, a + 4L * L, LE);
-            e0 = w0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(FLOATS, x, xAt + c), e0);
-            o0 = w0.and(HIGH_HALF).reinterpretAsFloats().fma(FloatVector.fromArray(FLOATS, x, xAt + c + L), o0);
-            e1 = w1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(FLOATS, x, xAt + c + 2 * L), e1);
-            o1 = w1.and(HIGH_HALF).reinterpretAsFloats().fma(FloatVector.fromArray(FLOATS, x, xAt + c + 3 * L), o1);
+            e0 = w0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(FLOATS, xs, xo, LE), e0);
+            o0 = w0.and(HIGH_HALF).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(FLOATS, xs, xo + 4L * L, LE), o0);
+            e1 = w1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(FLOATS, xs, xo + 8L * L, LE), e1);
+            o1 = w1.and(HIGH_HALF).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(FLOATS, xs, xo + 12L * L, LE), o1);
         }
         if (pairs < whole) { // one more pair of vectors
             IntVector w0 = IntVector.fromMemorySegment(INTS, data, p + 2L * pairs, LE);
-            e0 = w0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(FLOATS, x, xAt + pairs), e0);
-            o0 = w0.and(HIGH_HALF).reinterpretAsFloats().fma(FloatVector.fromArray(FLOATS, x, xAt + pairs + L), o0);
+            long xo = x + 4L * pairs;
+            e0 = w0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(FLOATS, xs, xo, LE), e0);
+            o0 = w0.and(HIGH_HALF).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(FLOATS, xs, xo + 4L * L, LE), o0);
         }
-        scratch.sink += sink;
+        scratch.sink += ReadAhead.sum(touched);
         e0.add(o0).add(e1.add(o1)).intoArray(scratch.lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
         float r = LaneSums.tree(scratch.lanes, 0, L);
         for (int c = whole; c < cols; c++) {
-            r = Math.fma(Float.intBitsToFloat((data.get(BF16, p + 2L * c) & 0xFFFF) << 16), x[xAt + c], r);
+            r = Math.fma(Float.intBitsToFloat((data.get(BF16, p + 2L * c) & 0xFFFF) << 16),
+                    xs.get(KernelScratch.STAGED, x + 4L * c), r);
         }
         return r;
     }

@@ -126,8 +126,8 @@ final class F16VectorMatrix extends StoredMatrix {
         int whole = cols - cols % (2 * L);
         for (int c = 0; c < whole; c += 2 * L) {
             for (int i = 0; i < L; i++) {
-                staged.setAtIndex(ValueLayout.JAVA_FLOAT, xAt + c + i, x[xAt + c + 2 * i] * scale);
-                staged.setAtIndex(ValueLayout.JAVA_FLOAT, xAt + c + L + i, x[xAt + c + 2 * i + 1] * scale);
+                staged.setAtIndex(KernelScratch.STAGED, xAt + c + i, x[xAt + c + 2 * i] * scale);
+                staged.setAtIndex(KernelScratch.STAGED, xAt + c + L + i, x[xAt + c + 2 * i + 1] * scale);
             }
         }
         return Math.scalb(1f, k);

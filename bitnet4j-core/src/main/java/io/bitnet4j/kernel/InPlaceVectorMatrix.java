@@ -39,29 +39,33 @@ abstract class InPlaceVectorMatrix extends StoredMatrix {
         }
         checkShapes(in, rowFrom, rowTo, out, outOffset);
         int tokens = in.rows();
-        float[] x = stage(in.values(as), tokens, scratch);
+        MemorySegment xs = scratch.stagedFloats(tokens * cols);
+        stage(in.values(as), tokens, xs);
         for (int r = rowFrom; r < rowTo; r++) {
             long at = r * rowBytes;
+            long ahead = ReadAhead.aheadWithin(data, at + rowBytes);
             for (int t = 0; t < tokens; t++) {
-                out[outOffset + t * rows + r] = dot(at, x, t * cols, scratch);
+                out[outOffset + t * rows + r] = dot(at, ahead, xs, 4L * t * cols, scratch);
             }
         }
     }
 
     /**
-     * The activations as {@link #dot} reads them: {@code x} itself unless a kernel wants them rearranged (into
-     * {@code scratch}, never a new array).
+     * Copies the activations of {@code tokens} tokens into {@code xs} as {@link #dot} reads them: off the heap, so
+     * that the loop addresses them with the byte offsets it has for the weights (a {@code float[]} index costs a sign
+     * extension and an add per load); in their order unless a kernel rearranges them.
      */
-    float[] stage(float[] x, int tokens, KernelScratch scratch) {
-        return x;
+    void stage(float[] x, int tokens, MemorySegment xs) {
+        MemorySegment.copy(x, 0, xs, KernelScratch.STAGED, 0, tokens * cols);
     }
 
     /**
-     * The weight row at byte {@code at} of {@link #data} times {@code x[xAt .. xAt + cols)} (as {@link #stage} left
-     * them), summed in the kernel's fixed order. The whole hot loop lives in this one method: C2 does not inline small
-     * helpers into a large Vector API loop, and a vector passed to a call that is not inlined is boxed.
+     * The weight row at byte {@code at} of {@link #data} times the {@code cols} floats at byte {@code x} of {@code xs}
+     * (as {@link #stage} left them), summed in the kernel's fixed order, with one {@link ReadAhead#TOUCH} per cache
+     * line {@code ahead} bytes ahead. The whole hot loop lives in this one method: C2 does not inline small helpers
+     * into a large Vector API loop, and a vector passed to a call that is not inlined is boxed.
      */
-    abstract float dot(long at, float[] x, int xAt, KernelScratch scratch);
+    abstract float dot(long at, long ahead, MemorySegment xs, long x, KernelScratch scratch);
 
     @Override
     public final void dequantizeRow(int row, float[] dst, int dstOffset, KernelScratch scratch) {

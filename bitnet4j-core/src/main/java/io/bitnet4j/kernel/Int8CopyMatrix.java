@@ -112,7 +112,7 @@ final class Int8CopyMatrix extends StoredMatrix {
         int tokens = in.rows();
         // the activations off the heap, addressed by the loop's byte offsets (see F16VectorMatrix)
         MemorySegment xs = scratch.stagedFloats(tokens * cols);
-        MemorySegment.copy(x, 0, xs, ValueLayout.JAVA_FLOAT, 0, tokens * cols);
+        MemorySegment.copy(x, 0, xs, KernelScratch.STAGED, 0, tokens * cols);
         int blocks = cols / BLOCK;
         for (int r = rowFrom; r < rowTo; r++) {
             long q = (long) r * cols;

@@ -2,6 +2,8 @@ package io.bitnet4j.kernel;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * Per-thread working memory of the matrix kernels, allocated once per worker so that a multiplication
@@ -22,7 +24,6 @@ public final class KernelScratch {
     private long tablesGeneration;
     private long tablesShape;
     private float[] tileOut = new float[0];
-    private float[] staged = new float[0];
     private MemorySegment stagedFloats = MemorySegment.NULL;
 
     /** Scratch for weight rows of up to {@code maxCols} elements. */
@@ -76,13 +77,8 @@ public final class KernelScratch {
         return tileOut;
     }
 
-    /** At least {@code n} floats for a kernel's rearranged copy of the activations, allocated on first use and kept. */
-    float[] staged(int n) {
-        if (staged.length < n) {
-            staged = new float[n];
-        }
-        return staged;
-    }
+    /** How kernels write and read the floats of {@link #stagedFloats}: little-endian, as their vector loads read them. */
+    static final ValueLayout.OfFloat STAGED = ValueLayout.JAVA_FLOAT.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /**
      * At least {@code n} floats of 64-byte-aligned off-heap memory for a kernel's rearranged activations, allocated

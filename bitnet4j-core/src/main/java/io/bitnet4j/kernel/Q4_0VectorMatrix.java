@@ -45,27 +45,26 @@ final class Q4_0VectorMatrix extends InPlaceVectorMatrix {
      * independent sums. {@link ReadAhead} is touched once per block, 18 bytes apart, so every cache line is touched.
      */
     @Override
-    float dot(long p, float[] x, int xAt, KernelScratch scratch) {
+    float dot(long p, long ahead, MemorySegment xs, long x, KernelScratch scratch) {
         FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0;
         int blocks = cols / BLOCK;
-        long last = data.byteSize() - 1;
-        int sink = 0;
+        IntVector touched = IntVector.zero(ReadAhead.TOUCH);
         for (int b = 0; b < blocks; b++) {
             long q = p + (long) b * BLOCK_BYTES;
-            sink += ReadAhead.touch(data, q, last);
+            touched = touched.add(IntVector.fromMemorySegment(ReadAhead.TOUCH, data, q + ahead, LE));
             float d = Float.float16ToFloat(data.get(HALF, q));
-            int c = xAt + b * BLOCK;
+            long c = x + 4L * b * BLOCK; // this block's activations, in bytes
             for (int j = 0; j < HALF_BLOCK; j += L) {
                 IntVector codes = (IntVector) ByteVector.fromMemorySegment(QUARTER_BYTES, data, q + 2 + j, LE)
                         .convertShape(VectorOperators.B2I, INTS, 0); // sign-extended: mask after the shift
                 FloatVector lo = ((FloatVector) codes.and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).mul(d);
                 FloatVector hi = ((FloatVector) codes.lanewise(VectorOperators.ASHR, 4).and(0x0F).sub(8)
                         .convert(VectorOperators.I2F, 0)).mul(d);
-                a0 = lo.fma(FloatVector.fromArray(FLOATS, x, c + j), a0);
-                a1 = hi.fma(FloatVector.fromArray(FLOATS, x, c + HALF_BLOCK + j), a1);
+                a0 = lo.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * j, LE), a0);
+                a1 = hi.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (HALF_BLOCK + j), LE), a1);
             }
         }
-        scratch.sink += sink;
+        scratch.sink += ReadAhead.sum(touched);
         a0.add(a1).intoArray(scratch.lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
         return LaneSums.tree(scratch.lanes, 0, L);
     }

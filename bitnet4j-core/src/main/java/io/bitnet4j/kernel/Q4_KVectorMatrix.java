@@ -45,14 +45,15 @@ final class Q4_KVectorMatrix extends InPlaceVectorMatrix {
      * sub-blocks their 6-bit scales and minimums shifted out of them (the packing of {@link Q4_K}), and the 32 code bytes as pairs of L-byte runs into four independent sums.
      */
     @Override
-    float dot(long p, float[] x, int xAt, KernelScratch scratch) {
+    float dot(long p, long ahead, MemorySegment xs, long x, KernelScratch scratch) {
         FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
         int blocks = cols / BLOCK;
-        long last = data.byteSize() - 1;
-        int sink = 0;
+        IntVector touched = IntVector.zero(ReadAhead.TOUCH);
         for (int b = 0; b < blocks; b++) {
             long q = p + (long) b * BLOCK_BYTES;
-            sink += ReadAhead.touch(data, q, last) + ReadAhead.touch(data, q + 64, last) + ReadAhead.touch(data, q + 128, last);
+            touched = touched.add(IntVector.fromMemorySegment(ReadAhead.TOUCH, data, q + ahead, LE))
+                    .add(IntVector.fromMemorySegment(ReadAhead.TOUCH, data, q + 64 + ahead, LE))
+                    .add(IntVector.fromMemorySegment(ReadAhead.TOUCH, data, q + 128 + ahead, LE));
             float d = Float.float16ToFloat(data.get(HALF, q));
             float dmin = Float.float16ToFloat(data.get(HALF, q + 2));
             long low = data.get(LONG, q + SCALES); // scales[0..7]
@@ -76,7 +77,7 @@ final class Q4_KVectorMatrix extends InPlaceVectorMatrix {
                 // exact products (see the class comment), so the fused multiply-subtract rounds as ggml's two steps
                 float scale0 = d * sc0, min0 = -(dmin * m0), scale1 = d * sc1, min1 = -(dmin * m1);
                 long codes = q + QS + 32 * k;
-                int c = xAt + b * BLOCK + 64 * k;
+                long c = x + 4L * (b * BLOCK + 64 * k); // these sub-blocks' activations, in bytes
                 for (int l = 0; l < 32; l += 2 * L) {
                     IntVector u = (IntVector) ByteVector.fromMemorySegment(QUARTER_BYTES, data, codes + l, LE)
                             .convertShape(VectorOperators.B2I, INTS, 0);
@@ -88,14 +89,14 @@ final class Q4_KVectorMatrix extends InPlaceVectorMatrix {
                             .fma(scale1, min1);
                     FloatVector v1 = ((FloatVector) v.lanewise(VectorOperators.ASHR, 4).and(0x0F).convert(VectorOperators.I2F, 0))
                             .fma(scale1, min1);
-                    a0 = u0.fma(FloatVector.fromArray(FLOATS, x, c + l), a0);
-                    a1 = v0.fma(FloatVector.fromArray(FLOATS, x, c + l + L), a1);
-                    a2 = u1.fma(FloatVector.fromArray(FLOATS, x, c + 32 + l), a2);
-                    a3 = v1.fma(FloatVector.fromArray(FLOATS, x, c + 32 + l + L), a3);
+                    a0 = u0.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (l), LE), a0);
+                    a1 = v0.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (l + L), LE), a1);
+                    a2 = u1.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (32 + l), LE), a2);
+                    a3 = v1.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (32 + l + L), LE), a3);
                 }
             }
         }
-        scratch.sink += sink;
+        scratch.sink += ReadAhead.sum(touched);
         a0.add(a1).add(a2.add(a3)).intoArray(scratch.lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
         return LaneSums.tree(scratch.lanes, 0, L);
     }

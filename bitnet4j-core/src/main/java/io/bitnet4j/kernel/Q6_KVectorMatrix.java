@@ -54,21 +54,22 @@ final class Q6_KVectorMatrix extends InPlaceVectorMatrix {
      * costs more than the shifts). The code bytes are sign-extended, so the nibbles are masked after any shift.
      */
     @Override
-    float dot(long p, float[] x, int xAt, KernelScratch scratch) {
+    float dot(long p, long ahead, MemorySegment xs, long x, KernelScratch scratch) {
         FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
         int blocks = cols / BLOCK;
-        long last = data.byteSize() - 1;
-        int sink = 0;
+        IntVector touched = IntVector.zero(ReadAhead.TOUCH);
         for (int b = 0; b < blocks; b++) {
             long q = p + (long) b * BLOCK_BYTES;
-            sink += ReadAhead.touch(data, q, last) + ReadAhead.touch(data, q + 64, last)
-                    + ReadAhead.touch(data, q + 128, last) + ReadAhead.touch(data, q + 192, last);
+            touched = touched.add(IntVector.fromMemorySegment(ReadAhead.TOUCH, data, q + ahead, LE))
+                    .add(IntVector.fromMemorySegment(ReadAhead.TOUCH, data, q + 64 + ahead, LE))
+                    .add(IntVector.fromMemorySegment(ReadAhead.TOUCH, data, q + 128 + ahead, LE))
+                    .add(IntVector.fromMemorySegment(ReadAhead.TOUCH, data, q + 192 + ahead, LE));
             float d = Float.float16ToFloat(data.get(HALF, q + D));
             for (int h = 0; h < 2; h++) {
                 long ql = q + 64 * h;
                 long qh = q + QH + 32 * h;
                 long scales = data.get(LONG, q + SCALES + 8 * h); // this half's eight sub-block scales, one long read
-                int c = xAt + b * BLOCK + 128 * h;
+                long c = x + 4L * (b * BLOCK + 128 * h); // this half's activations, in bytes
                 for (int l = 0; l < 32; l += L) {
                     IntVector lo = (IntVector) ByteVector.fromMemorySegment(QUARTER_BYTES, data, ql + l, LE)
                             .convertShape(VectorOperators.B2I, INTS, 0);
@@ -86,14 +87,14 @@ final class Q6_KVectorMatrix extends InPlaceVectorMatrix {
                             .convert(VectorOperators.I2F, 0)).fma(d2, -32 * d2);
                     FloatVector w3 = ((FloatVector) hi.lanewise(VectorOperators.ASHR, 4).and(0x0F).or(top.lanewise(VectorOperators.ASHR, 2).and(0x30))
                             .convert(VectorOperators.I2F, 0)).fma(d3, -32 * d3);
-                    a0 = w0.fma(FloatVector.fromArray(FLOATS, x, c + l), a0);
-                    a1 = w1.fma(FloatVector.fromArray(FLOATS, x, c + 32 + l), a1);
-                    a2 = w2.fma(FloatVector.fromArray(FLOATS, x, c + 64 + l), a2);
-                    a3 = w3.fma(FloatVector.fromArray(FLOATS, x, c + 96 + l), a3);
+                    a0 = w0.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (l), LE), a0);
+                    a1 = w1.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (32 + l), LE), a1);
+                    a2 = w2.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (64 + l), LE), a2);
+                    a3 = w3.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (96 + l), LE), a3);
                 }
             }
         }
-        scratch.sink += sink;
+        scratch.sink += ReadAhead.sum(touched);
         a0.add(a1).add(a2.add(a3)).intoArray(scratch.lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
         return LaneSums.tree(scratch.lanes, 0, L);
     }

@@ -10,6 +10,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -36,26 +37,25 @@ final class Q8_0VectorMatrix extends InPlaceVectorMatrix {
      * bytes apart, so every cache line is touched.
      */
     @Override
-    float dot(long p, float[] x, int xAt, KernelScratch scratch) {
+    float dot(long p, long ahead, MemorySegment xs, long x, KernelScratch scratch) {
         FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0;
         int blocks = cols / BLOCK;
-        long last = data.byteSize() - 1;
-        int sink = 0;
+        IntVector touched = IntVector.zero(ReadAhead.TOUCH);
         for (int b = 0; b < blocks; b++) {
             long q = p + (long) b * BLOCK_BYTES;
-            sink += ReadAhead.touch(data, q, last);
+            touched = touched.add(IntVector.fromMemorySegment(ReadAhead.TOUCH, data, q + ahead, LE));
             FloatVector d = FloatVector.broadcast(FLOATS, Float.float16ToFloat(data.get(HALF, q)));
-            int c = xAt + b * BLOCK;
+            long c = x + 4L * b * BLOCK; // this block's activations, in bytes
             for (int j = 0; j < BLOCK; j += 2 * L) {
                 FloatVector w0 = ((FloatVector) ByteVector.fromMemorySegment(QUARTER_BYTES, data, q + 2 + j, LE)
                         .convertShape(VectorOperators.B2F, FLOATS, 0)).mul(d);
                 FloatVector w1 = ((FloatVector) ByteVector.fromMemorySegment(QUARTER_BYTES, data, q + 2 + j + L, LE)
                         .convertShape(VectorOperators.B2F, FLOATS, 0)).mul(d);
-                a0 = w0.fma(FloatVector.fromArray(FLOATS, x, c + j), a0);
-                a1 = w1.fma(FloatVector.fromArray(FLOATS, x, c + j + L), a1);
+                a0 = w0.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * j, LE), a0);
+                a1 = w1.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (j + L), LE), a1);
             }
         }
-        scratch.sink += sink;
+        scratch.sink += ReadAhead.sum(touched);
         a0.add(a1).intoArray(scratch.lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
         return LaneSums.tree(scratch.lanes, 0, L);
     }
