@@ -1,6 +1,8 @@
 package io.bitnet4j;
 
 import io.bitnet4j.gguf.GgufFile;
+import io.bitnet4j.kernel.LayoutCache;
+import io.bitnet4j.kernel.MatrixKernels;
 import io.bitnet4j.model.Model;
 import io.bitnet4j.model.SessionOptions;
 import io.bitnet4j.tokenizer.ChatTemplate;
@@ -9,6 +11,7 @@ import io.bitnet4j.tokenizer.Tokenizers;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -48,13 +51,27 @@ public final class BitNet {
         // whose binding leaves a core idle in its serial parts; a bad model is still reported before a bad tokenizer
         CompletableFuture<Tokenizer> tokenizer = CompletableFuture.supplyAsync(() -> Tokenizers.fromGguf(file.metadata()));
         try {
-            Model model = Model.load(file);
+            Optional<LayoutCache> cache = LayoutCache.forModel(gguf);
+            Model model = Model.load(file, cache.map(c -> MatrixKernels.defaults().withLayoutCache(c)).orElseGet(MatrixKernels::defaults));
+            if (cache.isPresent()) {
+                saveQuietly(cache.get());
+            }
             return new LoadedModel(file, model, join(tokenizer), ChatTemplate.detect(file.metadata()), options,
                     (System.nanoTime() - start) / 1e9);
         } catch (RuntimeException e) {
             tokenizer.exceptionally(t -> null).join(); // it reads the file's metadata: let it finish before closing
             file.close();
             throw e;
+        }
+    }
+
+    /** Writes the cache if it changed; a cache that cannot be written costs only the next load's repack, so it is reported, not thrown. */
+    private static void saveQuietly(LayoutCache cache) {
+        try {
+            cache.save();
+        } catch (IOException | RuntimeException e) {
+            System.getLogger(BitNet.class.getName()).log(System.Logger.Level.WARNING,
+                    "could not write the layout cache " + cache.file() + ": " + e);
         }
     }
 

@@ -4,6 +4,7 @@ import io.bitnet4j.format.I2_S;
 import io.bitnet4j.format.I2sMatmul;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * The vectorized kernel for bitnet.cpp's I2_S: the codes repacked into a {@link LutLayout} (no block scales:
@@ -33,17 +34,23 @@ final class I2sLutMatrix extends LutMatrix {
 
     /** Repacks the {@code rows × cols} I2_S tensor {@code data} (see {@link #fits}). */
     static I2sLutMatrix repack(String name, int rows, int cols, MemorySegment data) {
+        return repack(name, rows, cols, data, null);
+    }
+
+    /** {@link #repack}, the layout taken from {@code cache} when it holds this tensor's (null: no cache). */
+    static I2sLutMatrix repack(String name, int rows, int cols, MemorySegment data, LayoutCache cache) {
         if (!fits(cols)) {
             throw new IllegalArgumentException("tensor '" + name + "' (I2_S): rows of " + cols + " do not fit the lookup-table kernel");
         }
         I2sMatrix exact = new I2sMatrix(name, rows, cols, data);
         int runs = cols / I2_S.BLOCK_SIZE;
         int block = cols % 256 == 0 ? 256 : I2_S.BLOCK_SIZE;
-        LutLayout layout = LutLayout.pack(rows, cols, block, LutKernel.tileRows(), false, (row, codes, scales) -> {
+        Supplier<LutLayout> pack = () -> LutLayout.pack(rows, cols, block, LutKernel.tileRows(), false, (row, codes, scales) -> {
             for (int k = 0; k < runs; k++) {
                 I2_S.unpackRunCodes(data, (long) row * runs + k, codes, k * I2_S.BLOCK_SIZE);
             }
         });
+        LutLayout layout = cache == null ? pack.get() : cache.layout(name, data, rows, cols, block, LutKernel.tileRows(), false, pack);
         return new I2sLutMatrix(exact, layout);
     }
 

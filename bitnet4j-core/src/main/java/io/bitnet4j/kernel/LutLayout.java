@@ -10,7 +10,8 @@ import java.util.stream.IntStream;
 
 /**
  * Ternary weights repacked at load time for the lookup-table kernels ({@link LutKernel}): the runtime form of
- * TQ1_0, TQ2_0 and I2_S matrices, held in its own off-heap memory so the file's pages can be dropped.
+ * TQ1_0, TQ2_0 and I2_S matrices, held in its own off-heap memory so the file's pages can be dropped (or mapped from
+ * a {@link LayoutCache} file that an earlier load wrote).
  *
  * <h2>Indices</h2>
  * Each row is cut into scale blocks of {@link #block()} columns ({@code 256} for the TQ types, {@code 128} or
@@ -59,6 +60,11 @@ final class LutLayout {
     private final MemorySegment scales;
 
     private LutLayout(int rows, int cols, int block, int tileRows, boolean scaled) {
+        this(rows, cols, block, tileRows, null, null, scaled);
+    }
+
+    /** A layout over {@code words} and {@code scales} if given, else over new memory for them (freed with the layout). */
+    private LutLayout(int rows, int cols, int block, int tileRows, MemorySegment words, MemorySegment scales, boolean scaled) {
         if (cols % block != 0) {
             throw new IllegalArgumentException("rows of " + cols + " are not whole blocks of " + block);
         }
@@ -69,8 +75,24 @@ final class LutLayout {
         this.tiles = (rows + tileRows - 1) / tileRows;
         this.blocksPerRow = cols / block;
         this.wordsPerBlock = (block + TRITS_PER_WORD - 1) / TRITS_PER_WORD;
-        this.words = OffHeap.allocate((long) tiles * blocksPerRow * blockTileBytes()); // freed with this layout
-        this.scales = scaled ? OffHeap.allocate((long) tiles * blocksPerRow * tileRows * Float.BYTES) : null;
+        this.words = words != null ? words : OffHeap.allocate((long) tiles * blocksPerRow * blockTileBytes());
+        this.scales = !scaled ? null : scales != null ? scales : OffHeap.allocate((long) tiles * blocksPerRow * tileRows * Float.BYTES);
+    }
+
+    /**
+     * A layout of this shape over existing memory (a {@link LayoutCache}'s file), or null if the lengths of
+     * {@code words} and {@code scales} (null: no block scales) are not the ones the shape needs.
+     */
+    static LutLayout of(int rows, int cols, int block, int tileRows, MemorySegment words, MemorySegment scales) {
+        if (rows <= 0 || cols <= 0 || block <= 0 || tileRows <= 0 || cols % block != 0) {
+            return null;
+        }
+        long tileBlocks = (long) ((rows + tileRows - 1) / tileRows) * (cols / block);
+        long wordsBytes = tileBlocks * ((block + TRITS_PER_WORD - 1) / TRITS_PER_WORD) * tileRows * Short.BYTES;
+        if (words.byteSize() != wordsBytes || (scales != null && scales.byteSize() != tileBlocks * tileRows * Float.BYTES)) {
+            return null;
+        }
+        return new LutLayout(rows, cols, block, tileRows, words, scales, scales != null);
     }
 
     /**

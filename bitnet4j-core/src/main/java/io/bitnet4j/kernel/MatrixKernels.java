@@ -75,6 +75,15 @@ public final class MatrixKernels {
     }
 
     /**
+     * These kernels with the repacked lookup-table layouts kept in {@code cache}: a later load of the same model maps
+     * them from its file instead of repacking (see {@link LayoutCache}); unchanged if there are no vector kernels.
+     */
+    public MatrixKernels withLayoutCache(LayoutCache cache) {
+        Objects.requireNonNull(cache, "cache");
+        return new MatrixKernels(providers.stream().map(p -> p instanceof VectorKernels v ? (KernelProvider) v.withCache(cache) : p).toList());
+    }
+
+    /**
      * These kernels plus a fallback for {@code type}: its rows are decoded by {@code decoder} and multiplied
      * in float32 with unrounded activations. Numerically that is not what llama.cpp does (it quantizes the
      * activations to the type's {@code vec_dot_type}), but it makes any decodable type usable. A decoder given

@@ -3,6 +3,7 @@ package io.bitnet4j.kernel;
 import io.bitnet4j.format.TernaryBlockFormat;
 import io.bitnet4j.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
+import java.util.function.Supplier;
 
 /**
  * The vectorized kernel for llama.cpp's TQ1_0 and TQ2_0: the weights repacked into a {@link LutLayout} with
@@ -28,14 +29,23 @@ final class TernaryLutMatrix extends LutMatrix {
      * keeps no scales and the sums are multiplied by that one scale at the end: the kernel then reads 1/15 fewer bytes.
      */
     static TernaryLutMatrix repack(String name, GgmlType type, int rows, int cols, MemorySegment data, TernaryBlockFormat format) {
+        return repack(name, type, rows, cols, data, format, null);
+    }
+
+    /** {@link #repack}, the layout taken from {@code cache} when it holds this tensor's (null: no cache). */
+    static TernaryLutMatrix repack(String name, GgmlType type, int rows, int cols, MemorySegment data, TernaryBlockFormat format,
+            LayoutCache cache) {
         TernaryBlockMatrix exact = new TernaryBlockMatrix(name, type, rows, cols, data, format);
         int blocks = cols / BLOCK;
         float uniform = uniformScale(data, (long) rows * blocks, format);
-        LutLayout layout = LutLayout.pack(rows, cols, BLOCK, LutKernel.tileRows(), Float.isNaN(uniform), (row, codes, scales) -> {
+        boolean scaled = Float.isNaN(uniform);
+        Supplier<LutLayout> pack = () -> LutLayout.pack(rows, cols, BLOCK, LutKernel.tileRows(), scaled, (row, codes, scales) -> {
             for (int b = 0; b < blocks; b++) {
                 scales[b] = format.decodeCodes(data, (long) row * blocks + b, codes, b * BLOCK);
             }
         });
+        LutLayout layout = cache == null ? pack.get()
+                : cache.layout(name, data, rows, cols, BLOCK, LutKernel.tileRows(), scaled, pack);
         return new TernaryLutMatrix(exact, layout, uniform);
     }
 

@@ -19,9 +19,17 @@ import java.util.Optional;
  */
 final class VectorKernels implements KernelProvider {
     private final boolean int8F16;
+    /** Where repacked layouts are kept between loads, or null. */
+    private final LayoutCache cache;
 
-    private VectorKernels(boolean int8F16) {
+    private VectorKernels(boolean int8F16, LayoutCache cache) {
         this.int8F16 = int8F16;
+        this.cache = cache;
+    }
+
+    /** These kernels, keeping their repacked layouts in {@code cache}. */
+    VectorKernels withCache(LayoutCache cache) {
+        return new VectorKernels(int8F16, cache);
     }
 
     /**
@@ -30,7 +38,7 @@ final class VectorKernels implements KernelProvider {
      */
     static KernelProvider create(boolean int8F16) {
         SegmentKinds.preload(); // before any kernel is compiled: see there
-        return VectorWidth.BITS == 0 ? null : new VectorKernels(int8F16);
+        return VectorWidth.BITS == 0 ? null : new VectorKernels(int8F16, null);
     }
 
     @Override
@@ -39,7 +47,7 @@ final class VectorKernels implements KernelProvider {
         WeightMatrix m = switch (t.type()) {
             case TQ1_0 -> ternary(t.name(), t.type(), rows, cols, data, TQ1_0.FORMAT);
             case TQ2_0 -> ternary(t.name(), t.type(), rows, cols, data, TQ2_0.FORMAT);
-            case I2_S -> I2sLutMatrix.fits(cols) ? I2sLutMatrix.repack(t.name(), rows, cols, data) : null;
+            case I2_S -> I2sLutMatrix.fits(cols) ? I2sLutMatrix.repack(t.name(), rows, cols, data, cache) : null;
             case F16 -> f16(t.name(), rows, cols, data);
             case BF16 -> Bf16VectorMatrix.fits(rows, cols, data) ? new Bf16VectorMatrix(t.name(), rows, cols, data) : null;
             case Q8_0 -> wholeBlocks(t, rows, cols) ? new Q8_0VectorMatrix(t.name(), rows, cols, data, codec(t, rows, cols)) : null;
@@ -74,7 +82,7 @@ final class VectorKernels implements KernelProvider {
         return CodecKernels.INSTANCE.bind(t, rows, cols).orElseThrow();
     }
 
-    private static WeightMatrix ternary(String name, GgmlType type, int rows, int cols, MemorySegment data, TernaryBlockFormat format) {
-        return cols % TernaryBlockFormat.BLOCK_SIZE == 0 ? TernaryLutMatrix.repack(name, type, rows, cols, data, format) : null;
+    private WeightMatrix ternary(String name, GgmlType type, int rows, int cols, MemorySegment data, TernaryBlockFormat format) {
+        return cols % TernaryBlockFormat.BLOCK_SIZE == 0 ? TernaryLutMatrix.repack(name, type, rows, cols, data, format, cache) : null;
     }
 }

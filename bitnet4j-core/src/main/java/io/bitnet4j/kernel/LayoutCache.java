@@ -1,0 +1,269 @@
+package io.bitnet4j.kernel;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.zip.CRC32C;
+
+/**
+ * A model's repacked lookup-table layouts kept in one file, so that a later load maps them instead of repacking
+ * (the repack is most of a 2B model's load time). Each layout is stored with the CRC32C of the tensor bytes it was
+ * repacked from and of its own bytes; on load both are computed again, and a layout is used only if they match and
+ * its shape and tile width are the ones asked for. Anything else, a missing, foreign, truncated or corrupt file
+ * included, is a miss: the tensor is repacked and {@link #save} writes a new file (to a temporary file first, then
+ * renamed, so a failed write never leaves a half-written cache). Thread-safe: the tensors of a model are bound in
+ * parallel.
+ *
+ * <p>File: the header {@code "B4JLUT1\n"}, then the index (an int count, then per layout its name, shape, source
+ * length and checksums, and the offsets and lengths of its words and scales), then the data, each array at a
+ * multiple of 4096 bytes; little-endian throughout.
+ */
+public final class LayoutCache {
+    /** The system property naming the directory of layout caches ({@link #forModel}); unset or {@code off}: none. */
+    public static final String PROPERTY = "bitnet4j.layoutcache";
+
+    private static final byte[] MAGIC = "B4JLUT1\n".getBytes(StandardCharsets.US_ASCII);
+    private static final long ALIGN = 4096;
+    /** More layouts than any model has: a count beyond it means the file is not one of ours. */
+    private static final int MAX_ENTRIES = 1 << 16;
+    /** An index entry's bytes after its name: shape (4 ints), scaled flag, source length and CRC, 4 offsets and lengths, CRC. */
+    private static final int ENTRY_FIXED_BYTES = 4 * 4 + 1 + 8 + 4 + 4 * 8 + 4;
+
+    private record Entry(String name, int rows, int cols, int block, int tileRows, boolean scaled, long sourceBytes,
+            int sourceCrc, long wordsAt, long wordsBytes, long scalesAt, long scalesBytes, int dataCrc) {}
+
+    /** A layout bound through this cache, kept to be written by {@link #save}. */
+    private record Kept(LutLayout layout, long sourceBytes, int sourceCrc) {}
+
+    private final Path file;
+    private final MemorySegment mapped;
+    private final Map<String, Entry> entries;
+    private final Map<String, Kept> kept = new ConcurrentHashMap<>();
+    private final AtomicInteger repacked = new AtomicInteger();
+    private volatile boolean changed;
+
+    private LayoutCache(Path file, MemorySegment mapped, Map<String, Entry> entries) {
+        this.file = file;
+        this.mapped = mapped;
+        this.entries = entries;
+        this.changed = entries.isEmpty();
+    }
+
+    /**
+     * The cache of model file {@code gguf} in the directory that {@value #PROPERTY} names (one file per model, named
+     * after the model file and its size), or empty when the property is unset or {@code off}.
+     */
+    public static Optional<LayoutCache> forModel(Path gguf) throws IOException {
+        String dir = System.getProperty(PROPERTY, "").trim();
+        if (dir.isEmpty() || dir.equals("off")) {
+            return Optional.empty();
+        }
+        return Optional.of(open(Path.of(dir).resolve(gguf.getFileName() + "-" + Files.size(gguf) + ".lut")));
+    }
+
+    /**
+     * The cache in {@code file}: its layouts if it holds a readable index, else (missing, unreadable, not a cache) an
+     * empty cache that {@link #save} fills. Never throws for what the file holds.
+     */
+    public static LayoutCache open(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return new LayoutCache(file, MemorySegment.NULL, Map.of());
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            MemorySegment m = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), Arena.ofAuto());
+            return new LayoutCache(file, m, readIndex(m));
+        } catch (IOException | RuntimeException e) {
+            return new LayoutCache(file, MemorySegment.NULL, Map.of()); // unreadable: repack and write anew
+        }
+    }
+
+    /** The layouts' index, or an empty map if {@code m} is not a well-formed cache file (every length checked). */
+    private static Map<String, Entry> readIndex(MemorySegment m) {
+        ByteBuffer b = m.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        byte[] magic = new byte[MAGIC.length];
+        if (b.remaining() < MAGIC.length + 4) {
+            return Map.of();
+        }
+        b.get(magic);
+        int count = b.getInt();
+        if (!Arrays.equals(magic, MAGIC) || count < 0 || count > MAX_ENTRIES) {
+            return Map.of();
+        }
+        Map<String, Entry> entries = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            if (b.remaining() < 2) {
+                return Map.of();
+            }
+            int nameBytes = Short.toUnsignedInt(b.getShort());
+            if (b.remaining() < nameBytes + ENTRY_FIXED_BYTES) {
+                return Map.of();
+            }
+            byte[] name = new byte[nameBytes];
+            b.get(name);
+            Entry e = new Entry(new String(name, StandardCharsets.UTF_8), b.getInt(), b.getInt(), b.getInt(), b.getInt(),
+                    b.get() != 0, b.getLong(), b.getInt(), b.getLong(), b.getLong(), b.getLong(), b.getLong(), b.getInt());
+            if (!within(e.wordsAt, e.wordsBytes, m.byteSize()) || !within(e.scalesAt, e.scalesBytes, m.byteSize())) {
+                return Map.of();
+            }
+            entries.put(e.name, e);
+        }
+        return entries;
+    }
+
+    private static boolean within(long at, long bytes, long size) {
+        return at >= 0 && bytes >= 0 && at <= size && bytes <= size - at;
+    }
+
+    /**
+     * The layout of tensor {@code name}, repacked from {@code source}: from the file if it holds one made from the same
+     * bytes, in this shape, intact; else {@code pack}'s, which {@link #save} will write.
+     */
+    LutLayout layout(String name, MemorySegment source, int rows, int cols, int block, int tileRows, boolean scaled,
+            Supplier<LutLayout> pack) {
+        int sourceCrc = crc(source);
+        Entry e = entries.get(name);
+        LutLayout found = null;
+        if (e != null && e.rows == rows && e.cols == cols && e.block == block && e.tileRows == tileRows && e.scaled == scaled
+                && e.sourceBytes == source.byteSize() && e.sourceCrc == sourceCrc) {
+            MemorySegment words = mapped.asSlice(e.wordsAt, e.wordsBytes);
+            MemorySegment scales = scaled ? mapped.asSlice(e.scalesAt, e.scalesBytes) : null;
+            if (crc(words, scales) == e.dataCrc) {
+                found = LutLayout.of(rows, cols, block, tileRows, SegmentKinds.plain(words),
+                        scales == null ? null : SegmentKinds.plain(scales)); // null if the lengths do not fit the shape
+            }
+        }
+        if (found == null) {
+            changed = true;
+            repacked.incrementAndGet();
+            found = pack.get();
+        }
+        kept.put(name, new Kept(found, source.byteSize(), sourceCrc));
+        return found;
+    }
+
+    /**
+     * Writes the layouts bound through this cache to its file if any of them was repacked (none were found in the file,
+     * or some were missing or stale), through a temporary file renamed over the old one. Returns whether it wrote.
+     */
+    public boolean save() throws IOException {
+        if (!changed || kept.isEmpty()) {
+            return false;
+        }
+        Map<String, Kept> all = new TreeMap<>(kept);
+        ByteBuffer index = ByteBuffer.allocate(indexBytes(all)).order(ByteOrder.LITTLE_ENDIAN);
+        index.put(MAGIC).putInt(all.size());
+        long at = align(index.capacity());
+        for (Map.Entry<String, Kept> k : all.entrySet()) {
+            LutLayout l = k.getValue().layout();
+            byte[] name = k.getKey().getBytes(StandardCharsets.UTF_8);
+            long wordsAt = at;
+            long scalesBytes = l.scales() == null ? 0 : l.scales().byteSize();
+            long scalesAt = scalesBytes == 0 ? 0 : align(wordsAt + l.words().byteSize());
+            at = align(scalesBytes == 0 ? wordsAt + l.words().byteSize() : scalesAt + scalesBytes);
+            index.putShort((short) name.length).put(name).putInt(l.rows()).putInt(l.cols()).putInt(l.block())
+                    .putInt(l.tileRows()).put((byte) (l.scales() == null ? 0 : 1)).putLong(k.getValue().sourceBytes())
+                    .putInt(k.getValue().sourceCrc()).putLong(wordsAt).putLong(l.words().byteSize()).putLong(scalesAt)
+                    .putLong(scalesBytes).putInt(crc(l.words(), l.scales()));
+        }
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                writeAll(ch, index.flip(), 0);
+                long pos = align(index.capacity());
+                for (Kept k : all.values()) {
+                    pos = writeAll(ch, k.layout().words(), pos);
+                    pos = align(pos);
+                    if (k.layout().scales() != null) {
+                        pos = align(writeAll(ch, k.layout().scales(), pos));
+                    }
+                }
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        changed = false;
+        return true;
+    }
+
+    private static int indexBytes(Map<String, Kept> all) {
+        int n = MAGIC.length + 4;
+        for (String name : all.keySet()) {
+            n += 2 + name.getBytes(StandardCharsets.UTF_8).length + ENTRY_FIXED_BYTES;
+        }
+        return n;
+    }
+
+    private static long writeAll(FileChannel ch, MemorySegment data, long pos) throws IOException {
+        long chunk = 1L << 30;
+        for (long o = 0; o < data.byteSize(); o += chunk) {
+            pos = writeAll(ch, data.asSlice(o, Math.min(chunk, data.byteSize() - o)).asByteBuffer(), pos);
+        }
+        return pos;
+    }
+
+    private static long writeAll(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+        while (b.hasRemaining()) {
+            pos += ch.write(b, pos);
+        }
+        return pos;
+    }
+
+    private static long align(long at) {
+        return (at + ALIGN - 1) / ALIGN * ALIGN;
+    }
+
+    private static int crc(MemorySegment a, MemorySegment b) {
+        CRC32C c = new CRC32C();
+        update(c, a);
+        if (b != null) {
+            update(c, b);
+        }
+        return (int) c.getValue();
+    }
+
+    private static int crc(MemorySegment a) {
+        return crc(a, null);
+    }
+
+    /** Whole segments, in slices a {@link ByteBuffer} can hold. */
+    private static void update(CRC32C c, MemorySegment s) {
+        long chunk = 1L << 30;
+        for (long o = 0; o < s.byteSize(); o += chunk) {
+            c.update(s.asSlice(o, Math.min(chunk, s.byteSize() - o)).asByteBuffer());
+        }
+    }
+
+    /** The file this cache reads and writes. */
+    public Path file() {
+        return file;
+    }
+
+    /** How many layouts bound through this cache had to be repacked (not found in the file, or stale). */
+    public int repacked() {
+        return repacked.get();
+    }
+
+    /** Layouts the file held when opened (0 if it was missing or unreadable). */
+    public int storedLayouts() {
+        return entries.size();
+    }
+}

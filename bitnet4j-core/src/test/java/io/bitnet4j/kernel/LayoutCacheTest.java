@@ -1,0 +1,194 @@
+package io.bitnet4j.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bitnet4j.format.I2_S;
+import io.bitnet4j.format.TQ2_0;
+import io.bitnet4j.gguf.GgmlType;
+import io.bitnet4j.testing.SeededArrays;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The layout cache: a layout comes back from the file only when it was made from the same tensor bytes, in the same
+ * shape, and its own bytes are intact; anything else is repacked and written again, and a bad file is never an error.
+ */
+class LayoutCacheTest {
+    private static final Summation FAST = new Summation(Summation.Routine.KERNEL_ORDER, GgmlSimd.AVX512);
+    private static final int ROWS = 70; // a partial last tile at 16 and 32 lanes
+    private static final int COLS = 512;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSavedLayoutIsMappedBackAndMultipliesToTheSameBits() throws IOException {
+        byte[] uniform = tq2(1, true);
+        byte[] perBlock = tq2(2, false); // blocks with their own scales: the layout holds them
+        byte[] i2s = I2_S.pack(LutKernelTest.randomTrits(ROWS * COLS, 3), 0.25f);
+        Path file = dir.resolve("m.lut");
+
+        LayoutCache first = LayoutCache.open(file);
+        assertEquals(0, first.storedLayouts());
+        AtomicInteger packs = new AtomicInteger();
+        LutMatrix[] fresh = {tq2Matrix("a", uniform, first, packs), tq2Matrix("b", perBlock, first, packs), i2sMatrix("c", i2s, first, packs)};
+        assertEquals(3, packs.get(), "nothing in the cache yet: every layout is repacked");
+        assertTrue(first.save());
+
+        LayoutCache second = LayoutCache.open(file);
+        assertEquals(3, second.storedLayouts());
+        LutMatrix[] cached = {tq2Matrix("a", uniform, second, packs), tq2Matrix("b", perBlock, second, packs), i2sMatrix("c", i2s, second, packs)};
+        assertEquals(3, packs.get(), "every layout came from the file");
+        assertFalse(second.save(), "nothing changed, nothing written");
+        float[] x = SeededArrays.gaussian(4, 3 * COLS, 1);
+        for (int i = 0; i < fresh.length; i++) {
+            assertArrayEquals(bytes(fresh[i].layout.words()), bytes(cached[i].layout.words()), "words of layout " + i);
+            if (fresh[i].layout.scales() != null) {
+                assertArrayEquals(bytes(fresh[i].layout.scales()), bytes(cached[i].layout.scales()), "scales of layout " + i);
+            }
+            ActivationType as = fresh[i].activationType();
+            assertEquals(-1, Harness.firstBitDifference(Harness.multiply(fresh[i], x, 3, as, FAST, 2),
+                    Harness.multiply(cached[i], x, 3, as, FAST, 2)), "products of layout " + i);
+        }
+    }
+
+    @Test
+    void aChangedTensorIsRepackedAndTheFileRewritten() throws IOException {
+        byte[] w = tq2(5, true);
+        Path file = dir.resolve("m.lut");
+        LayoutCache first = LayoutCache.open(file);
+        tq2Matrix("a", w, first, new AtomicInteger());
+        first.save();
+
+        int code = w[100] >> 2 & 3; // one trit of the tensor changed, to another valid code (0..2)
+        w[100] = (byte) (w[100] & ~0x0C | (code + 1) % 3 << 2);
+        AtomicInteger packs = new AtomicInteger();
+        LayoutCache second = LayoutCache.open(file);
+        LutMatrix m = tq2Matrix("a", w, second, packs);
+        assertEquals(1, packs.get(), "a layout made from other bytes is not used");
+        assertTrue(second.save());
+        LutMatrix plain = LutKernelTest.bind(GgmlType.TQ2_0, ROWS, COLS, w);
+        assertArrayEquals(bytes(plain.layout.words()), bytes(m.layout.words()));
+
+        AtomicInteger again = new AtomicInteger();
+        tq2Matrix("a", w, LayoutCache.open(file), again);
+        assertEquals(0, again.get(), "the rewritten file serves the changed tensor");
+    }
+
+    @Test
+    void aCorruptLayoutOrAnotherShapeIsAMiss() throws IOException {
+        byte[] w = tq2(6, true);
+        Path file = dir.resolve("m.lut");
+        LayoutCache first = LayoutCache.open(file);
+        tq2Matrix("a", w, first, new AtomicInteger());
+        first.save();
+
+        byte[] raw = Files.readAllBytes(file);
+        raw[raw.length - 1] ^= 1; // the last byte of the layout's words
+        Files.write(file, raw);
+        AtomicInteger packs = new AtomicInteger();
+        tq2Matrix("a", w, LayoutCache.open(file), packs);
+        assertEquals(1, packs.get(), "a layout whose bytes fail their checksum is not used");
+
+        AtomicInteger other = new AtomicInteger();
+        tq2Matrix("b", w, LayoutCache.open(file), other); // same bytes under another name: not in the file
+        assertEquals(1, other.get());
+    }
+
+    @Test
+    void filesThatAreNotCachesAreIgnored() throws IOException {
+        byte[] w = tq2(7, true);
+        Path file = dir.resolve("m.lut");
+        LayoutCache good = LayoutCache.open(file);
+        tq2Matrix("a", w, good, new AtomicInteger());
+        good.save();
+        byte[] valid = Files.readAllBytes(file);
+
+        byte[] absurdCount = valid.clone();
+        absurdCount[8] = absurdCount[9] = absurdCount[10] = (byte) 0xFF; // a count of millions
+        byte[] farOffset = valid.clone();
+        int nameLength = valid[12] & 0xFF | (valid[13] & 0xFF) << 8;
+        int wordsAt = 14 + nameLength + 4 * 4 + 1 + 8 + 4; // the first entry's words offset
+        farOffset[wordsAt + 7] = 0x40; // 2^62 bytes in
+        byte[][] bad = {new byte[0], "B4JLUT1\n".getBytes(), randomBytes(8, 4096), absurdCount, farOffset,
+            java.util.Arrays.copyOf(valid, valid.length / 2)};
+        for (byte[] b : bad) {
+            Files.write(file, b);
+            LayoutCache c = LayoutCache.open(file);
+            AtomicInteger packs = new AtomicInteger();
+            tq2Matrix("a", w, c, packs);
+            assertEquals(1, packs.get(), "a file of " + b.length + " bytes serves nothing");
+            assertTrue(c.save(), "and is replaced");
+            assertEquals(1, LayoutCache.open(file).storedLayouts());
+        }
+        try (var left = Files.list(dir)) {
+            assertEquals(1, left.count(), "no temporary files left behind");
+        }
+    }
+
+    @Test
+    void noPropertyNoCache() throws IOException {
+        Path model = Files.write(dir.resolve("model.gguf"), new byte[16]);
+        String before = System.getProperty(LayoutCache.PROPERTY);
+        try {
+            System.clearProperty(LayoutCache.PROPERTY);
+            assertTrue(LayoutCache.forModel(model).isEmpty());
+            System.setProperty(LayoutCache.PROPERTY, "off");
+            assertTrue(LayoutCache.forModel(model).isEmpty());
+            System.setProperty(LayoutCache.PROPERTY, dir.resolve("cache").toString());
+            assertEquals(dir.resolve("cache").resolve("model.gguf-16.lut"), LayoutCache.forModel(model).orElseThrow().file());
+        } finally {
+            if (before == null) {
+                System.clearProperty(LayoutCache.PROPERTY);
+            } else {
+                System.setProperty(LayoutCache.PROPERTY, before);
+            }
+        }
+    }
+
+    /** A TQ2_0 tensor of seeded trits, with one scale for all blocks or a scale per block. */
+    private static byte[] tq2(long seed, boolean oneScale) {
+        float[] scales = oneScale ? filled(ROWS * COLS / 256, 0.5f) : SeededArrays.uniform(seed, ROWS * COLS / 256, 2);
+        return TQ2_0.FORMAT.pack(LutKernelTest.randomTrits(ROWS * COLS, seed), scales);
+    }
+
+    /** The tensor bound through {@code cache}; {@code packs} counts it if the cache had to repack it. */
+    private static LutMatrix tq2Matrix(String name, byte[] bytes, LayoutCache cache, AtomicInteger packs) {
+        int before = cache.repacked();
+        LutMatrix m = TernaryLutMatrix.repack(name, GgmlType.TQ2_0, ROWS, COLS, MemorySegment.ofArray(bytes), TQ2_0.FORMAT, cache);
+        packs.addAndGet(cache.repacked() - before);
+        return m;
+    }
+
+    private static LutMatrix i2sMatrix(String name, byte[] bytes, LayoutCache cache, AtomicInteger packs) {
+        int before = cache.repacked();
+        LutMatrix m = I2sLutMatrix.repack(name, ROWS, COLS, MemorySegment.ofArray(bytes), cache);
+        packs.addAndGet(cache.repacked() - before);
+        return m;
+    }
+
+    private static byte[] randomBytes(long seed, int n) {
+        byte[] b = new byte[n];
+        new java.util.SplittableRandom(seed).nextBytes(b);
+        return b;
+    }
+
+    private static byte[] bytes(MemorySegment s) {
+        return s.toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    private static float[] filled(int n, float v) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
+}
