@@ -64,10 +64,7 @@ class LayoutCacheTest {
     @Test
     void aChangedTensorIsRepackedAndTheFileRewritten() throws IOException {
         byte[] w = tq2(5, true);
-        Path file = dir.resolve("m.lut");
-        LayoutCache first = LayoutCache.open(file);
-        tq2Matrix("a", w, first, new AtomicInteger());
-        first.save();
+        Path file = savedCache(w);
 
         int code = w[100] >> 2 & 3; // one trit of the tensor changed, to another valid code (0..2)
         w[100] = (byte) (w[100] & ~0x0C | (code + 1) % 3 << 2);
@@ -87,10 +84,7 @@ class LayoutCacheTest {
     @Test
     void aCorruptLayoutOrAnotherShapeIsAMiss() throws IOException {
         byte[] w = tq2(6, true);
-        Path file = dir.resolve("m.lut");
-        LayoutCache first = LayoutCache.open(file);
-        tq2Matrix("a", w, first, new AtomicInteger());
-        first.save();
+        Path file = savedCache(w);
 
         byte[] raw = Files.readAllBytes(file);
         raw[raw.length - 1] ^= 1; // the last byte of the layout's words
@@ -107,10 +101,7 @@ class LayoutCacheTest {
     @Test
     void filesThatAreNotCachesAreIgnored() throws IOException {
         byte[] w = tq2(7, true);
-        Path file = dir.resolve("m.lut");
-        LayoutCache good = LayoutCache.open(file);
-        tq2Matrix("a", w, good, new AtomicInteger());
-        good.save();
+        Path file = savedCache(w);
         byte[] valid = Files.readAllBytes(file);
 
         byte[] absurdCount = valid.clone();
@@ -153,6 +144,15 @@ class LayoutCacheTest {
                 System.setProperty(LayoutCache.PROPERTY, before);
             }
         }
+    }
+
+    /** A cache file holding the layout of {@code w} as tensor "a". */
+    private Path savedCache(byte[] w) throws IOException {
+        Path file = dir.resolve("m.lut");
+        LayoutCache cache = LayoutCache.open(file);
+        tq2Matrix("a", w, cache, new AtomicInteger());
+        assertTrue(cache.save());
+        return file;
     }
 
     /** A TQ2_0 tensor of seeded trits, with one scale for all blocks or a scale per block. */
