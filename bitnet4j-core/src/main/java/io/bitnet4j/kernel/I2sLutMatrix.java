@@ -4,7 +4,6 @@ import io.bitnet4j.format.I2_S;
 import io.bitnet4j.format.I2sMatmul;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
-import java.util.function.Supplier;
 
 /**
  * The vectorized kernel for bitnet.cpp's I2_S: the codes repacked into a {@link LutLayout} (no block scales:
@@ -45,12 +44,11 @@ final class I2sLutMatrix extends LutMatrix {
         I2sMatrix exact = new I2sMatrix(name, rows, cols, data);
         int runs = cols / I2_S.BLOCK_SIZE;
         int block = cols % 256 == 0 ? 256 : I2_S.BLOCK_SIZE;
-        Supplier<LutLayout> pack = () -> LutLayout.pack(rows, cols, block, LutKernel.tileRows(), false, (row, codes, scales) -> {
+        LutLayout layout = LutLayout.pack(cache, name, data, rows, cols, block, LutKernel.tileRows(), false, (row, codes, scales) -> {
             for (int k = 0; k < runs; k++) {
                 I2_S.unpackRunCodes(data, (long) row * runs + k, codes, k * I2_S.BLOCK_SIZE);
             }
         });
-        LutLayout layout = cache == null ? pack.get() : cache.layout(name, data, rows, cols, block, LutKernel.tileRows(), false, pack);
         return new I2sLutMatrix(exact, layout);
     }
 

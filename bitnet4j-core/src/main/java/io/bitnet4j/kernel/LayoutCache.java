@@ -63,7 +63,6 @@ public final class LayoutCache {
         this.file = file;
         this.mapped = mapped;
         this.entries = entries;
-        this.changed = entries.isEmpty();
     }
 
     /**
@@ -169,31 +168,39 @@ public final class LayoutCache {
         Map<String, Kept> all = new TreeMap<>(kept);
         ByteBuffer index = ByteBuffer.allocate(indexBytes(all)).order(ByteOrder.LITTLE_ENDIAN);
         index.put(MAGIC).putInt(all.size());
+        // where each layout's words and scales go, decided once here and used both for the index and for the writes
+        long[] wordsAt = new long[all.size()];
+        long[] scalesAt = new long[all.size()];
         long at = align(index.capacity());
+        int i = 0;
         for (Map.Entry<String, Kept> k : all.entrySet()) {
             LutLayout l = k.getValue().layout();
             byte[] name = k.getKey().getBytes(StandardCharsets.UTF_8);
-            long wordsAt = at;
             long scalesBytes = l.scales() == null ? 0 : l.scales().byteSize();
-            long scalesAt = scalesBytes == 0 ? 0 : align(wordsAt + l.words().byteSize());
-            at = align(scalesBytes == 0 ? wordsAt + l.words().byteSize() : scalesAt + scalesBytes);
+            wordsAt[i] = at;
+            at = align(at + l.words().byteSize());
+            if (scalesBytes > 0) {
+                scalesAt[i] = at;
+                at = align(at + scalesBytes);
+            }
             index.putShort((short) name.length).put(name).putInt(l.rows()).putInt(l.cols()).putInt(l.block())
                     .putInt(l.tileRows()).put((byte) (l.scales() == null ? 0 : 1)).putLong(k.getValue().sourceBytes())
-                    .putInt(k.getValue().sourceCrc()).putLong(wordsAt).putLong(l.words().byteSize()).putLong(scalesAt)
+                    .putInt(k.getValue().sourceCrc()).putLong(wordsAt[i]).putLong(l.words().byteSize()).putLong(scalesAt[i])
                     .putLong(scalesBytes).putInt(crc(l.words(), l.scales()));
+            i++;
         }
         Files.createDirectories(file.toAbsolutePath().getParent());
         Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 writeAll(ch, index.flip(), 0);
-                long pos = align(index.capacity());
+                i = 0;
                 for (Kept k : all.values()) {
-                    pos = writeAll(ch, k.layout().words(), pos);
-                    pos = align(pos);
+                    writeAll(ch, k.layout().words(), wordsAt[i]);
                     if (k.layout().scales() != null) {
-                        pos = align(writeAll(ch, k.layout().scales(), pos));
+                        writeAll(ch, k.layout().scales(), scalesAt[i]);
                     }
+                    i++;
                 }
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

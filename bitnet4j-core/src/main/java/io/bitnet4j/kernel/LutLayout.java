@@ -75,8 +75,18 @@ final class LutLayout {
         this.tiles = (rows + tileRows - 1) / tileRows;
         this.blocksPerRow = cols / block;
         this.wordsPerBlock = (block + TRITS_PER_WORD - 1) / TRITS_PER_WORD;
-        this.words = words != null ? words : OffHeap.allocate((long) tiles * blocksPerRow * blockTileBytes());
-        this.scales = !scaled ? null : scales != null ? scales : OffHeap.allocate((long) tiles * blocksPerRow * tileRows * Float.BYTES);
+        this.words = words != null ? words : OffHeap.allocate(wordsBytes());
+        this.scales = !scaled ? null : scales != null ? scales : OffHeap.allocate(scalesBytes());
+    }
+
+    /** Bytes of the words this shape needs. */
+    private long wordsBytes() {
+        return (long) tiles * blocksPerRow * blockTileBytes();
+    }
+
+    /** Bytes of the block scales this shape needs, if it has them. */
+    private long scalesBytes() {
+        return (long) tiles * blocksPerRow * tileRows * Float.BYTES;
     }
 
     /**
@@ -87,12 +97,20 @@ final class LutLayout {
         if (rows <= 0 || cols <= 0 || block <= 0 || tileRows <= 0 || cols % block != 0) {
             return null;
         }
-        long tileBlocks = (long) ((rows + tileRows - 1) / tileRows) * (cols / block);
-        long wordsBytes = tileBlocks * ((block + TRITS_PER_WORD - 1) / TRITS_PER_WORD) * tileRows * Short.BYTES;
-        if (words.byteSize() != wordsBytes || (scales != null && scales.byteSize() != tileBlocks * tileRows * Float.BYTES)) {
-            return null;
+        LutLayout l = new LutLayout(rows, cols, block, tileRows, words, scales, scales != null);
+        return words.byteSize() == l.wordsBytes() && (scales == null || scales.byteSize() == l.scalesBytes()) ? l : null;
+    }
+
+    /**
+     * {@link #pack(int, int, int, int, boolean, RowSource) pack}, or the layout that {@code cache} holds for tensor
+     * {@code name} repacked from the bytes {@code data} (null: no cache; see {@link LayoutCache#layout}).
+     */
+    static LutLayout pack(LayoutCache cache, String name, MemorySegment data, int rows, int cols, int block, int tileRows,
+            boolean scaled, RowSource source) {
+        if (cache == null) {
+            return pack(rows, cols, block, tileRows, scaled, source);
         }
-        return new LutLayout(rows, cols, block, tileRows, words, scales, scales != null);
+        return cache.layout(name, data, rows, cols, block, tileRows, scaled, () -> pack(rows, cols, block, tileRows, scaled, source));
     }
 
     /**

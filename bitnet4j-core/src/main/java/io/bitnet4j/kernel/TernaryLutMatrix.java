@@ -3,7 +3,6 @@ package io.bitnet4j.kernel;
 import io.bitnet4j.format.TernaryBlockFormat;
 import io.bitnet4j.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
-import java.util.function.Supplier;
 
 /**
  * The vectorized kernel for llama.cpp's TQ1_0 and TQ2_0: the weights repacked into a {@link LutLayout} with
@@ -39,13 +38,11 @@ final class TernaryLutMatrix extends LutMatrix {
         int blocks = cols / BLOCK;
         float uniform = uniformScale(data, (long) rows * blocks, format);
         boolean scaled = Float.isNaN(uniform);
-        Supplier<LutLayout> pack = () -> LutLayout.pack(rows, cols, BLOCK, LutKernel.tileRows(), scaled, (row, codes, scales) -> {
+        LutLayout layout = LutLayout.pack(cache, name, data, rows, cols, BLOCK, LutKernel.tileRows(), scaled, (row, codes, scales) -> {
             for (int b = 0; b < blocks; b++) {
                 scales[b] = format.decodeCodes(data, (long) row * blocks + b, codes, b * BLOCK);
             }
         });
-        LutLayout layout = cache == null ? pack.get()
-                : cache.layout(name, data, rows, cols, BLOCK, LutKernel.tileRows(), scaled, pack);
         return new TernaryLutMatrix(exact, layout, uniform);
     }
 
