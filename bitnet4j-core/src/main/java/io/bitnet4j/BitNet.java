@@ -52,7 +52,8 @@ public final class BitNet {
         CompletableFuture<Tokenizer> tokenizer = CompletableFuture.supplyAsync(() -> Tokenizers.fromGguf(file.metadata()));
         try {
             Optional<LayoutCache> cache = LayoutCache.forModel(gguf);
-            Model model = Model.load(file, cache.map(c -> MatrixKernels.defaults().withLayoutCache(c)).orElseGet(MatrixKernels::defaults));
+            MatrixKernels kernels = MatrixKernels.defaults().withThreads(options.resolvedThreads()); // layouts for these threads
+            Model model = Model.load(file, cache.map(kernels::withLayoutCache).orElse(kernels));
             if (cache.isPresent()) {
                 saveQuietly(cache.get());
             }

@@ -33,7 +33,7 @@ public final class DecodeTiming {
         boolean profile = args.length > 5 && args[5].equals("profile");
         long loadStart = System.nanoTime();
         try (GgufFile f = GgufFile.open(file)) {
-            Model m = Model.load(f, MatrixKernels.defaults());
+            Model m = Model.load(f, MatrixKernels.defaults().withThreads(threads));
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             SessionOptions o = SessionOptions.defaults().withThreads(threads).withContextLength(tokens + 1).withBatchSize(1)
                     .withNumerics(switch (numerics) {

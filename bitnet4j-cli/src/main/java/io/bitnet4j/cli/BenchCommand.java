@@ -93,13 +93,30 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = TextOut.stdout();
         PrintWriter err = spec.commandLine().getErr();
         try (GgufFile f = GgufFile.open(model)) {
-            Model m = Model.load(f);
-            BenchReport report = new BenchReport(modelInfo(f, m, options, kvType), peer != null);
-            PrintWriter table = json ? err : out; // with --json the rows still show progress, on stderr
-            report.header(table);
+            // the tests come grouped by thread count, and each group gets the model loaded for its threads: the
+            // repacked layouts are arranged for a thread count (MatrixKernels.withThreads), as `run -t N` loads them
+            Model m = null;
+            int loadedFor = 0;
             List<BenchReport.Result> results = new ArrayList<>();
-            try (EngineBench engine = new EngineBench(m, options)) {
+            PrintWriter table = json ? err : out; // with --json the rows still show progress, on stderr
+            BenchReport report = null;
+            EngineBench engine = null;
+            try {
                 for (BenchTest test : tests) {
+                    if (test.threads() != loadedFor) {
+                        if (engine != null) {
+                            engine.close();
+                        }
+                        m = null; // the last thread count's layouts may go before the next are made
+                        engine = null;
+                        m = Model.load(f, MatrixKernels.defaults().withThreads(test.threads()));
+                        engine = new EngineBench(m, options);
+                        loadedFor = test.threads();
+                    }
+                    if (report == null) {
+                        report = new BenchReport(modelInfo(f, m, options, kvType), peer != null);
+                        report.header(table);
+                    }
                     err.printf(Locale.ROOT, "bench: %s at %d thread(s)%s%n", test.name(), test.threads(), peer == null ? "" : ", alternating with llama-bench");
                     err.flush();
                     engine.run(test); // warm-up: compiles the kernels, fills the caches
@@ -115,6 +132,10 @@ final class BenchCommand implements Callable<Integer> {
                             peer == null ? null : new BenchSamples(theirs));
                     results.add(result);
                     report.row(table, result);
+                }
+            } finally {
+                if (engine != null) {
+                    engine.close();
                 }
             }
             if (json) {

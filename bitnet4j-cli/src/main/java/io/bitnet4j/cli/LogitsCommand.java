@@ -1,6 +1,7 @@
 package io.bitnet4j.cli;
 
 import io.bitnet4j.gguf.GgufFile;
+import io.bitnet4j.kernel.MatrixKernels;
 import io.bitnet4j.model.KvCacheType;
 import io.bitnet4j.model.Model;
 import io.bitnet4j.model.Session;
@@ -75,7 +76,7 @@ final class LogitsCommand implements Callable<Integer> {
                 .withBatchSize(Math.max(1, tokens.length))
                 .withNumerics(numerics.resolve("exact"));
         try (GgufFile f = GgufFile.open(model)) {
-            Model m = Model.load(f);
+            Model m = Model.load(f, MatrixKernels.defaults().withThreads(options.resolvedThreads()));
             float[] logits = null;
             int vocab = m.config().vocabSize();
             long best = Long.MAX_VALUE;

@@ -33,18 +33,21 @@ final class I2sLutMatrix extends LutMatrix {
 
     /** Repacks the {@code rows × cols} I2_S tensor {@code data} (see {@link #fits}). */
     static I2sLutMatrix repack(String name, int rows, int cols, MemorySegment data) {
-        return repack(name, rows, cols, data, null);
+        return repack(name, rows, cols, data, Runtime.getRuntime().availableProcessors(), null);
     }
 
-    /** {@link #repack}, the layout taken from {@code cache} when it holds this tensor's (null: no cache). */
-    static I2sLutMatrix repack(String name, int rows, int cols, MemorySegment data, LayoutCache cache) {
+    /**
+     * {@link #repack}, laid out for products on {@code threads} threads ({@link LutLayout#groupTiles(int, int)}), the
+     * layout taken from {@code cache} when it holds this tensor's (null: no cache).
+     */
+    static I2sLutMatrix repack(String name, int rows, int cols, MemorySegment data, int threads, LayoutCache cache) {
         if (!fits(cols)) {
             throw new IllegalArgumentException("tensor '" + name + "' (I2_S): rows of " + cols + " do not fit the lookup-table kernel");
         }
         I2sMatrix exact = new I2sMatrix(name, rows, cols, data);
         int runs = cols / I2_S.BLOCK_SIZE;
         int block = cols % 256 == 0 ? 256 : I2_S.BLOCK_SIZE;
-        LutLayout layout = LutLayout.pack(cache, name, data, rows, cols, block, LutKernel.tileRows(), false, (row, codes, scales) -> {
+        LutLayout layout = LutLayout.pack(cache, name, data, rows, cols, block, LutKernel.tileRows(), threads, false, (row, codes, scales) -> {
             for (int k = 0; k < runs; k++) {
                 I2_S.unpackRunCodes(data, (long) row * runs + k, codes, k * I2_S.BLOCK_SIZE);
             }

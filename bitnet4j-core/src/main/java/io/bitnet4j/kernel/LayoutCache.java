@@ -26,12 +26,12 @@ import java.util.zip.CRC32C;
  * A model's repacked lookup-table layouts kept in one file, so that a later load maps them instead of repacking
  * (the repack is most of a 2B model's load time). Each layout is stored with the CRC32C of the tensor bytes it was
  * repacked from and of its own bytes; on load both are computed again, and a layout is used only if they match and
- * its shape and tile width are the ones asked for. Anything else, a missing, foreign, truncated or corrupt file
+ * its shape, tile width and tile groups are the ones asked for. Anything else, a missing, foreign, truncated or corrupt file
  * included, is a miss: the tensor is repacked and {@link #save} writes a new file (to a temporary file first, then
  * renamed, so a failed write never leaves a half-written cache). Thread-safe: the tensors of a model are bound in
  * parallel.
  *
- * <p>File: the header {@code "B4JLUT1\n"}, then the index (an int count, then per layout its name, shape, source
+ * <p>File: the header {@code "B4JLUT2\n"}, then the index (an int count, then per layout its name, shape, source
  * length and checksums, and the offsets and lengths of its words and scales), then the data, each array at a
  * multiple of 4096 bytes; little-endian throughout.
  */
@@ -39,14 +39,14 @@ public final class LayoutCache {
     /** The system property naming the directory of layout caches ({@link #forModel}); unset or {@code off}: none. */
     public static final String PROPERTY = "bitnet4j.layoutcache";
 
-    private static final byte[] MAGIC = "B4JLUT1\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "B4JLUT2\n".getBytes(StandardCharsets.US_ASCII);
     private static final long ALIGN = 4096;
     /** More layouts than any model has: a count beyond it means the file is not one of ours. */
     private static final int MAX_ENTRIES = 1 << 16;
-    /** An index entry's bytes after its name: shape (4 ints), scaled flag, source length and CRC, 4 offsets and lengths, CRC. */
-    private static final int ENTRY_FIXED_BYTES = 4 * 4 + 1 + 8 + 4 + 4 * 8 + 4;
+    /** An index entry's bytes after its name: shape (5 ints), scaled flag, source length and CRC, 4 offsets and lengths, CRC. */
+    private static final int ENTRY_FIXED_BYTES = 5 * 4 + 1 + 8 + 4 + 4 * 8 + 4;
 
-    private record Entry(String name, int rows, int cols, int block, int tileRows, boolean scaled, long sourceBytes,
+    private record Entry(String name, int rows, int cols, int block, int tileRows, int groupTiles, boolean scaled, long sourceBytes,
             int sourceCrc, long wordsAt, long wordsBytes, long scalesAt, long scalesBytes, int dataCrc) {}
 
     /** A layout bound through this cache, kept to be written by {@link #save}. */
@@ -117,7 +117,7 @@ public final class LayoutCache {
             byte[] name = new byte[nameBytes];
             b.get(name);
             Entry e = new Entry(new String(name, StandardCharsets.UTF_8), b.getInt(), b.getInt(), b.getInt(), b.getInt(),
-                    b.get() != 0, b.getLong(), b.getInt(), b.getLong(), b.getLong(), b.getLong(), b.getLong(), b.getInt());
+                    b.getInt(), b.get() != 0, b.getLong(), b.getInt(), b.getLong(), b.getLong(), b.getLong(), b.getLong(), b.getInt());
             if (!within(e.wordsAt, e.wordsBytes, m.byteSize()) || !within(e.scalesAt, e.scalesBytes, m.byteSize())) {
                 return Map.of();
             }
@@ -134,17 +134,18 @@ public final class LayoutCache {
      * The layout of tensor {@code name}, repacked from {@code source}: from the file if it holds one made from the same
      * bytes, in this shape, intact; else {@code pack}'s, which {@link #save} will write.
      */
-    LutLayout layout(String name, MemorySegment source, int rows, int cols, int block, int tileRows, boolean scaled,
-            Supplier<LutLayout> pack) {
+    LutLayout layout(String name, MemorySegment source, int rows, int cols, int block, int tileRows, int groupTiles,
+            boolean scaled, Supplier<LutLayout> pack) {
         int sourceCrc = crc(source);
         Entry e = entries.get(name);
         LutLayout found = null;
-        if (e != null && e.rows == rows && e.cols == cols && e.block == block && e.tileRows == tileRows && e.scaled == scaled
+        if (e != null && e.rows == rows && e.cols == cols && e.block == block && e.tileRows == tileRows
+                && e.groupTiles == groupTiles && e.scaled == scaled
                 && e.sourceBytes == source.byteSize() && e.sourceCrc == sourceCrc) {
             MemorySegment words = mapped.asSlice(e.wordsAt, e.wordsBytes);
             MemorySegment scales = scaled ? mapped.asSlice(e.scalesAt, e.scalesBytes) : null;
             if (crc(words, scales) == e.dataCrc) {
-                found = LutLayout.of(rows, cols, block, tileRows, SegmentKinds.plain(words),
+                found = LutLayout.of(rows, cols, block, tileRows, groupTiles, SegmentKinds.plain(words),
                         scales == null ? null : SegmentKinds.plain(scales)); // null if the lengths do not fit the shape
             }
         }
@@ -184,7 +185,7 @@ public final class LayoutCache {
                 at = align(at + scalesBytes);
             }
             index.putShort((short) name.length).put(name).putInt(l.rows()).putInt(l.cols()).putInt(l.block())
-                    .putInt(l.tileRows()).put((byte) (l.scales() == null ? 0 : 1)).putLong(k.getValue().sourceBytes())
+                    .putInt(l.tileRows()).putInt(l.groupTiles()).put((byte) (l.scales() == null ? 0 : 1)).putLong(k.getValue().sourceBytes())
                     .putInt(k.getValue().sourceCrc()).putLong(wordsAt[i]).putLong(l.words().byteSize()).putLong(scalesAt[i])
                     .putLong(scalesBytes).putInt(crc(l.words(), l.scales()));
             i++;

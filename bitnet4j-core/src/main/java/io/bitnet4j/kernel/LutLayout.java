@@ -21,13 +21,17 @@ import java.util.stream.IntStream;
  * {@code Σ tk·qk} in a 32-entry table of the activations' partial sums. Three indices share a 16-bit word
  * (bits 0–4, 5–9, 10–14; bit 15 is 0), so a word carries 9 trits: 1.78 bits per weight instead of TQ2_0's 2.
  *
- * <h2>Tiles</h2>
+ * <h2>Tiles and groups</h2>
  * Rows are interleaved in tiles of {@link #tileRows()} (the kernel's 16-bit lanes): for each block and each
  * word position the tile's rows' words are adjacent, so one vector load fetches the same 9 columns of every row
- * of the tile. Blocks come first: {@code words[block][tile][word][lane]}, so that the kernel can sweep one
- * block over a run of tiles as one linear stream while that block's lookup tables stay in the L1 cache. A last,
- * partial tile is padded with zero rows. Block scales (TQ) are float32 in {@code scales[block][tile][lane]}
- * (0 for padding rows).
+ * of the tile. Tiles are gathered in groups of {@link #groupTiles()} (the last may be shorter), and within a group
+ * blocks come first: {@code words[group][block][tile][word][lane]}. The kernel sweeps one block over a group's
+ * tiles as one linear stream while that block's lookup tables stay in the L1 cache, and a group's blocks follow
+ * one another, so a thread whose share is whole groups reads one unbroken stream. (With blocks first over the
+ * whole matrix, a share that is part of the rows jumps once per block, and on two threads the 2B model's
+ * feed-forward products then read 24-26 GB/s where whole groups read 39-42, the machine's bandwidth:
+ * docs/bench.md.) A last, partial tile is padded with zero rows. Block scales (TQ) are float32 in
+ * {@code scales[group][block][tile][lane]} (0 for padding rows).
  */
 final class LutLayout {
     /** The index of three zero trits. */
@@ -39,6 +43,8 @@ final class LutLayout {
     /** Eight codes at once from a byte array. */
     private static final VarHandle CODES8 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** The most tiles in a group of a layout for several threads ({@link #groupTiles(int, int)}). */
+    static final int MAX_GROUP_TILES = 24;
 
     /**
      * Decodes one weight row of the stored format: its trits as codes {@code t + 1} ∈ {0, 1, 2} (what the ternary
@@ -54,17 +60,19 @@ final class LutLayout {
     private final int block;
     private final int tileRows;
     private final int tiles;
+    private final int groupTiles;
     private final int blocksPerRow;
     private final int wordsPerBlock;
     private final MemorySegment words;
     private final MemorySegment scales;
 
-    private LutLayout(int rows, int cols, int block, int tileRows, boolean scaled) {
-        this(rows, cols, block, tileRows, null, null, scaled);
+    private LutLayout(int rows, int cols, int block, int tileRows, int groupTiles, boolean scaled) {
+        this(rows, cols, block, tileRows, groupTiles, null, null, scaled);
     }
 
     /** A layout over {@code words} and {@code scales} if given, else over new memory for them (freed with the layout). */
-    private LutLayout(int rows, int cols, int block, int tileRows, MemorySegment words, MemorySegment scales, boolean scaled) {
+    private LutLayout(int rows, int cols, int block, int tileRows, int groupTiles, MemorySegment words, MemorySegment scales,
+            boolean scaled) {
         if (cols % block != 0) {
             throw new IllegalArgumentException("rows of " + cols + " are not whole blocks of " + block);
         }
@@ -73,6 +81,7 @@ final class LutLayout {
         this.block = block;
         this.tileRows = tileRows;
         this.tiles = (rows + tileRows - 1) / tileRows;
+        this.groupTiles = Math.clamp(groupTiles, 1, Math.max(1, tiles));
         this.blocksPerRow = cols / block;
         this.wordsPerBlock = (block + TRITS_PER_WORD - 1) / TRITS_PER_WORD;
         this.words = words != null ? words : OffHeap.allocate(wordsBytes());
@@ -93,32 +102,37 @@ final class LutLayout {
      * A layout of this shape over existing memory (a {@link LayoutCache}'s file), or null if the lengths of
      * {@code words} and {@code scales} (null: no block scales) are not the ones the shape needs.
      */
-    static LutLayout of(int rows, int cols, int block, int tileRows, MemorySegment words, MemorySegment scales) {
-        if (rows <= 0 || cols <= 0 || block <= 0 || tileRows <= 0 || cols % block != 0) {
+    static LutLayout of(int rows, int cols, int block, int tileRows, int groupTiles, MemorySegment words, MemorySegment scales) {
+        if (rows <= 0 || cols <= 0 || block <= 0 || tileRows <= 0 || groupTiles <= 0 || cols % block != 0) {
             return null;
         }
-        LutLayout l = new LutLayout(rows, cols, block, tileRows, words, scales, scales != null);
-        return words.byteSize() == l.wordsBytes() && (scales == null || scales.byteSize() == l.scalesBytes()) ? l : null;
+        LutLayout l = new LutLayout(rows, cols, block, tileRows, groupTiles, words, scales, scales != null);
+        return l.groupTiles == groupTiles && words.byteSize() == l.wordsBytes()
+                && (scales == null || scales.byteSize() == l.scalesBytes()) ? l : null;
     }
 
     /**
-     * {@link #pack(int, int, int, int, boolean, RowSource) pack}, or the layout that {@code cache} holds for tensor
-     * {@code name} repacked from the bytes {@code data} (null: no cache; see {@link LayoutCache#layout}).
+     * {@link #pack(int, int, int, int, int, boolean, RowSource) pack} with the groups of a layout for {@code threads}
+     * threads ({@link #groupTiles(int, int)}), or the layout that {@code cache} holds for tensor {@code name} repacked
+     * from the bytes {@code data} (null: no cache; see {@link LayoutCache#layout}).
      */
     static LutLayout pack(LayoutCache cache, String name, MemorySegment data, int rows, int cols, int block, int tileRows,
-            boolean scaled, RowSource source) {
+            int threads, boolean scaled, RowSource source) {
+        int group = groupTiles((rows + tileRows - 1) / tileRows, threads);
         if (cache == null) {
-            return pack(rows, cols, block, tileRows, scaled, source);
+            return pack(rows, cols, block, tileRows, group, scaled, source);
         }
-        return cache.layout(name, data, rows, cols, block, tileRows, scaled, () -> pack(rows, cols, block, tileRows, scaled, source));
+        return cache.layout(name, data, rows, cols, block, tileRows, group, scaled,
+                () -> pack(rows, cols, block, tileRows, group, scaled, source));
     }
 
     /**
      * Repacks a {@code rows × cols} ternary matrix read row by row from {@code source} ({@code scaled}: one scale
-     * per block). Tiles are packed in parallel, so {@code source} must be thread-safe.
+     * per block) into groups of {@code groupTiles} tiles. Tiles are packed in parallel, so {@code source} must be
+     * thread-safe.
      */
-    static LutLayout pack(int rows, int cols, int block, int tileRows, boolean scaled, RowSource source) {
-        LutLayout l = new LutLayout(rows, cols, block, tileRows, scaled);
+    static LutLayout pack(int rows, int cols, int block, int tileRows, int groupTiles, boolean scaled, RowSource source) {
+        LutLayout l = new LutLayout(rows, cols, block, tileRows, groupTiles, scaled);
         // runs of tiles, each with one row buffer and one tile buffer: buffers per tile would be a gigabyte of
         // garbage for a 2B model, and the heap grown to hold it stays in the process's memory
         int runs = Math.min(l.tiles, 4 * Runtime.getRuntime().availableProcessors());
@@ -209,14 +223,42 @@ final class LutLayout {
         return scalesAt(b, tile) + (long) lane * Float.BYTES;
     }
 
-    /** Byte offset of block {@code b}'s words of tile {@code tile}; the next tile's follow. */
+    /** Byte offset of block {@code b}'s words of tile {@code tile}; the next tile's follow up to {@link #groupEnd}. */
     long wordsAt(int b, int tile) {
-        return ((long) b * tiles + tile) * blockTileBytes();
+        return tileIndex(b, tile) * blockTileBytes();
     }
 
-    /** Byte offset of block {@code b}'s scales of tile {@code tile}; the next tile's follow. */
+    /** Byte offset of block {@code b}'s scales of tile {@code tile}; the next tile's follow up to {@link #groupEnd}. */
     long scalesAt(int b, int tile) {
-        return ((long) b * tiles + tile) * tileRows * Float.BYTES;
+        return tileIndex(b, tile) * tileRows * Float.BYTES;
+    }
+
+    /** The position of block {@code b} of tile {@code tile} in {@code [group][block][tile]} order. */
+    private long tileIndex(int b, int tile) {
+        int first = tile - tile % groupTiles;
+        int size = Math.min(groupTiles, tiles - first);
+        return (long) first * blocksPerRow + (long) b * size + (tile - first);
+    }
+
+    /** The end (exclusive) of the group of tile {@code tile}: the tiles from {@code tile} up to it are one run per block. */
+    int groupEnd(int tile) {
+        return Math.min(tiles, tile - tile % groupTiles + groupTiles);
+    }
+
+    /**
+     * Tiles per group for a matrix of {@code tiles} tiles multiplied on {@code threads} threads. Groups are the units
+     * that threads share ({@link LutMatrix#rowTile}). On one thread the matrix is one group, so each block's run is
+     * all its tiles: on the 2B model's shapes, groups of about 20 tiles cost the products a fifth of their speed there
+     * (each run starts by fetching the block's tables into the L1 cache). On more threads it is cut into equal groups
+     * of at most {@link #MAX_GROUP_TILES} (a 2B model's 80, 20 and 216 tiles into groups of 20, 20 and 24): long
+     * enough runs, and a matrix that splits evenly over the threads.
+     */
+    static int groupTiles(int tiles, int threads) {
+        if (threads <= 1) {
+            return Math.max(1, tiles);
+        }
+        int groups = Math.max(1, (tiles + MAX_GROUP_TILES - 1) / MAX_GROUP_TILES);
+        return Math.max(1, (tiles + groups - 1) / groups);
     }
 
     /** Bytes of one block of one tile's words. */
@@ -257,6 +299,11 @@ final class LutLayout {
 
     int tiles() {
         return tiles;
+    }
+
+    /** Tiles per group (the last group may have fewer). */
+    int groupTiles() {
+        return groupTiles;
     }
 
     int blocksPerRow() {

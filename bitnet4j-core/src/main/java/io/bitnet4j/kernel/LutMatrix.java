@@ -9,8 +9,8 @@ import java.util.Objects;
  * What the lookup-table matrices share: a {@link LutLayout} repacked from the file, the scalar kernel over
  * the file's bytes for everything the layout does not serve, and the loop over tiles and tokens around
  * {@link LutKernel}. Tokens go through in fours ({@link LutKernel#block4}: each weight word loaded once for
- * four tokens) and the rest one by one; each thread builds the tables of the tokens in hand in its scratch and
- * sweeps the blocks of its rows one after another, keeping the tiles' float sums in its scratch.
+ * four tokens) and the rest one by one; each thread builds the tables of the tokens in hand in its scratch and,
+ * group by group, sweeps the blocks of its rows one after another, keeping the tiles' float sums in its scratch.
  */
 abstract sealed class LutMatrix implements WeightMatrix permits TernaryLutMatrix, I2sLutMatrix {
     final StoredMatrix exact;
@@ -77,16 +77,21 @@ abstract sealed class LutMatrix implements WeightMatrix permits TernaryLutMatrix
                 }
             }
             Arrays.fill(acc, 0, n * tiles * r, 0f);
-            for (int b = 0; b < blocks; b++) {
-                long wAt = layout.wordsAt(b, tileFrom);
-                long sAt = scaleOffset(b, tileFrom);
-                if (n == 1) {
-                    scratch.sink += LutKernel.block1(w, wAt, tileBytes, tiles, s, sAt, scaleStep(), tables, b * perBlock,
-                            d8[d8Offset(t0) + b], words, acc, 0);
-                } else {
-                    LutKernel.block4(w, wAt, tileBytes, tiles, s, sAt, scaleStep(), tables, b * perBlock, perToken,
-                            d8, d8Offset(t0) + b, d8Stride, words, acc, 0, tiles * r);
+            for (int g = tileFrom; g < tileTo; ) { // group by group, each block's run of the group's tiles in turn
+                int run = Math.min(tileTo, layout.groupEnd(g)) - g;
+                int accAt = (g - tileFrom) * r;
+                for (int b = 0; b < blocks; b++) {
+                    long wAt = layout.wordsAt(b, g);
+                    long sAt = scaleOffset(b, g);
+                    if (n == 1) {
+                        scratch.sink += LutKernel.block1(w, wAt, tileBytes, run, s, sAt, scaleStep(), tables, b * perBlock,
+                                d8[d8Offset(t0) + b], words, acc, accAt);
+                    } else {
+                        LutKernel.block4(w, wAt, tileBytes, run, s, sAt, scaleStep(), tables, b * perBlock, perToken,
+                                d8, d8Offset(t0) + b, d8Stride, words, acc, accAt, tiles * r);
+                    }
                 }
+                g += run;
             }
             int first = tileFrom * r;
             for (int j = 0; j < n; j++) {
@@ -117,9 +122,10 @@ abstract sealed class LutMatrix implements WeightMatrix permits TernaryLutMatrix
         return sum.kernelOrder();
     }
 
+    /** A group of tiles ({@link LutLayout#groupTiles}): threads that share whole groups each read one linear stream. */
     @Override
     public final int rowTile() {
-        return layout.tileRows();
+        return layout.groupTiles() * layout.tileRows();
     }
 
     @Override

@@ -84,6 +84,19 @@ public final class MatrixKernels {
     }
 
     /**
+     * These kernels with the repacked lookup-table layouts arranged for products on {@code threads} threads (the
+     * default is one per processor). A layout for several threads is cut into groups that the threads share, each
+     * read as one stream; on one thread a layout with one group per matrix is faster. Products run correctly on any
+     * thread count; only their speed depends on the match.
+     */
+    public MatrixKernels withThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("thread count " + threads + " must be at least 1");
+        }
+        return new MatrixKernels(providers.stream().map(p -> p instanceof VectorKernels v ? (KernelProvider) v.withThreads(threads) : p).toList());
+    }
+
+    /**
      * These kernels plus a fallback for {@code type}: its rows are decoded by {@code decoder} and multiplied
      * in float32 with unrounded activations. Numerically that is not what llama.cpp does (it quantizes the
      * activations to the type's {@code vec_dot_type}), but it makes any decodable type usable. A decoder given

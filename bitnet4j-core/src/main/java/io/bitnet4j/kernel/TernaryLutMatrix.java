@@ -28,17 +28,20 @@ final class TernaryLutMatrix extends LutMatrix {
      * keeps no scales and the sums are multiplied by that one scale at the end: the kernel then reads 1/15 fewer bytes.
      */
     static TernaryLutMatrix repack(String name, GgmlType type, int rows, int cols, MemorySegment data, TernaryBlockFormat format) {
-        return repack(name, type, rows, cols, data, format, null);
+        return repack(name, type, rows, cols, data, format, Runtime.getRuntime().availableProcessors(), null);
     }
 
-    /** {@link #repack}, the layout taken from {@code cache} when it holds this tensor's (null: no cache). */
+    /**
+     * {@link #repack}, laid out for products on {@code threads} threads ({@link LutLayout#groupTiles(int, int)}), the
+     * layout taken from {@code cache} when it holds this tensor's (null: no cache).
+     */
     static TernaryLutMatrix repack(String name, GgmlType type, int rows, int cols, MemorySegment data, TernaryBlockFormat format,
-            LayoutCache cache) {
+            int threads, LayoutCache cache) {
         TernaryBlockMatrix exact = new TernaryBlockMatrix(name, type, rows, cols, data, format);
         int blocks = cols / BLOCK;
         float uniform = uniformScale(data, (long) rows * blocks, format);
         boolean scaled = Float.isNaN(uniform);
-        LutLayout layout = LutLayout.pack(cache, name, data, rows, cols, BLOCK, LutKernel.tileRows(), scaled, (row, codes, scales) -> {
+        LutLayout layout = LutLayout.pack(cache, name, data, rows, cols, BLOCK, LutKernel.tileRows(), threads, scaled, (row, codes, scales) -> {
             for (int b = 0; b < blocks; b++) {
                 scales[b] = format.decodeCodes(data, (long) row * blocks + b, codes, b * BLOCK);
             }

@@ -19,17 +19,25 @@ import java.util.Optional;
  */
 final class VectorKernels implements KernelProvider {
     private final boolean int8F16;
+    /** The threads the repacked layouts are arranged for ({@link LutLayout#groupTiles(int, int)}). */
+    private final int threads;
     /** Where repacked layouts are kept between loads, or null. */
     private final LayoutCache cache;
 
-    private VectorKernels(boolean int8F16, LayoutCache cache) {
+    private VectorKernels(boolean int8F16, int threads, LayoutCache cache) {
         this.int8F16 = int8F16;
+        this.threads = threads;
         this.cache = cache;
     }
 
     /** These kernels, keeping their repacked layouts in {@code cache}. */
     VectorKernels withCache(LayoutCache cache) {
-        return new VectorKernels(int8F16, cache);
+        return new VectorKernels(int8F16, threads, cache);
+    }
+
+    /** These kernels, their repacked layouts arranged for products on {@code threads} threads. */
+    VectorKernels withThreads(int threads) {
+        return new VectorKernels(int8F16, threads, cache);
     }
 
     /**
@@ -38,7 +46,7 @@ final class VectorKernels implements KernelProvider {
      */
     static KernelProvider create(boolean int8F16) {
         SegmentKinds.preload(); // before any kernel is compiled: see there
-        return VectorWidth.BITS == 0 ? null : new VectorKernels(int8F16, null);
+        return VectorWidth.BITS == 0 ? null : new VectorKernels(int8F16, Runtime.getRuntime().availableProcessors(), null);
     }
 
     @Override
@@ -47,7 +55,7 @@ final class VectorKernels implements KernelProvider {
         WeightMatrix m = switch (t.type()) {
             case TQ1_0 -> ternary(t.name(), t.type(), rows, cols, data, TQ1_0.FORMAT);
             case TQ2_0 -> ternary(t.name(), t.type(), rows, cols, data, TQ2_0.FORMAT);
-            case I2_S -> I2sLutMatrix.fits(cols) ? I2sLutMatrix.repack(t.name(), rows, cols, data, cache) : null;
+            case I2_S -> I2sLutMatrix.fits(cols) ? I2sLutMatrix.repack(t.name(), rows, cols, data, threads, cache) : null;
             case F16 -> f16(t.name(), rows, cols, data);
             case BF16 -> Bf16VectorMatrix.fits(rows, cols, data) ? new Bf16VectorMatrix(t.name(), rows, cols, data) : null;
             case Q8_0 -> wholeBlocks(t, rows, cols) ? new Q8_0VectorMatrix(t.name(), rows, cols, data, codec(t, rows, cols)) : null;
@@ -83,6 +91,6 @@ final class VectorKernels implements KernelProvider {
     }
 
     private WeightMatrix ternary(String name, GgmlType type, int rows, int cols, MemorySegment data, TernaryBlockFormat format) {
-        return cols % TernaryBlockFormat.BLOCK_SIZE == 0 ? TernaryLutMatrix.repack(name, type, rows, cols, data, format, cache) : null;
+        return cols % TernaryBlockFormat.BLOCK_SIZE == 0 ? TernaryLutMatrix.repack(name, type, rows, cols, data, format, threads, cache) : null;
     }
 }

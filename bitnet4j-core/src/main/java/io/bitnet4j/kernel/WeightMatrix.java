@@ -41,8 +41,9 @@ public interface WeightMatrix {
             int outOffset, KernelScratch scratch);
 
     /**
-     * Rows this kernel computes together (a vectorized kernel's tile): {@link MatMul} splits the rows between
-     * threads at multiples of it, so no tile is computed twice.
+     * Rows this kernel computes together (a vectorized kernel's tile, or a group of tiles stored as one stream):
+     * {@link MatMul} splits the rows between threads at multiples of it, so no tile is computed twice and each
+     * thread's share is whole units.
      */
     default int rowTile() {
         return 1;

@@ -66,7 +66,7 @@ public record SessionOptions(int contextLength, KvCacheType kvCacheType, int thr
     }
 
     /** The thread count with 0 resolved. */
-    int resolvedThreads() {
+    public int resolvedThreads() {
         return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
     }
 }

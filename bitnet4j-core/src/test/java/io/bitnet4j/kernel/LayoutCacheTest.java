@@ -81,6 +81,29 @@ class LayoutCacheTest {
         assertEquals(0, again.get(), "the rewritten file serves the changed tensor");
     }
 
+    /** Layouts are arranged for a thread count (groups of tiles on several threads, one group on one): another is a miss. */
+    @Test
+    void aLayoutForAnotherThreadCountIsAMiss() throws IOException {
+        int rows = 1700; // 54 tiles at 32 lanes, 107 at 16: several groups on two threads
+        byte[] w = TQ2_0.FORMAT.pack(LutKernelTest.randomTrits(rows * 256, 8), filled(rows, 0.5f));
+        Path file = dir.resolve("m.lut");
+        LayoutCache first = LayoutCache.open(file);
+        LutMatrix forTwo = TernaryLutMatrix.repack("a", GgmlType.TQ2_0, rows, 256, MemorySegment.ofArray(w), TQ2_0.FORMAT, 2, first);
+        assertTrue(first.save());
+
+        LayoutCache second = LayoutCache.open(file);
+        LutMatrix forOne = TernaryLutMatrix.repack("a", GgmlType.TQ2_0, rows, 256, MemorySegment.ofArray(w), TQ2_0.FORMAT, 1, second);
+        assertEquals(1, second.repacked(), "a layout for two threads does not serve one");
+        assertTrue(forOne.layout.groupTiles() > forTwo.layout.groupTiles());
+        float[] x = SeededArrays.gaussian(9, 256, 1);
+        assertEquals(-1, Harness.firstBitDifference(Harness.multiply(forTwo, x, 1, ActivationType.Q8_K, FAST, 2),
+                Harness.multiply(forOne, x, 1, ActivationType.Q8_K, FAST, 2)), "both layouts give the same products");
+
+        LayoutCache third = LayoutCache.open(file);
+        TernaryLutMatrix.repack("a", GgmlType.TQ2_0, rows, 256, MemorySegment.ofArray(w), TQ2_0.FORMAT, 2, third);
+        assertEquals(0, third.repacked(), "the layout for two threads is still served to two");
+    }
+
     @Test
     void aCorruptLayoutOrAnotherShapeIsAMiss() throws IOException {
         byte[] w = tq2(6, true);
@@ -164,14 +187,14 @@ class LayoutCacheTest {
     /** The tensor bound through {@code cache}; {@code packs} counts it if the cache had to repack it. */
     private static LutMatrix tq2Matrix(String name, byte[] bytes, LayoutCache cache, AtomicInteger packs) {
         int before = cache.repacked();
-        LutMatrix m = TernaryLutMatrix.repack(name, GgmlType.TQ2_0, ROWS, COLS, MemorySegment.ofArray(bytes), TQ2_0.FORMAT, cache);
+        LutMatrix m = TernaryLutMatrix.repack(name, GgmlType.TQ2_0, ROWS, COLS, MemorySegment.ofArray(bytes), TQ2_0.FORMAT, 2, cache);
         packs.addAndGet(cache.repacked() - before);
         return m;
     }
 
     private static LutMatrix i2sMatrix(String name, byte[] bytes, LayoutCache cache, AtomicInteger packs) {
         int before = cache.repacked();
-        LutMatrix m = I2sLutMatrix.repack(name, ROWS, COLS, MemorySegment.ofArray(bytes), cache);
+        LutMatrix m = I2sLutMatrix.repack(name, ROWS, COLS, MemorySegment.ofArray(bytes), 2, cache);
         packs.addAndGet(cache.repacked() - before);
         return m;
     }

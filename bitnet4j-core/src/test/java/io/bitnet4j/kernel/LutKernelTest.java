@@ -2,6 +2,7 @@ package io.bitnet4j.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bitnet4j.format.I2_S;
 import io.bitnet4j.format.Q8_K;
@@ -11,6 +12,7 @@ import io.bitnet4j.format.TernaryBlockFormat;
 import io.bitnet4j.gguf.GgmlType;
 import io.bitnet4j.testing.SeededArrays;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -57,6 +59,59 @@ class LutKernelTest {
         float[] exact = Harness.multiply(m.exact, x, tokens, ActivationType.Q8_K, Summation.DEFAULT, 1);
         assertEquals(-1, Harness.firstBitDifference(exact, Harness.multiply(m, x, tokens, ActivationType.Q8_K, Summation.DEFAULT, threads)),
                 "a peer's order goes to the scalar kernel");
+    }
+
+    /**
+     * A layout for several threads is cut into groups of tiles, each group's blocks one after another: a matrix of
+     * several groups (the last one shorter, its last tile partial) holds the file's trits, and its products follow
+     * the stated order on any thread count, whole groups or not per thread.
+     */
+    @ParameterizedTest(name = "{0} {1}×{2}, {3} tokens, {4} threads")
+    @CsvSource({"TQ2_0, 1700, 256, 1, 1", "TQ2_0, 1700, 256, 1, 3", "TQ2_0, 1700, 512, 5, 2", "TQ1_0, 900, 256, 4, 3",
+            "I2_S, 1700, 256, 1, 2", "I2_S, 900, 384, 5, 3"})
+    void groupedLayoutsHoldTheTritsAndFollowTheStatedOrder(GgmlType type, int rows, int cols, int tokens, int threads) {
+        KernelProvider forTwo = ((VectorKernels) MatrixKernels.vectorProvider().orElseThrow()).withThreads(2);
+        float[] x = SeededArrays.gaussian(33, tokens * cols, 3);
+        if (type == GgmlType.I2_S) {
+            byte[] bytes = I2_S.pack(randomTrits(rows * cols, 31), 0.375f);
+            LutMatrix m = assertInstanceOf(LutMatrix.class, forTwo.bind(Harness.tensor("w", type, rows, cols, bytes), rows, cols).orElseThrow());
+            assertTrue(m.layout.groupTiles() < m.layout.tiles(), "several groups");
+            byte[] trits = I2_S.unpackTrits(bytes, rows * cols);
+            for (int r = 0; r < rows; r += 7) {
+                for (int c = 0; c < cols; c += 5) {
+                    assertEquals(trits[r * cols + c], m.layout.trit(r, c), "trit " + r + "," + c);
+                }
+            }
+            assertEquals(-1, Harness.firstBitDifference(Harness.multiply(m.exact, x, tokens, ActivationType.I8_PER_ROW, Summation.DEFAULT, 1),
+                    Harness.multiply(m, x, tokens, ActivationType.I8_PER_ROW, FAST, threads)));
+            return;
+        }
+        TernaryBlockFormat format = type == GgmlType.TQ1_0 ? TQ1_0.FORMAT : TQ2_0.FORMAT;
+        byte[] bytes = format.pack(randomTrits(rows * cols, 31), SeededArrays.uniform(32, rows * cols / 256, 2));
+        byte[] trits = format.unpackTrits(bytes, rows * cols);
+        LutMatrix m = assertInstanceOf(LutMatrix.class, forTwo.bind(Harness.tensor("w", type, rows, cols, bytes), rows, cols).orElseThrow());
+        assertTrue(m.layout.groupTiles() < m.layout.tiles(), "several groups");
+        for (int r = 0; r < rows; r += 7) {
+            for (int c = 0; c < cols; c += 5) {
+                assertEquals(trits[r * cols + c], m.layout.trit(r, c), "trit " + r + "," + c);
+            }
+        }
+        assertFastProductsFollowTheStatedOrder(m, rows, cols, trits, format.unpackScales(bytes, rows * cols), 1f, x, tokens, threads);
+    }
+
+    /** On one thread a matrix is one group; on more, equal groups of at most {@link LutLayout#MAX_GROUP_TILES} tiles cover it. */
+    @Test
+    void groupsCoverTheTilesEvenly() {
+        for (int tiles = 1; tiles <= 500; tiles++) {
+            assertEquals(tiles, LutLayout.groupTiles(tiles, 1));
+            for (int threads = 2; threads <= 4; threads++) {
+                int g = LutLayout.groupTiles(tiles, threads);
+                int groups = (tiles + g - 1) / g;
+                assertTrue(g >= 1 && g <= LutLayout.MAX_GROUP_TILES, tiles + " tiles: groups of " + g);
+                assertTrue(tiles - (groups - 1) * g > g - groups, tiles + " tiles: the last group of "
+                        + (tiles - (groups - 1) * g) + " is not much shorter than the others' " + g);
+            }
+        }
     }
 
     /** The repack reads codes through the formats' decoders, which refuse code 3 and say where it is. */
