@@ -51,7 +51,7 @@ public final class BitNet {
         // whose binding leaves a core idle in its serial parts; a bad model is still reported before a bad tokenizer
         CompletableFuture<Tokenizer> tokenizer = CompletableFuture.supplyAsync(() -> Tokenizers.fromGguf(file.metadata()));
         try {
-            Optional<LayoutCache> cache = LayoutCache.forModel(gguf);
+            Optional<LayoutCache> cache = LayoutCache.forModel(gguf, options.resolvedThreads());
             MatrixKernels kernels = MatrixKernels.defaults().withThreads(options.resolvedThreads()); // layouts for these threads
             Model model = Model.load(file, cache.map(kernels::withLayoutCache).orElse(kernels));
             if (cache.isPresent()) {

@@ -107,8 +107,9 @@ final class BenchCommand implements Callable<Integer> {
                         if (engine != null) {
                             engine.close();
                         }
-                        m = null; // the last thread count's layouts may go before the next are made
+                        m = null;
                         engine = null;
+                        System.gc(); // the last thread count's layouts are freed when collected: before the next are made
                         m = Model.load(f, MatrixKernels.defaults().withThreads(test.threads()));
                         engine = new EngineBench(m, options);
                         loadedFor = test.threads();

@@ -66,15 +66,19 @@ public final class LayoutCache {
     }
 
     /**
-     * The cache of model file {@code gguf} in the directory that {@value #PROPERTY} names (one file per model, named
-     * after the model file and its size), or empty when the property is unset or {@code off}.
+     * The cache of model file {@code gguf}, laid out for products on {@code threads} threads, in the directory that
+     * {@value #PROPERTY} names (one file per model and arrangement, named after the model file and its size, with
+     * {@code -1t} for one thread), or empty when the property is unset or {@code off}.
      */
-    public static Optional<LayoutCache> forModel(Path gguf) throws IOException {
+    public static Optional<LayoutCache> forModel(Path gguf, int threads) throws IOException {
         String dir = System.getProperty(PROPERTY, "").trim();
         if (dir.isEmpty() || dir.equals("off")) {
             return Optional.empty();
         }
-        return Optional.of(open(Path.of(dir).resolve(gguf.getFileName() + "-" + Files.size(gguf) + ".lut")));
+        // layouts for one thread and for several differ (LutLayout.groupTiles): one file each, so that alternating
+        // between them does not rewrite the cache every time
+        String arrangement = threads <= 1 ? "-1t" : "";
+        return Optional.of(open(Path.of(dir).resolve(gguf.getFileName() + "-" + Files.size(gguf) + arrangement + ".lut")));
     }
 
     /**

@@ -155,11 +155,12 @@ class LayoutCacheTest {
         String before = System.getProperty(LayoutCache.PROPERTY);
         try {
             System.clearProperty(LayoutCache.PROPERTY);
-            assertTrue(LayoutCache.forModel(model).isEmpty());
+            assertTrue(LayoutCache.forModel(model, 2).isEmpty());
             System.setProperty(LayoutCache.PROPERTY, "off");
-            assertTrue(LayoutCache.forModel(model).isEmpty());
+            assertTrue(LayoutCache.forModel(model, 2).isEmpty());
             System.setProperty(LayoutCache.PROPERTY, dir.resolve("cache").toString());
-            assertEquals(dir.resolve("cache").resolve("model.gguf-16.lut"), LayoutCache.forModel(model).orElseThrow().file());
+            assertEquals(dir.resolve("cache").resolve("model.gguf-16.lut"), LayoutCache.forModel(model, 2).orElseThrow().file());
+            assertEquals(dir.resolve("cache").resolve("model.gguf-16-1t.lut"), LayoutCache.forModel(model, 1).orElseThrow().file());
         } finally {
             if (before == null) {
                 System.clearProperty(LayoutCache.PROPERTY);
