@@ -28,9 +28,9 @@ import java.util.stream.IntStream;
  * blocks come first: {@code words[group][block][tile][word][lane]}. The kernel sweeps one block over a group's
  * tiles as one linear stream while that block's lookup tables stay in the L1 cache, and a group's blocks follow
  * one another, so a thread whose share is whole groups reads one unbroken stream. (With blocks first over the
- * whole matrix, a share that is part of the rows jumps once per block, and on two threads the 2B model's
- * feed-forward products then read 24-26 GB/s where whole groups read 39-42, the machine's bandwidth:
- * docs/bench.md.) A last, partial tile is padded with zero rows. Block scales (TQ) are float32 in
+ * whole matrix, a share that is part of the rows jumps once per block: in a harness of the 2B model's down
+ * projection at two threads, 24-26 GB/s against 39-42 for whole groups, the machine's bandwidth then; decoding at
+ * two threads gained 9 %: docs/bench.md.) A last, partial tile is padded with zero rows. Block scales (TQ) are float32 in
  * {@code scales[group][block][tile][lane]} (0 for padding rows).
  */
 final class LutLayout {
