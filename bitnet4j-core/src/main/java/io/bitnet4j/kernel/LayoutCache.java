@@ -49,8 +49,8 @@ public final class LayoutCache {
     private record Entry(String name, int rows, int cols, int block, int tileRows, int groupTiles, boolean scaled, long sourceBytes,
             int sourceCrc, long wordsAt, long wordsBytes, long scalesAt, long scalesBytes, int dataCrc) {}
 
-    /** A layout bound through this cache, kept to be written by {@link #save}. */
-    private record Kept(LutLayout layout, long sourceBytes, int sourceCrc) {}
+    /** A layout bound through this cache, kept to be written by {@link #save}, with the CRC32C of its words and scales. */
+    private record Kept(LutLayout layout, long sourceBytes, int sourceCrc, int dataCrc) {}
 
     private final Path file;
     private final MemorySegment mapped;
@@ -143,6 +143,7 @@ public final class LayoutCache {
         int sourceCrc = crc(source);
         Entry e = entries.get(name);
         LutLayout found = null;
+        int dataCrc = 0;
         if (e != null && e.rows == rows && e.cols == cols && e.block == block && e.tileRows == tileRows
                 && e.groupTiles == groupTiles && e.scaled == scaled
                 && e.sourceBytes == source.byteSize() && e.sourceCrc == sourceCrc) {
@@ -151,14 +152,16 @@ public final class LayoutCache {
             if (crc(words, scales) == e.dataCrc) {
                 found = LutLayout.of(rows, cols, block, tileRows, groupTiles, SegmentKinds.plain(words),
                         scales == null ? null : SegmentKinds.plain(scales)); // null if the lengths do not fit the shape
+                dataCrc = e.dataCrc;
             }
         }
         if (found == null) {
             changed = true;
             repacked.incrementAndGet();
             found = pack.get();
+            dataCrc = crc(found.words(), found.scales()); // here, on the binding's threads; a found layout's was just checked
         }
-        kept.put(name, new Kept(found, source.byteSize(), sourceCrc));
+        kept.put(name, new Kept(found, source.byteSize(), sourceCrc, dataCrc));
         return found;
     }
 
@@ -191,7 +194,7 @@ public final class LayoutCache {
             index.putShort((short) name.length).put(name).putInt(l.rows()).putInt(l.cols()).putInt(l.block())
                     .putInt(l.tileRows()).putInt(l.groupTiles()).put((byte) (l.scales() == null ? 0 : 1)).putLong(k.getValue().sourceBytes())
                     .putInt(k.getValue().sourceCrc()).putLong(wordsAt[i]).putLong(l.words().byteSize()).putLong(scalesAt[i])
-                    .putLong(scalesBytes).putInt(crc(l.words(), l.scales()));
+                    .putLong(scalesBytes).putInt(k.getValue().dataCrc());
             i++;
         }
         Files.createDirectories(file.toAbsolutePath().getParent());

@@ -80,12 +80,17 @@ final class LutLayout {
         this.cols = cols;
         this.block = block;
         this.tileRows = tileRows;
-        this.tiles = (rows + tileRows - 1) / tileRows;
+        this.tiles = tiles(rows, tileRows);
         this.groupTiles = Math.clamp(groupTiles, 1, Math.max(1, tiles));
         this.blocksPerRow = cols / block;
         this.wordsPerBlock = (block + TRITS_PER_WORD - 1) / TRITS_PER_WORD;
         this.words = words != null ? words : OffHeap.allocate(wordsBytes());
         this.scales = !scaled ? null : scales != null ? scales : OffHeap.allocate(scalesBytes());
+    }
+
+    /** Tiles of {@code tileRows} rows that hold {@code rows} rows (the last one padded). */
+    private static int tiles(int rows, int tileRows) {
+        return (rows + tileRows - 1) / tileRows;
     }
 
     /** Bytes of the words this shape needs. */
@@ -118,7 +123,7 @@ final class LutLayout {
      */
     static LutLayout pack(LayoutCache cache, String name, MemorySegment data, int rows, int cols, int block, int tileRows,
             int threads, boolean scaled, RowSource source) {
-        int group = groupTiles((rows + tileRows - 1) / tileRows, threads);
+        int group = groupTiles(tiles(rows, tileRows), threads);
         if (cache == null) {
             return pack(rows, cols, block, tileRows, group, scaled, source);
         }

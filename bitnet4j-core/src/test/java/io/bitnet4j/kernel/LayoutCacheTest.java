@@ -81,6 +81,32 @@ class LayoutCacheTest {
         assertEquals(0, again.get(), "the rewritten file serves the changed tensor");
     }
 
+    /** A file rewritten after some layouts were found and one repacked serves all of them on the next load. */
+    @Test
+    void aRewriteKeepsTheLayoutsThatWereFound() throws IOException {
+        byte[] kept = tq2(10, true);
+        byte[] changed = tq2(11, false);
+        Path file = dir.resolve("m.lut");
+        LayoutCache first = LayoutCache.open(file);
+        tq2Matrix("a", kept, first, new AtomicInteger());
+        tq2Matrix("b", changed, first, new AtomicInteger());
+        assertTrue(first.save());
+
+        changed[64] ^= 1; // the low bit of the fp16 scale of b's first block (after its 64 code bytes): b is repacked, a found
+        AtomicInteger packs = new AtomicInteger();
+        LayoutCache second = LayoutCache.open(file);
+        tq2Matrix("a", kept, second, packs);
+        tq2Matrix("b", changed, second, packs);
+        assertEquals(1, packs.get());
+        assertTrue(second.save());
+
+        AtomicInteger again = new AtomicInteger();
+        LayoutCache third = LayoutCache.open(file);
+        tq2Matrix("a", kept, third, again);
+        tq2Matrix("b", changed, third, again);
+        assertEquals(0, again.get(), "both layouts come from the rewritten file, intact");
+    }
+
     /** Layouts are arranged for a thread count (groups of tiles on several threads, one group on one): another is a miss. */
     @Test
     void aLayoutForAnotherThreadCountIsAMiss() throws IOException {
