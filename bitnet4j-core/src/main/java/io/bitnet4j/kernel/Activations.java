@@ -14,6 +14,8 @@ import java.util.Objects;
  * and the last multiplication.
  */
 public final class Activations {
+    /** Quantizes Q8_K blocks (vectorized where the kernels are). */
+    private static final FloatRows FLOAT_ROWS = FloatRows.defaults();
     private final int capacity;
     private final float[] rounded;
     private final byte[] quants;
@@ -106,14 +108,8 @@ public final class Activations {
             }
             int n = rows * cols;
             for (int b = 0; b < n / Q8_K.BLOCK_SIZE; b++) {
-                scales[b] = Q8_K.quantizeBlock(source, b * Q8_K.BLOCK_SIZE, quants, b * Q8_K.BLOCK_SIZE);
-            }
-            for (int g = 0; g < n / 32; g++) {
-                int sum = 0;
-                for (int i = 0; i < 32; i++) {
-                    sum += quants[32 * g + i];
-                }
-                sums32[g] = sum;
+                scales[b] = FLOAT_ROWS.quantizeQ8KBlock(source, b * Q8_K.BLOCK_SIZE, quants, b * Q8_K.BLOCK_SIZE, sums32,
+                        b * Q8_K.BLOCK_SIZE / 32);
             }
         } else {
             for (int r = 0; r < rows; r++) {

@@ -17,6 +17,57 @@ public interface FloatRows {
     void addScaled(float p, float[] x, int xOff, float[] acc, int accOff, int n);
 
     /**
+     * Attention scores of one query against {@code count} keys: {@code out[outOff + j] = dot(q, qOff, keys,
+     * keyOff + j·stride, n) · scale}, each exactly as {@link #dot} sums it; returns the largest score ({@link
+     * Math#max}, so a NaN score makes it NaN).
+     */
+    float scores(float[] q, int qOff, float[] keys, int keyOff, int stride, int count, int n, float scale, float[] out, int outOff);
+
+    /**
+     * {@link #scores} with the keys stored in blocks of {@link #keyBlock} keys, each block transposed: key {@code j}'s
+     * element {@code i} at {@code keysT[keyOff + (j / B)·blockStride + i·B + j % B]}. Each score is the same float as
+     * {@link #scores} gives for the same key. The whole last block is read and written ({@code out} needs room for
+     * {@code count} rounded up to a block).
+     */
+    float scoresTransposed(float[] q, int qOff, float[] keysT, int keyOff, int blockStride, int count, int n, float scale,
+            float[] out, int outOff);
+
+    /** The keys per block of {@link #scoresTransposed}'s layout. */
+    int keyBlock();
+
+    /**
+     * {@code x[off + i] = expf(x[off + i] − shift)} for {@code i < n}, where {@code expf} is ggml's AVX-512 form,
+     * {@link GgmlSimd#expf} of {@link GgmlSimd#AVX512}, to the bit.
+     */
+    void expShifted(float[] x, int off, int n, float shift);
+
+    /**
+     * {@code acc[accOff + i] += Σ_j p[pOff + j]·x[xOff + j·stride + i]} for {@code i < n}, the rows {@code j <
+     * count} added in order, each with one fused multiply-add per element: the same as {@link #addScaled} once per
+     * row, to the bit.
+     */
+    void addWeighted(float[] p, int pOff, int count, float[] x, int xOff, int stride, float[] acc, int accOff, int n);
+
+    /**
+     * The gated feed-forward activation of BitNet b1.58: {@code g[off + i] = relu(g[off + i])² · up[off + i]} for
+     * {@code i < n}, with ggml's relu ({@code x > 0 ? x : 0}, so 0 for −0 and NaN) and two rounded multiplications.
+     */
+    void reluSquaredTimes(float[] g, float[] up, int off, int n);
+
+    /**
+     * The gated SiLU: {@code g[off + i] = silu(g[off + i]) · up[off + i]} for {@code i < n}, with ggml's AVX-512
+     * SiLU ({@link GgmlSimd#silu} of {@link GgmlSimd#AVX512}), to the bit.
+     */
+    void siluTimes(float[] g, float[] up, int off, int n);
+
+    /**
+     * {@link io.bitnet4j.format.Q8_K#quantizeBlock} of the 256 values at {@code x[from]} into {@code qs[qsOffset ..]},
+     * to the bit; also writes the sum of each run of 32 values to {@code sums32[sumsOffset ..]} (8 sums). Returns
+     * the block scale.
+     */
+    float quantizeQ8KBlock(float[] x, int from, byte[] qs, int qsOffset, int[] sums32, int sumsOffset);
+
+    /**
      * {@code dst[dstOffset + i] = Float.float16ToFloat(half i)} for the {@code n} little-endian halves at byte
      * {@code at} of {@code src}: exactly that conversion in every implementation.
      */

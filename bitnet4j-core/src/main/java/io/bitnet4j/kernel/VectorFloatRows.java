@@ -1,20 +1,49 @@
 package io.bitnet4j.kernel;
 
 import static io.bitnet4j.kernel.VectorWidth.FLOATS;
+import static io.bitnet4j.kernel.VectorWidth.INTS;
+import static io.bitnet4j.kernel.VectorWidth.QUARTER_BYTES;
 
+import io.bitnet4j.format.Q8_K;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * {@link FloatRows} at the width of {@link VectorWidth}: whole vectors with fused multiply-adds, two independent
- * sums, the lanes added in {@link LaneSums} order, then the tail element by element. The lane buffer is per
- * thread, so one instance serves every worker.
+ * sums, the lanes added in {@link LaneSums} order, then the tail element by element. The lanes are added in
+ * registers ({@link #laneTree}): a prompt's attention sums a few hundred thousand short rows per layer, and storing
+ * each sum to add its lanes from memory cost more than the row's multiplications.
  */
 final class VectorFloatRows implements FloatRows {
     static final VectorFloatRows INSTANCE = new VectorFloatRows();
 
     private static final int L = FLOATS.length();
-    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
+    /** Lane {@code i} takes lane {@code i + h} (wrapping; only the lanes below {@code h} are used): the tree's steps. */
+    private static final VectorShuffle<Float> UP_8 = VectorShuffle.iota(FLOATS, 8, 1, true);
+    private static final VectorShuffle<Float> UP_4 = VectorShuffle.iota(FLOATS, 4, 1, true);
+    private static final VectorShuffle<Float> UP_2 = VectorShuffle.iota(FLOATS, 2, 1, true);
+    private static final VectorShuffle<Float> UP_1 = VectorShuffle.iota(FLOATS, 1, 1, true);
+
+    /** Added and subtracted, rounds a float below 2^22 in magnitude to an integer, ties to even (rint). */
+    private static final float ROUNDER = 0x1.8p23f;
+
+    // ggml's expf (GgmlSimd.expf, AVX-512 form): its constants
+    private static final float EXP_SHIFT = 0x1.8p23f;
+    private static final float LOG2_E = 0x1.715476p+0f;
+    private static final float LN2_HI = 0x1.62e4p-1f;
+    private static final float LN2_LO = 0x1.7f7d1cp-20f;
+    private static final float C1 = 0x1.ffffecp-1f;
+    private static final float C2 = 0x1.fffdb6p-2f;
+    private static final float C3 = 0x1.555e66p-3f;
+    private static final float C4 = 0x1.573e2ep-5f;
+    private static final float C5 = 0x1.0e4020p-7f;
+
+    /** Per-thread room for {@link #scoresTransposed}'s per-lane sums: {@code L} vectors. */
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L * L]);
 
     private VectorFloatRows() {}
 
@@ -31,13 +60,181 @@ final class VectorFloatRows implements FloatRows {
         if (pairs < whole) {
             s0 = FloatVector.fromArray(FLOATS, a, aOff + pairs).fma(FloatVector.fromArray(FLOATS, b, bOff + pairs), s0);
         }
-        float[] lanes = LANES.get();
-        s0.add(s1).intoArray(lanes, 0);
-        float s = LaneSums.tree(lanes, 0, L);
+        float s = laneTree(s0.add(s1));
         for (int i = whole; i < n; i++) {
             s = Math.fma(a[aOff + i], b[bOff + i], s);
         }
         return s;
+    }
+
+    /**
+     * The lanes of {@code v} added in {@link LaneSums}'s halving-tree order, in registers: lane {@code i} plus lane
+     * {@code i + L/2}, and so on down to lane 0 (each step's upper lanes are not used).
+     */
+    private static float laneTree(FloatVector v) {
+        if (L == 16) {
+            v = v.add(v.rearrange(UP_8));
+        }
+        v = v.add(v.rearrange(UP_4));
+        v = v.add(v.rearrange(UP_2));
+        v = v.add(v.rearrange(UP_1));
+        return v.lane(0);
+    }
+
+    @Override
+    public float scores(float[] q, int qOff, float[] keys, int keyOff, int stride, int count, int n, float scale, float[] out, int outOff) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < count; j++) {
+            float s = dot(q, qOff, keys, keyOff + j * stride, n) * scale;
+            out[outOff + j] = s;
+            max = Math.max(max, s);
+        }
+        return max;
+    }
+
+    /**
+     * {@link #dot}'s sums for a block of keys at once, lane {@code j} for key {@code j}: {@link #dot} keeps one running
+     * sum per lane of the row (two, for even and odd vectors), then adds the lanes in a tree; here each of those
+     * per-lane sums is a vector over keys ({@code lanes} holds them, one row each), and the tree adds whole vectors.
+     * The same multiply-adds in the same order, so the same floats, without adding lanes across a vector. A block is
+     * one run of memory (rows of {@code L} keys), read front to back.
+     */
+    @Override
+    public float scoresTransposed(float[] q, int qOff, float[] keysT, int keyOff, int blockStride, int count, int n, float scale,
+            float[] out, int outOff) {
+        int whole = n - n % L;
+        int pairs = whole - whole % (2 * L);
+        float[] lanes = LANES.get();
+        FloatVector max = FloatVector.broadcast(FLOATS, Float.NEGATIVE_INFINITY);
+        for (int j = 0, k = keyOff; j < count; j += L, k += blockStride) {
+            for (int l = 0; l < L; l++) { // the sums of dot's lane l, for L keys
+                FloatVector s0 = FloatVector.zero(FLOATS);
+                FloatVector s1 = s0;
+                for (int i = l; i < pairs; i += 2 * L) {
+                    s0 = FloatVector.fromArray(FLOATS, keysT, k + i * L).fma(FloatVector.broadcast(FLOATS, q[qOff + i]), s0);
+                    s1 = FloatVector.fromArray(FLOATS, keysT, k + (i + L) * L).fma(FloatVector.broadcast(FLOATS, q[qOff + i + L]), s1);
+                }
+                if (pairs < whole) {
+                    s0 = FloatVector.fromArray(FLOATS, keysT, k + (pairs + l) * L).fma(FloatVector.broadcast(FLOATS, q[qOff + pairs + l]), s0);
+                }
+                s0.add(s1).intoArray(lanes, l * L);
+            }
+            for (int half = L / 2; half >= 1; half /= 2) { // LaneSums' tree, a vector of keys per lane
+                for (int l = 0; l < half; l++) {
+                    FloatVector.fromArray(FLOATS, lanes, l * L).add(FloatVector.fromArray(FLOATS, lanes, (l + half) * L))
+                            .intoArray(lanes, l * L);
+                }
+            }
+            FloatVector s = FloatVector.fromArray(FLOATS, lanes, 0);
+            for (int i = whole; i < n; i++) {
+                s = FloatVector.fromArray(FLOATS, keysT, k + i * L).fma(FloatVector.broadcast(FLOATS, q[qOff + i]), s);
+            }
+            s = s.mul(scale);
+            s.intoArray(out, outOff + j);
+            max = max.lanewise(VectorOperators.MAX, s, FLOATS.indexInRange(j, count));
+        }
+        return max.reduceLanes(VectorOperators.MAX);
+    }
+
+    @Override
+    public int keyBlock() {
+        return L;
+    }
+
+    /**
+     * ggml's expf, a vector at a time, with the operations of {@link GgmlSimd#expf} in the same order. Its
+     * {@code scalb(r, n)} becomes two multiplications by powers of two: with {@code |n| ≤ 192} split as {@code n/2}
+     * and the rest, the first is exact (r is near 1, so {@code r·2^(n/2)} is a normal float) and the second rounds
+     * once, as {@code scalb} does.
+     */
+    @Override
+    public void expShifted(float[] x, int off, int n, float shift) {
+        int whole = n - n % L;
+        for (int i = 0; i < whole; i += L) {
+            expf(FloatVector.fromArray(FLOATS, x, off + i).sub(shift)).intoArray(x, off + i);
+        }
+        for (int i = off + whole; i < off + n; i++) {
+            x[i] = GgmlSimd.AVX512.expf(x[i] - shift);
+        }
+    }
+
+    /** ggml's AVX-512 expf of each lane (see {@link #expShifted}). Small enough for C2 to inline into its callers. */
+    private static FloatVector expf(FloatVector v) {
+        FloatVector k = v.fma(LOG2_E, EXP_SHIFT).sub(EXP_SHIFT); // round(v·log2 e)
+        FloatVector minusK = k.neg();
+        FloatVector b = minusK.fma(FloatVector.broadcast(FLOATS, LN2_LO), minusK.fma(FloatVector.broadcast(FLOATS, LN2_HI), v));
+        FloatVector u = b.mul(b);
+        FloatVector poly = b.fma(C5, C4).fma(u, b.fma(C3, C2));
+        FloatVector r = poly.fma(u, b.fma(C1, 1.0f));
+        IntVector e = (IntVector) k.convert(VectorOperators.F2I, 0);
+        IntVector half = e.lanewise(VectorOperators.ASHR, 1);
+        FloatVector scaled = r.mul(half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                .mul(e.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+        VectorMask<Float> beyond = k.abs().compare(VectorOperators.GT, 192f); // saturates: 0 below, +∞ above
+        FloatVector saturated = FloatVector.broadcast(FLOATS, Float.POSITIVE_INFINITY).blend(0f, k.compare(VectorOperators.LE, 0f));
+        return scaled.blend(saturated, beyond);
+    }
+
+    @Override
+    public void reluSquaredTimes(float[] g, float[] up, int off, int n) {
+        int whole = n - n % L;
+        for (int i = off; i < off + whole; i += L) {
+            FloatVector x = FloatVector.fromArray(FLOATS, g, i);
+            FloatVector relu = x.blend(0f, x.compare(VectorOperators.GT, 0f).not());
+            relu.mul(relu).mul(FloatVector.fromArray(FLOATS, up, i)).intoArray(g, i);
+        }
+        ScalarFloatRows.INSTANCE.reluSquaredTimes(g, up, off + whole, n - whole);
+    }
+
+    @Override
+    public void siluTimes(float[] g, float[] up, int off, int n) {
+        int whole = n - n % L;
+        for (int i = off; i < off + whole; i += L) {
+            FloatVector x = FloatVector.fromArray(FLOATS, g, i);
+            x.div(expf(x.neg()).add(1.0f)).mul(FloatVector.fromArray(FLOATS, up, i)).intoArray(g, i);
+        }
+        ScalarFloatRows.INSTANCE.siluTimes(g, up, off + whole, n - whole);
+    }
+
+    /**
+     * Q8_K's steps with whole vectors: the largest magnitude by lanes (the sign taken from its first occurrence, as
+     * the scalar loop does), {@code rint} as the add-and-subtract of 1.5·2<sup>23</sup> (exact for the magnitudes up to
+     * 127 met here, ties to even), and the sums of 32 codes from the integers before narrowing. A block holding a NaN
+     * or an infinity goes to the scalar code.
+     */
+    @Override
+    public float quantizeQ8KBlock(float[] x, int from, byte[] qs, int qsOffset, int[] sums32, int sumsOffset) {
+        int n = Q8_K.BLOCK_SIZE;
+        FloatVector largest = FloatVector.zero(FLOATS);
+        for (int i = 0; i < n; i += L) {
+            largest = largest.max(FloatVector.fromArray(FLOATS, x, from + i).abs());
+        }
+        float amax = largest.reduceLanes(VectorOperators.MAX);
+        if (!Float.isFinite(amax) || amax == 0f) {
+            return ScalarFloatRows.INSTANCE.quantizeQ8KBlock(x, from, qs, qsOffset, sums32, sumsOffset);
+        }
+        float max = 0f;
+        for (int i = 0; i < n; i += L) {
+            FloatVector v = FloatVector.fromArray(FLOATS, x, from + i);
+            VectorMask<Float> at = v.abs().compare(VectorOperators.EQ, amax);
+            if (at.anyTrue()) {
+                max = x[from + i + at.firstTrue()];
+                break;
+            }
+        }
+        float iscale = -127f / max;
+        IntVector sum = IntVector.zero(INTS);
+        for (int i = 0; i < n; i += L) {
+            FloatVector v = FloatVector.fromArray(FLOATS, x, from + i).mul(iscale).add(ROUNDER).sub(ROUNDER);
+            IntVector q = ((IntVector) v.convert(VectorOperators.F2I, 0)).min(127);
+            q.convertShape(VectorOperators.I2B, QUARTER_BYTES, 0).reinterpretAsBytes().intoArray(qs, qsOffset + i);
+            sum = sum.add(q);
+            if ((i + L) % 32 == 0) {
+                sums32[sumsOffset + i / 32] = sum.reduceLanes(VectorOperators.ADD);
+                sum = IntVector.zero(INTS);
+            }
+        }
+        return 1f / iscale;
     }
 
     @Override
@@ -50,6 +247,76 @@ final class VectorFloatRows implements FloatRows {
         }
         for (int i = whole; i < n; i++) {
             acc[accOff + i] = Math.fma(p, x[xOff + i], acc[accOff + i]);
+        }
+    }
+
+    /**
+     * Four vectors of the accumulator at a time stay in registers while every row is added to them, so each
+     * multiply-add loads one vector instead of also loading and storing the accumulator.
+     */
+    @Override
+    public void addWeighted(float[] p, int pOff, int count, float[] x, int xOff, int stride, float[] acc, int accOff, int n) {
+        int whole = n - n % L;
+        int c = 0;
+        for (; c + 8 * L <= whole; c += 8 * L) { // eight independent sums: enough to hide the multiply-add latency
+            FloatVector a0 = FloatVector.fromArray(FLOATS, acc, accOff + c);
+            FloatVector a1 = FloatVector.fromArray(FLOATS, acc, accOff + c + L);
+            FloatVector a2 = FloatVector.fromArray(FLOATS, acc, accOff + c + 2 * L);
+            FloatVector a3 = FloatVector.fromArray(FLOATS, acc, accOff + c + 3 * L);
+            FloatVector a4 = FloatVector.fromArray(FLOATS, acc, accOff + c + 4 * L);
+            FloatVector a5 = FloatVector.fromArray(FLOATS, acc, accOff + c + 5 * L);
+            FloatVector a6 = FloatVector.fromArray(FLOATS, acc, accOff + c + 6 * L);
+            FloatVector a7 = FloatVector.fromArray(FLOATS, acc, accOff + c + 7 * L);
+            for (int j = 0, row = xOff + c; j < count; j++, row += stride) {
+                FloatVector pj = FloatVector.broadcast(FLOATS, p[pOff + j]);
+                a0 = FloatVector.fromArray(FLOATS, x, row).fma(pj, a0);
+                a1 = FloatVector.fromArray(FLOATS, x, row + L).fma(pj, a1);
+                a2 = FloatVector.fromArray(FLOATS, x, row + 2 * L).fma(pj, a2);
+                a3 = FloatVector.fromArray(FLOATS, x, row + 3 * L).fma(pj, a3);
+                a4 = FloatVector.fromArray(FLOATS, x, row + 4 * L).fma(pj, a4);
+                a5 = FloatVector.fromArray(FLOATS, x, row + 5 * L).fma(pj, a5);
+                a6 = FloatVector.fromArray(FLOATS, x, row + 6 * L).fma(pj, a6);
+                a7 = FloatVector.fromArray(FLOATS, x, row + 7 * L).fma(pj, a7);
+            }
+            a0.intoArray(acc, accOff + c);
+            a1.intoArray(acc, accOff + c + L);
+            a2.intoArray(acc, accOff + c + 2 * L);
+            a3.intoArray(acc, accOff + c + 3 * L);
+            a4.intoArray(acc, accOff + c + 4 * L);
+            a5.intoArray(acc, accOff + c + 5 * L);
+            a6.intoArray(acc, accOff + c + 6 * L);
+            a7.intoArray(acc, accOff + c + 7 * L);
+        }
+        for (; c + 4 * L <= whole; c += 4 * L) {
+            FloatVector a0 = FloatVector.fromArray(FLOATS, acc, accOff + c);
+            FloatVector a1 = FloatVector.fromArray(FLOATS, acc, accOff + c + L);
+            FloatVector a2 = FloatVector.fromArray(FLOATS, acc, accOff + c + 2 * L);
+            FloatVector a3 = FloatVector.fromArray(FLOATS, acc, accOff + c + 3 * L);
+            for (int j = 0, row = xOff + c; j < count; j++, row += stride) {
+                FloatVector pj = FloatVector.broadcast(FLOATS, p[pOff + j]);
+                a0 = FloatVector.fromArray(FLOATS, x, row).fma(pj, a0);
+                a1 = FloatVector.fromArray(FLOATS, x, row + L).fma(pj, a1);
+                a2 = FloatVector.fromArray(FLOATS, x, row + 2 * L).fma(pj, a2);
+                a3 = FloatVector.fromArray(FLOATS, x, row + 3 * L).fma(pj, a3);
+            }
+            a0.intoArray(acc, accOff + c);
+            a1.intoArray(acc, accOff + c + L);
+            a2.intoArray(acc, accOff + c + 2 * L);
+            a3.intoArray(acc, accOff + c + 3 * L);
+        }
+        for (; c < whole; c += L) {
+            FloatVector a = FloatVector.fromArray(FLOATS, acc, accOff + c);
+            for (int j = 0, row = xOff + c; j < count; j++, row += stride) {
+                a = FloatVector.fromArray(FLOATS, x, row).fma(FloatVector.broadcast(FLOATS, p[pOff + j]), a);
+            }
+            a.intoArray(acc, accOff + c);
+        }
+        for (int i = whole; i < n; i++) {
+            float a = acc[accOff + i];
+            for (int j = 0; j < count; j++) {
+                a = Math.fma(p[pOff + j], x[xOff + j * stride + i], a);
+            }
+            acc[accOff + i] = a;
         }
     }
 

@@ -17,8 +17,9 @@ import java.util.Arrays;
  * in one fixed order, whatever the number of query rows.
  * The peers attend over a KV view padded to 32 positions; padding only shows in where sums split.
  * Query head {@code h} reads KV head {@code h / (heads / kvHeads)}. The (token, head) pairs are spread
- * over the worker pool. When the rows are consecutive tokens of one sequence (a prompt), the layer's keys and
- * values are widened to floats once for all of them ({@link KvCache#readKeys}), not once per row and head. Each
+ * over the worker pool, head by head. When the rows are consecutive tokens of one sequence (a prompt), the layer's keys
+ * and values are widened to floats once for all of them ({@link KvCache#readKeys}), not once per row and head (and
+ * under {@link Numerics#FAST} the keys are also transposed in blocks, so that a query's scores need no sum across lanes). Each
  * query row reads its own cache up to its own position, so the rows may belong to one sequence (consecutive
  * positions) or to several (one row each).
  */
@@ -26,6 +27,8 @@ final class Attention {
     /** llama.cpp pads the KV view to this many cells (without flash attention). */
     private static final int KV_PAD = 32;
     private static final int MIN_WORK_PER_THREAD = 1 << 14;
+    /** Keys (values) read from the cache at a time by the vectorized products when the layer is not widened. */
+    private static final int BLOCK = 32;
 
     private final WorkerPool pool;
     private final Numerics numerics;
@@ -41,12 +44,19 @@ final class Attention {
     /** The current prompt's keys and values as floats, {@code [position][kvDim]}; grown as prompts get longer. */
     private float[] wideKeys = new float[0];
     private float[] wideValues = new float[0];
+    /**
+     * Under {@link Numerics#FAST}, the widened keys in blocks of {@link FloatRows#keyBlock} positions, each block
+     * transposed ({@code [block][kvDim][position in block]}): the scores of a block of keys are then summed lane by lane
+     * ({@link FloatRows#scoresTransposed}) from one run of memory, without adding across a vector for each key.
+     */
+    private float[] keysT = new float[0];
 
     /** Per-worker buffers. */
     private static final class Scratch {
         final float[] scores;
         final float[] query;
         final float[] row;
+        final float[] block;
         final float[] lanes = new float[4 * GgmlSimd.AVX512.lanes()];
         final float[] columns;
         final double[] tail;
@@ -55,6 +65,7 @@ final class Attention {
             scores = new float[contextLength + KV_PAD];
             query = new float[headDim];
             row = new float[headDim];
+            block = new float[BLOCK * headDim];
             columns = new float[4 * GgmlSimd.AVX512.lanes() * headDim];
             tail = new double[headDim];
         }
@@ -93,6 +104,7 @@ final class Attention {
     void run(int layer, float[] q, int tokens, KvCache[] caches, int[] positions, boolean separateSequences, float[] out) {
         PairTask t = task;
         t.layer = layer;
+        t.tokens = tokens;
         t.q = q;
         t.out = out;
         long work = 0;
@@ -120,6 +132,9 @@ final class Attention {
             }
             caches[0].readKeys(layer, used, wideKeys);
             caches[0].readValues(layer, used, wideValues);
+            if (t.keyQuery[0].kernelOrder()) {
+                transposeKeys(used, caches[0].contextLength);
+            }
         }
         long workPerPair = 4L * headDim * work;
         int minPairs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, MIN_WORK_PER_THREAD / workPerPair));
@@ -132,8 +147,25 @@ final class Attention {
         }
     }
 
+    /** Copies the first {@code used} positions of {@link #wideKeys} to {@link #keysT}, growing it as needed. */
+    private void transposeKeys(int used, int contextLength) {
+        int block = rows.keyBlock();
+        int blocks = (used + block - 1) / block;
+        if (keysT.length < blocks * block * kvDim) {
+            keysT = new float[Math.max(blocks, Math.min(2 * keysT.length / (block * kvDim), (contextLength + block - 1) / block))
+                    * block * kvDim];
+        }
+        for (int j = 0; j < used; j++) {
+            int to = j / block * block * kvDim + j % block;
+            for (int c = 0, from = j * kvDim; c < kvDim; c++) {
+                keysT[to + c * block] = wideKeys[from + c];
+            }
+        }
+    }
+
     private final class PairTask implements RangeTask {
         int layer;
+        int tokens;
         float[] q;
         float[] out;
         KvCache[] caches;
@@ -148,7 +180,7 @@ final class Attention {
         @Override
         public void run(int worker, int from, int to) {
             for (int i = from; i < to; i++) {
-                attend(i / heads, i % heads, scratch[worker]);
+                attend(i % tokens, i / tokens, scratch[worker]); // head-major: a head's keys and values stay in the L2 cache
             }
         }
 
@@ -164,14 +196,27 @@ final class Attention {
             }
             float[] p = s.scores;
             float max = Float.NEGATIVE_INFINITY;
-            float[] keys = widened ? wideKeys : s.row;
-            for (int j = 0; j < n; j++) {
-                int k = cacheRow(cache, true, j, kvFrom, s);
-                p[j] = (fast ? rows.dot(s.query, 0, keys, k, headDim) : keyQuery.dot(s.query, 0, keys, k, headDim, s.lanes)) * scale;
-                max = Math.max(max, p[j]);
-            }
-            for (int j = 0; j < n; j++) {
-                p[j] = simd.expf(p[j] - max);
+            if (fast && widened) {
+                int block = rows.keyBlock();
+                max = rows.scoresTransposed(s.query, 0, keysT, kvFrom * block, block * kvDim, n, headDim, scale, p, 0);
+                rows.expShifted(p, 0, n, max);
+            } else if (fast) { // vectorized, in blocks of keys read from the cache
+                for (int j = 0, count; j < n; j += count) {
+                    count = Math.min(BLOCK, n - j);
+                    int k = cacheRows(cache, true, j, count, kvFrom, s);
+                    max = Math.max(max, rows.scores(s.query, 0, s.block, k, headDim, count, headDim, scale, p, j));
+                }
+                rows.expShifted(p, 0, n, max); // FAST's expf is the AVX-512 one
+            } else {
+                float[] keys = widened ? wideKeys : s.row;
+                for (int j = 0; j < n; j++) {
+                    int k = cacheRow(cache, true, j, kvFrom, s);
+                    p[j] = keyQuery.dot(s.query, 0, keys, k, headDim, s.lanes) * scale;
+                    max = Math.max(max, p[j]);
+                }
+                for (int j = 0; j < n; j++) {
+                    p[j] = simd.expf(p[j] - max);
+                }
             }
             int w = simd.lanes();
             int padded = (n + w - 1) / w * w;
@@ -196,11 +241,12 @@ final class Attention {
             float[] acc = s.columns;
             float[] values = widened ? wideValues : s.row;
             if (probValue.kernelOrder()) {
-                Arrays.fill(acc, 0, headDim, 0f);
-                for (int j = 0; j < n; j++) {
-                    rows.addScaled(p[j], values, cacheRow(cache, false, j, kvFrom, s), acc, 0, headDim);
+                Arrays.fill(out, at, at + headDim, 0f);
+                for (int j = 0, count; j < n; j += count) {
+                    count = widened ? n : Math.min(BLOCK, n - j);
+                    int v = cacheRows(cache, false, j, count, kvFrom, s);
+                    rows.addWeighted(p, j, count, widened ? wideValues : s.block, v, rowStride(), out, at, headDim);
                 }
-                System.arraycopy(acc, 0, out, at, headDim);
                 return;
             }
             boolean tiny = probValue.routine() == Summation.Routine.TINY_BLAS;
@@ -238,6 +284,30 @@ final class Attention {
             for (int d = 0; d < headDim; d++) {
                 out[at + d] = (float) s.tail[d];
             }
+        }
+
+        /**
+         * Where key (or value) rows {@code j .. j + count)} from column {@code kvFrom} start, {@link #rowStride} apart:
+         * in {@link #wideKeys} ({@link #wideValues}) when {@link #widened}, else read from the cache into {@code s.block}
+         * (offset 0; then {@code count ≤} {@link #BLOCK}).
+         */
+        private int cacheRows(KvCache cache, boolean key, int j, int count, int kvFrom, Scratch s) {
+            if (widened) {
+                return j * kvDim + kvFrom;
+            }
+            for (int i = 0; i < count; i++) {
+                if (key) {
+                    cache.readKey(layer, j + i, kvFrom, s.block, i * headDim, headDim);
+                } else {
+                    cache.readValue(layer, j + i, kvFrom, s.block, i * headDim, headDim);
+                }
+            }
+            return 0;
+        }
+
+        /** The distance between the rows {@link #cacheRows} points at. */
+        private int rowStride() {
+            return widened ? kvDim : headDim;
         }
 
         /**

@@ -1,5 +1,6 @@
 package io.bitnet4j.model;
 
+import io.bitnet4j.kernel.FloatRows;
 import io.bitnet4j.kernel.GgmlSimd;
 
 import java.util.Locale;
@@ -46,23 +47,36 @@ public enum FfnActivation {
      * {@code gate[i] = act(gate[i]) · up[i]} for {@code rows} rows of {@code n}. SiLU uses ggml's vectorized
      * form ({@link GgmlSimd#silu}) on whole vectors of each row and glibc's {@code expf} on the rest, as
      * {@code ggml_vec_silu_f32} does; its output feeds a rounding (sub-norm, then int8), so the last bit matters.
+     * SiLU at AVX-512 and squared ReLU go to {@code ops}' vector loops, which give the same floats as the scalar ones.
      */
-    void applyGated(float[] gate, float[] up, int rows, int n, GgmlSimd simd) {
+    void applyGated(float[] gate, float[] up, int rows, int n, GgmlSimd simd, FloatRows ops) {
         for (int r = 0; r < rows; r++) {
             int from = r * n;
             int vectorEnd = from + n - n % simd.lanes();
-            for (int i = from; i < from + n; i++) {
-                float x = gate[i];
-                float a = switch (this) {
-                    case SILU -> i < vectorEnd ? simd.silu(x) : x / (1.0f + GlibcMath.exp(-x));
-                    case RELU_SQR -> {
-                        float relu = x > 0f ? x : 0f; // ggml's relu: 0 for -0 and NaN too
-                        yield relu * relu;
+            switch (this) {
+                case RELU_SQR -> ops.reluSquaredTimes(gate, up, from, n);
+                case SILU -> {
+                    int i = from;
+                    if (simd == GgmlSimd.AVX512) {
+                        ops.siluTimes(gate, up, from, vectorEnd - from);
+                        i = vectorEnd;
                     }
-                    case RELU -> x > 0f ? x : 0f;
-                    case GELU -> 0.5f * x * (1.0f + (float) Math.tanh(0.7978845608f * x * (1.0f + 0.044715f * x * x)));
-                };
-                gate[i] = a * up[i];
+                    for (; i < from + n; i++) {
+                        float x = gate[i];
+                        gate[i] = (i < vectorEnd ? simd.silu(x) : x / (1.0f + GlibcMath.exp(-x))) * up[i];
+                    }
+                }
+                case RELU -> {
+                    for (int i = from; i < from + n; i++) {
+                        gate[i] = (gate[i] > 0f ? gate[i] : 0f) * up[i]; // ggml's relu: 0 for -0 and NaN too
+                    }
+                }
+                case GELU -> {
+                    for (int i = from; i < from + n; i++) {
+                        float x = gate[i];
+                        gate[i] = 0.5f * x * (1.0f + (float) Math.tanh(0.7978845608f * x * (1.0f + 0.044715f * x * x))) * up[i];
+                    }
+                }
             }
         }
     }

@@ -2,6 +2,7 @@ package io.bitnet4j.model;
 
 import io.bitnet4j.kernel.ActivationType;
 import io.bitnet4j.kernel.Activations;
+import io.bitnet4j.kernel.FloatRows;
 import io.bitnet4j.kernel.MatMul;
 import io.bitnet4j.kernel.Summation;
 import io.bitnet4j.kernel.WeightMatrix;
@@ -26,6 +27,7 @@ final class ForwardPass {
     private final MatMul matmul;
     private final Attention attention;
     private final Rope rope;
+    private final FloatRows floatRows = FloatRows.defaults();
     private final int widest;
     private final int maxTokens;
 
@@ -170,7 +172,7 @@ final class ForwardPass {
         RowOps.rmsNorm(x, norm, rows, dim, l.ffnNorm(), c.rmsEpsilon());
         acts.set(norm, rows, dim);
         projectTogether(l.gate(), gate, l.up(), up, null, null, rows);
-        c.ffnActivation().applyGated(gate, up, rows, ff, numerics.simd());
+        c.ffnActivation().applyGated(gate, up, rows, ff, numerics.simd(), floatRows);
         float[] in = gate;
         if (l.ffnSubNorm() != null) {
             RowOps.rmsNorm(gate, norm, rows, ff, l.ffnSubNorm(), c.rmsEpsilon());
