@@ -1,6 +1,5 @@
 package io.bitnet4j.kernel;
 
-import io.bitnet4j.format.I2sMatmul;
 import io.bitnet4j.format.Q8_K;
 import java.util.Objects;
 
@@ -113,12 +112,7 @@ public final class Activations {
             }
         } else {
             for (int r = 0; r < rows; r++) {
-                scales[r] = I2sMatmul.quantizeRow(source, r * cols, cols, quants, r * cols);
-                int sum = 0;
-                for (int c = 0; c < cols; c++) {
-                    sum += quants[r * cols + c];
-                }
-                rowSums[r] = sum;
+                scales[r] = FLOAT_ROWS.quantizeI8Row(source, r * cols, cols, quants, r * cols, rowSums, r);
             }
         }
     }

@@ -68,6 +68,13 @@ public interface FloatRows {
     float quantizeQ8KBlock(float[] x, int from, byte[] qs, int qsOffset, int[] sums32, int sumsOffset);
 
     /**
+     * {@link io.bitnet4j.format.I2sMatmul#quantizeRow} (bitnet.cpp's int8 activations, one scale per row) of the
+     * {@code cols} values at {@code x[from]} into {@code q[qOffset ..]}, to the bit; writes the sum of the int8 values
+     * to {@code sums[sumIndex]} and returns the scale.
+     */
+    float quantizeI8Row(float[] x, int from, int cols, byte[] q, int qOffset, int[] sums, int sumIndex);
+
+    /**
      * {@code dst[dstOffset + i] = Float.float16ToFloat(half i)} for the {@code n} little-endian halves at byte
      * {@code at} of {@code src}: exactly that conversion in every implementation.
      */

@@ -1,5 +1,6 @@
 package io.bitnet4j.kernel;
 
+import io.bitnet4j.format.I2sMatmul;
 import io.bitnet4j.format.Q8_K;
 import java.lang.foreign.MemorySegment;
 
@@ -98,6 +99,17 @@ final class ScalarFloatRows implements FloatRows {
             sums32[sumsOffset + g] = sum;
         }
         return d;
+    }
+
+    @Override
+    public float quantizeI8Row(float[] x, int from, int cols, byte[] q, int qOffset, int[] sums, int sumIndex) {
+        float s = I2sMatmul.quantizeRow(x, from, cols, q, qOffset);
+        int sum = 0;
+        for (int c = 0; c < cols; c++) {
+            sum += q[qOffset + c];
+        }
+        sums[sumIndex] = sum;
+        return s;
     }
 
     @Override

@@ -4,6 +4,7 @@ import static io.bitnet4j.kernel.VectorWidth.FLOATS;
 import static io.bitnet4j.kernel.VectorWidth.INTS;
 import static io.bitnet4j.kernel.VectorWidth.QUARTER_BYTES;
 
+import io.bitnet4j.format.I2sMatmul;
 import io.bitnet4j.format.Q8_K;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
@@ -235,6 +236,33 @@ final class VectorFloatRows implements FloatRows {
             }
         }
         return 1f / iscale;
+    }
+
+    /** {@link I2sMatmul#quantizeRow}'s steps with whole vectors, {@code rint} as in {@link #quantizeQ8KBlock}. */
+    @Override
+    public float quantizeI8Row(float[] x, int from, int cols, byte[] q, int qOffset, int[] sums, int sumIndex) {
+        int whole = cols - cols % L;
+        FloatVector largest = FloatVector.zero(FLOATS);
+        for (int i = 0; i < whole; i += L) {
+            largest = largest.max(FloatVector.fromArray(FLOATS, x, from + i).abs());
+        }
+        float amax = largest.reduceLanes(VectorOperators.MAX);
+        for (int i = whole; i < cols; i++) {
+            amax = Math.max(amax, Math.abs(x[from + i]));
+        }
+        if (!Float.isFinite(amax) || whole < cols) {
+            return ScalarFloatRows.INSTANCE.quantizeI8Row(x, from, cols, q, qOffset, sums, sumIndex);
+        }
+        float s = (float) (127 / Math.max((double) amax, 1e-5));
+        IntVector sum = IntVector.zero(INTS);
+        for (int i = 0; i < whole; i += L) {
+            FloatVector v = FloatVector.fromArray(FLOATS, x, from + i).mul(s).add(ROUNDER).sub(ROUNDER);
+            IntVector c = ((IntVector) v.convert(VectorOperators.F2I, 0)).max(-128).min(127);
+            c.convertShape(VectorOperators.I2B, QUARTER_BYTES, 0).reinterpretAsBytes().intoArray(q, qOffset + i);
+            sum = sum.add(c);
+        }
+        sums[sumIndex] = sum.reduceLanes(VectorOperators.ADD);
+        return s;
     }
 
     @Override

@@ -227,6 +227,41 @@ class FloatRowsTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {2560, 6912, 100})
+    void int8RowsAreBitnetCppsQuantizationToTheBit(int cols) {
+        SplittableRandom rnd = new SplittableRandom(cols);
+        for (int trial = 0; trial < 20; trial++) {
+            float[] x = new float[3 + cols];
+            double magnitude = Math.pow(10, rnd.nextInt(-7, 5));
+            for (int i = 0; i < x.length; i++) {
+                x[i] = trial % 4 == 1 ? (float) (rnd.nextInt(-254, 255) / 2.0) : (float) (rnd.nextGaussian() * magnitude);
+            }
+            if (trial == 2) {
+                java.util.Arrays.fill(x, 0f);
+            }
+            if (trial == 3) {
+                x[3 + cols / 2] = Float.NaN;
+            }
+            byte[] expected = new byte[cols];
+            float expectedScale = io.bitnet4j.format.I2sMatmul.quantizeRow(x, 3, cols, expected, 0);
+            int expectedSum = 0;
+            for (byte b : expected) {
+                expectedSum += b;
+            }
+            for (FloatRows rows : new FloatRows[] {vector, FloatRows.scalar()}) {
+                byte[] q = new byte[cols + 1];
+                int[] sums = new int[2];
+                float scale = rows.quantizeI8Row(x, 3, cols, q, 1, sums, 1);
+                assertEquals(Float.floatToIntBits(expectedScale), Float.floatToIntBits(scale), rows + ": trial " + trial + " scale");
+                for (int i = 0; i < cols; i++) {
+                    assertEquals(expected[i], q[1 + i], rows + ": trial " + trial + " value " + i);
+                }
+                assertEquals(expectedSum, sums[1], rows + ": trial " + trial + " sum");
+            }
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void expShiftedIsGgmlsExpfToTheBit() {
         SplittableRandom rnd = new SplittableRandom(11);
