@@ -3,11 +3,12 @@ package io.bitnet4j.kernel;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Dot products and scaled sums of float rows in a kernel's own fixed order: the attention of
- * {@code Numerics.FAST} (Q·K and P·V over the KV cache, a few hundred thousand short rows per layer of a
- * prompt); and the exact widening of the F16 KV cache's halves, for every numerics. The peers' orders are
- * emulated elsewhere ({@link Summation}); here the order is only fixed, so that the same rows give the same sums
- * wherever and whenever they are computed.
+ * The float row work of the forward pass outside the weight products, vectorized where the kernels are: attention
+ * under {@code Numerics.FAST} (Q·K and P·V over the KV cache, a few hundred thousand short rows per layer of a prompt,
+ * and ggml's expf), the gated feed-forward activations, the int8 quantization of activations (Q8_K, bitnet.cpp's
+ * rows) and the exact widening of the F16 KV cache's halves. Sums are in a kernel's own fixed order (the peers'
+ * orders are emulated elsewhere, {@link Summation}), so that the same rows give the same sums wherever and whenever
+ * they are computed; everything else gives the same floats as the scalar forms it names, to the bit.
  */
 public interface FloatRows {
     /** {@code Σ a[aOff + i]·b[bOff + i]} for {@code i < n}. */

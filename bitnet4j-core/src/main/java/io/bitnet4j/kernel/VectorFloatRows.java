@@ -14,10 +14,12 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 
 /**
- * {@link FloatRows} at the width of {@link VectorWidth}: whole vectors with fused multiply-adds, two independent
- * sums, the lanes added in {@link LaneSums} order, then the tail element by element. The lanes are added in
- * registers ({@link #laneTree}): a prompt's attention sums a few hundred thousand short rows per layer, and storing
- * each sum to add its lanes from memory cost more than the row's multiplications.
+ * {@link FloatRows} at the width of {@link VectorWidth}. Dot products: whole vectors with fused multiply-adds, two
+ * independent sums, the lanes added in {@link LaneSums} order in registers ({@link #laneTree}; storing each sum to add
+ * its lanes from memory cost more than a short row's multiplications), then the tail element by element; or, for a
+ * block of transposed keys, the same sums with a vector per lane ({@link #scoresTransposed}). The element-wise
+ * routines (expf, the gated activations, the int8 quantizations) repeat their scalar forms' operations lane by lane,
+ * so they give the same floats.
  */
 final class VectorFloatRows implements FloatRows {
     static final VectorFloatRows INSTANCE = new VectorFloatRows();
