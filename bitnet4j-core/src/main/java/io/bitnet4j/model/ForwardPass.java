@@ -4,6 +4,7 @@ import io.bitnet4j.kernel.ActivationType;
 import io.bitnet4j.kernel.Activations;
 import io.bitnet4j.kernel.FloatRows;
 import io.bitnet4j.kernel.MatMul;
+import io.bitnet4j.kernel.RangeTask;
 import io.bitnet4j.kernel.Summation;
 import io.bitnet4j.kernel.WeightMatrix;
 import io.bitnet4j.kernel.WorkerPool;
@@ -30,6 +31,8 @@ final class ForwardPass {
     private final FloatRows floatRows = FloatRows.defaults();
     private final int widest;
     private final int maxTokens;
+    private final WorkerPool pool;
+    private final NormTask normTask = new NormTask();
 
     // Row buffers, grown to the largest pass seen so far (up to maxTokens): a session that only decodes keeps one
     // row's worth instead of 512 rows' (about 100 MB for a 2B model), which counts against peak memory.
@@ -66,6 +69,7 @@ final class ForwardPass {
         this.numerics = numerics;
         this.widest = Math.max(Math.max(c.embeddingLength(), c.queryLength()), c.feedForwardLength());
         this.maxTokens = maxTokens;
+        this.pool = pool;
         Math.multiplyExact(maxTokens, widest); // the largest buffer's length must be an int
         this.matmul = new MatMul(pool, widest);
         this.attention = new Attention(c, contextLength, maxTokens, pool, numerics);
@@ -138,7 +142,7 @@ final class ForwardPass {
             RowOps.add(x, proj, rows * dim);
             feedForwardBlock(l, rows);
         }
-        RowOps.rmsNorm(x, norm, rows, dim, w.outputNorm(), c.rmsEpsilon());
+        norm(x, norm, rows, dim, w.outputNorm());
         acts.set(norm, rows, dim);
         multiply(w.output(), rows, logits, logitsOffset);
     }
@@ -147,7 +151,7 @@ final class ForwardPass {
     private void attentionBlock(int layer, LayerWeights l, int n) {
         int dim = c.embeddingLength();
         int kvDim = c.keyValueLength();
-        RowOps.rmsNorm(x, norm, n, dim, l.attnNorm(), c.rmsEpsilon());
+        norm(x, norm, n, dim, l.attnNorm());
         acts.set(norm, n, dim); // one input, converted once for the three projections
         projectTogether(l.q(), q, l.k(), k, l.v(), v, n);
         rope.apply(q, n, c.headCount());
@@ -158,7 +162,7 @@ final class ForwardPass {
         attention.run(layer, q, n, rowCache, rowPosition, oneRowPerSequence, attn);
         float[] in = attn;
         if (l.attnSubNorm() != null) {
-            RowOps.rmsNorm(attn, norm, n, c.queryLength(), l.attnSubNorm(), c.rmsEpsilon());
+            norm(attn, norm, n, c.queryLength(), l.attnSubNorm());
             in = norm;
         }
         acts.set(in, n, c.queryLength());
@@ -169,13 +173,13 @@ final class ForwardPass {
     private void feedForwardBlock(LayerWeights l, int rows) {
         int dim = c.embeddingLength();
         int ff = c.feedForwardLength();
-        RowOps.rmsNorm(x, norm, rows, dim, l.ffnNorm(), c.rmsEpsilon());
+        norm(x, norm, rows, dim, l.ffnNorm());
         acts.set(norm, rows, dim);
         projectTogether(l.gate(), gate, l.up(), up, null, null, rows);
         c.ffnActivation().applyGated(gate, up, rows, ff, numerics.simd(), floatRows);
         float[] in = gate;
         if (l.ffnSubNorm() != null) {
-            RowOps.rmsNorm(gate, norm, rows, ff, l.ffnSubNorm(), c.rmsEpsilon());
+            norm(gate, norm, rows, ff, l.ffnSubNorm());
             in = norm;
         }
         acts.set(in, rows, ff);
@@ -246,5 +250,42 @@ final class ForwardPass {
     private void multiply(WeightMatrix m, int rows, float[] out, int outOffset) {
         int asRows = oneRowPerSequence ? 1 : rows; // a step's rows are separate sequences of one row each
         matmul.multiply(m, acts, numerics.activationFor(m, asRows), numerics.summationFor(m, asRows), out, outOffset);
+    }
+
+    /**
+     * {@link RowOps#rmsNorm} of {@code rows} rows; a prompt's rows are split over the pool (each row is normalized
+     * alone, so the split changes no value), which would otherwise wait for the caller's thread alone.
+     */
+    private void norm(float[] in, float[] out, int rows, int n, float[] weight) {
+        if (rows < 2 * MIN_ROWS_PER_PART) {
+            RowOps.rmsNorm(in, out, rows, n, weight, c.rmsEpsilon());
+            return;
+        }
+        NormTask t = normTask;
+        t.in = in;
+        t.out = out;
+        t.n = n;
+        t.weight = weight;
+        try {
+            pool.run(rows, MIN_ROWS_PER_PART, t);
+        } finally {
+            t.in = null;
+            t.out = null;
+        }
+    }
+
+    /** Rows per part of a split {@link #norm}: fewer are not worth waking a worker for. */
+    private static final int MIN_ROWS_PER_PART = 8;
+
+    private final class NormTask implements RangeTask {
+        float[] in;
+        float[] out;
+        int n;
+        float[] weight;
+
+        @Override
+        public void run(int worker, int from, int to) {
+            RowOps.rmsNorm(in, out, from, to, n, weight, c.rmsEpsilon());
+        }
     }
 }

@@ -10,7 +10,12 @@ final class RowOps {
      * in float32, then {@code (x · scale) · w}.
      */
     static void rmsNorm(float[] x, float[] out, int rows, int n, float[] weight, float eps) {
-        for (int r = 0; r < rows; r++) {
+        rmsNorm(x, out, 0, rows, n, weight, eps);
+    }
+
+    /** {@link #rmsNorm(float[], float[], int, int, float[], float)} for rows {@code rowFrom .. rowTo)} only. */
+    static void rmsNorm(float[] x, float[] out, int rowFrom, int rowTo, int n, float[] weight, float eps) {
+        for (int r = rowFrom; r < rowTo; r++) {
             int at = r * n;
             double sum = 0;
             for (int i = 0; i < n; i++) {

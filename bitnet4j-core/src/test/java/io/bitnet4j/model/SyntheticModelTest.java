@@ -87,6 +87,10 @@ class SyntheticModelTest {
             float[] one = run(model, base.withThreads(1), TOKENS);
             assertArrayEquals(one, run(model, base.withThreads(2), TOKENS), name + ": 1 vs 2 threads");
             assertArrayEquals(one, run(model, base.withThreads(3), TOKENS), name + ": 1 vs 3 threads");
+            int[] longer = tokens(40, 40, 5); // rows enough for the norms to be split over the threads
+            float[] oneLonger = run(model, base.withThreads(1), longer);
+            assertArrayEquals(oneLonger, run(model, base.withThreads(2), longer), name + ": 40 rows, 1 vs 2 threads");
+            assertArrayEquals(oneLonger, run(model, base.withThreads(3), longer), name + ": 40 rows, 1 vs 3 threads");
             // batches of 5: rows of 5, 5 and 4; every product still has 2+ rows, so the same orders apply
             assertArrayEquals(one, run(model, base.withThreads(2).withBatchSize(5), TOKENS), name + ": batches of 5");
             try (Session s = model.newSession(base.withThreads(2))) {
