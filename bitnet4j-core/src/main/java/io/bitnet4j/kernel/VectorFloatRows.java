@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorShuffle;
 
 /**
  * {@link FloatRows} at the width of {@link VectorWidth}. Dot products: whole vectors with fused multiply-adds, two
- * independent sums, the lanes added in {@link LaneSums} order in registers ({@link #laneTree}; storing each sum to add
+ * independent sums, the lanes added in {@link LaneSums} order in registers (storing each sum to add
  * its lanes from memory cost more than a short row's multiplications), then the tail element by element; or, for a
  * block of transposed keys, the same sums with a vector per lane ({@link #scoresTransposed}). The element-wise
  * routines (expf, the gated activations, the int8 quantizations) repeat their scalar forms' operations lane by lane,
@@ -47,6 +47,8 @@ final class VectorFloatRows implements FloatRows {
 
     /** Per-thread room for {@link #scoresTransposed}'s per-lane sums: {@code L} vectors. */
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L * L]);
+    /** Per-thread room for {@link #siluTimes}' e<sup>−x</sup>, a run of values at a time. */
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[64 * L]);
 
     private VectorFloatRows() {}
 
@@ -63,25 +65,20 @@ final class VectorFloatRows implements FloatRows {
         if (pairs < whole) {
             s0 = FloatVector.fromArray(FLOATS, a, aOff + pairs).fma(FloatVector.fromArray(FLOATS, b, bOff + pairs), s0);
         }
-        float s = laneTree(s0.add(s1));
-        for (int i = whole; i < n; i++) {
-            s = Math.fma(a[aOff + i], b[bOff + i], s);
-        }
-        return s;
-    }
-
-    /**
-     * The lanes of {@code v} added in {@link LaneSums}'s halving-tree order, in registers: lane {@code i} plus lane
-     * {@code i + L/2}, and so on down to lane 0 (each step's upper lanes are not used).
-     */
-    private static float laneTree(FloatVector v) {
+        // LaneSums' halving tree in registers: lane i plus lane i + L/2, and so on down to lane 0 (each step's upper
+        // lanes are not used). Written here, not in a helper: a vector passed to a method C2 does not inline is boxed.
+        FloatVector v = s0.add(s1);
         if (L == 16) {
             v = v.add(v.rearrange(UP_8));
         }
         v = v.add(v.rearrange(UP_4));
         v = v.add(v.rearrange(UP_2));
         v = v.add(v.rearrange(UP_1));
-        return v.lane(0);
+        float s = v.lane(0);
+        for (int i = whole; i < n; i++) {
+            s = Math.fma(a[aOff + i], b[bOff + i], s);
+        }
+        return s;
     }
 
     @Override
@@ -153,29 +150,34 @@ final class VectorFloatRows implements FloatRows {
     @Override
     public void expShifted(float[] x, int off, int n, float shift) {
         int whole = n - n % L;
-        for (int i = 0; i < whole; i += L) {
-            expf(FloatVector.fromArray(FLOATS, x, off + i).sub(shift)).intoArray(x, off + i);
-        }
+        expf(x, off, 1f, shift, x, off, whole);
         for (int i = off + whole; i < off + n; i++) {
             x[i] = GgmlSimd.AVX512.expf(x[i] - shift);
         }
     }
 
-    /** ggml's AVX-512 expf of each lane (see {@link #expShifted}). Small enough for C2 to inline into its callers. */
-    private static FloatVector expf(FloatVector v) {
-        FloatVector k = v.fma(LOG2_E, EXP_SHIFT).sub(EXP_SHIFT); // round(v·log2 e)
-        FloatVector minusK = k.neg();
-        FloatVector b = minusK.fma(FloatVector.broadcast(FLOATS, LN2_LO), minusK.fma(FloatVector.broadcast(FLOATS, LN2_HI), v));
-        FloatVector u = b.mul(b);
-        FloatVector poly = b.fma(C5, C4).fma(u, b.fma(C3, C2));
-        FloatVector r = poly.fma(u, b.fma(C1, 1.0f));
-        IntVector e = (IntVector) k.convert(VectorOperators.F2I, 0);
-        IntVector half = e.lanewise(VectorOperators.ASHR, 1);
-        FloatVector scaled = r.mul(half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                .mul(e.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-        VectorMask<Float> beyond = k.abs().compare(VectorOperators.GT, 192f); // saturates: 0 below, +∞ above
-        FloatVector saturated = FloatVector.broadcast(FLOATS, Float.POSITIVE_INFINITY).blend(0f, k.compare(VectorOperators.LE, 0f));
-        return scaled.blend(saturated, beyond);
+    /**
+     * {@code dst[dstOff + i] = expf(sign·src[srcOff + i] − shift)} for {@code i < n} (a whole number of vectors), with
+     * ggml's AVX-512 expf (see {@link #expShifted}). The whole loop is one method: a vector handed to or returned from
+     * a method C2 does not inline is boxed, an allocation per call.
+     */
+    private static void expf(float[] src, int srcOff, float sign, float shift, float[] dst, int dstOff, int n) {
+        for (int i = 0; i < n; i += L) {
+            FloatVector v = FloatVector.fromArray(FLOATS, src, srcOff + i).mul(sign).sub(shift);
+            FloatVector k = v.fma(LOG2_E, EXP_SHIFT).sub(EXP_SHIFT); // round(v·log2 e)
+            FloatVector minusK = k.neg();
+            FloatVector b = minusK.fma(FloatVector.broadcast(FLOATS, LN2_LO), minusK.fma(FloatVector.broadcast(FLOATS, LN2_HI), v));
+            FloatVector u = b.mul(b);
+            FloatVector poly = b.fma(C5, C4).fma(u, b.fma(C3, C2));
+            FloatVector r = poly.fma(u, b.fma(C1, 1.0f));
+            IntVector e = (IntVector) k.convert(VectorOperators.F2I, 0);
+            IntVector half = e.lanewise(VectorOperators.ASHR, 1);
+            FloatVector scaled = r.mul(half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .mul(e.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            VectorMask<Float> beyond = k.abs().compare(VectorOperators.GT, 192f); // saturates: 0 below, +∞ above
+            FloatVector saturated = FloatVector.broadcast(FLOATS, Float.POSITIVE_INFINITY).blend(0f, k.compare(VectorOperators.LE, 0f));
+            scaled.blend(saturated, beyond).intoArray(dst, dstOff + i);
+        }
     }
 
     @Override
@@ -192,9 +194,14 @@ final class VectorFloatRows implements FloatRows {
     @Override
     public void siluTimes(float[] g, float[] up, int off, int n) {
         int whole = n - n % L;
-        for (int i = off; i < off + whole; i += L) {
-            FloatVector x = FloatVector.fromArray(FLOATS, g, i);
-            x.div(expf(x.neg()).add(1.0f)).mul(FloatVector.fromArray(FLOATS, up, i)).intoArray(g, i);
+        float[] e = SCRATCH.get();
+        for (int c = 0; c < whole; c += e.length) { // e^-x for a run of values, then x / (1 + e^-x) · up
+            int run = Math.min(e.length, whole - c);
+            expf(g, off + c, -1f, 0f, e, 0, run);
+            for (int i = 0; i < run; i += L) {
+                FloatVector.fromArray(FLOATS, g, off + c + i).div(FloatVector.fromArray(FLOATS, e, i).add(1.0f))
+                        .mul(FloatVector.fromArray(FLOATS, up, off + c + i)).intoArray(g, off + c + i);
+            }
         }
         ScalarFloatRows.INSTANCE.siluTimes(g, up, off + whole, n - whole);
     }

@@ -29,6 +29,12 @@ final class Attention {
     private static final int MIN_WORK_PER_THREAD = 1 << 14;
     /** Keys (values) read from the cache at a time by the vectorized products when the layer is not widened. */
     private static final int BLOCK = 32;
+    /**
+     * Positions from which a prompt's keys are transposed for {@link FloatRows#scoresTransposed}. Shorter prompts take
+     * the same scores key by key ({@link FloatRows#scores}, which decoding uses too): their attention is a small part
+     * of their time, and one routine fewer for the JIT to compile makes a first short prompt faster.
+     */
+    private static final int MIN_TRANSPOSED = 256;
 
     private final WorkerPool pool;
     private final Numerics numerics;
@@ -124,6 +130,7 @@ final class Attention {
             work = Math.max(work, positions[r] + 1L);
         }
         t.widened = !separateSequences && tokens > 1;
+        t.transposed = false;
         if (t.widened) { // one cache, read by every row: widen its rows once
             int used = positions[tokens - 1] + 1;
             if (wideKeys.length < used * kvDim) {
@@ -132,7 +139,8 @@ final class Attention {
             }
             caches[0].readKeys(layer, used, wideKeys);
             caches[0].readValues(layer, used, wideValues);
-            if (t.keyQuery[0].kernelOrder()) {
+            t.transposed = t.keyQuery[0].kernelOrder() && used >= MIN_TRANSPOSED;
+            if (t.transposed) {
                 transposeKeys(used, caches[0].contextLength);
             }
         }
@@ -176,6 +184,8 @@ final class Attention {
         Summation[] probValue;
         /** Whether {@link #wideKeys} and {@link #wideValues} hold the layer's rows; if not, each row reads its cache. */
         boolean widened;
+        /** Whether {@link #keysT} holds the layer's keys too. */
+        boolean transposed;
 
         @Override
         public void run(int worker, int from, int to) {
@@ -196,9 +206,12 @@ final class Attention {
             }
             float[] p = s.scores;
             float max = Float.NEGATIVE_INFINITY;
-            if (fast && widened) {
+            if (fast && transposed) {
                 int block = rows.keyBlock();
                 max = rows.scoresTransposed(s.query, 0, keysT, kvFrom * block, block * kvDim, n, headDim, scale, p, 0);
+                rows.expShifted(p, 0, n, max);
+            } else if (fast && widened) { // a short prompt: the same scores key by key
+                max = rows.scores(s.query, 0, wideKeys, kvFrom, kvDim, n, headDim, scale, p, 0);
                 rows.expShifted(p, 0, n, max);
             } else if (fast) { // vectorized, in blocks of keys read from the cache
                 for (int j = 0, count; j < n; j += count) {
