@@ -22,7 +22,16 @@ public interface FloatRows {
      * keyOff + j·stride, n) · scale}, each exactly as {@link #dot} sums it; returns the largest score ({@link
      * Math#max}, so a NaN score makes it NaN).
      */
-    float scores(float[] q, int qOff, float[] keys, int keyOff, int stride, int count, int n, float scale, float[] out, int outOff);
+    default float scores(float[] q, int qOff, float[] keys, int keyOff, int stride, int count, int n, float scale, float[] out,
+            int outOff) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < count; j++) {
+            float s = dot(q, qOff, keys, keyOff + j * stride, n) * scale;
+            out[outOff + j] = s;
+            max = Math.max(max, s);
+        }
+        return max;
+    }
 
     /**
      * {@link #scores} with the keys stored in blocks of {@link #keyBlock} keys, each block transposed: key {@code j}'s

@@ -27,17 +27,6 @@ final class ScalarFloatRows implements FloatRows {
     }
 
     @Override
-    public float scores(float[] q, int qOff, float[] keys, int keyOff, int stride, int count, int n, float scale, float[] out, int outOff) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < count; j++) {
-            float s = dot(q, qOff, keys, keyOff + j * stride, n) * scale;
-            out[outOff + j] = s;
-            max = Math.max(max, s);
-        }
-        return max;
-    }
-
-    @Override
     public float scoresTransposed(float[] q, int qOff, float[] keysT, int keyOff, int blockStride, int count, int n, float scale,
             float[] out, int outOff) {
         int block = keyBlock();

@@ -81,17 +81,6 @@ final class VectorFloatRows implements FloatRows {
         return s;
     }
 
-    @Override
-    public float scores(float[] q, int qOff, float[] keys, int keyOff, int stride, int count, int n, float scale, float[] out, int outOff) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < count; j++) {
-            float s = dot(q, qOff, keys, keyOff + j * stride, n) * scale;
-            out[outOff + j] = s;
-            max = Math.max(max, s);
-        }
-        return max;
-    }
-
     /**
      * {@link #dot}'s sums for a block of keys at once, lane {@code j} for key {@code j}: {@link #dot} keeps one running
      * sum per lane of the row (two, for even and odd vectors), then adds the lanes in a tree; here each of those
@@ -323,23 +312,6 @@ final class VectorFloatRows implements FloatRows {
             a5.intoArray(acc, accOff + c + 5 * L);
             a6.intoArray(acc, accOff + c + 6 * L);
             a7.intoArray(acc, accOff + c + 7 * L);
-        }
-        for (; c + 4 * L <= whole; c += 4 * L) {
-            FloatVector a0 = FloatVector.fromArray(FLOATS, acc, accOff + c);
-            FloatVector a1 = FloatVector.fromArray(FLOATS, acc, accOff + c + L);
-            FloatVector a2 = FloatVector.fromArray(FLOATS, acc, accOff + c + 2 * L);
-            FloatVector a3 = FloatVector.fromArray(FLOATS, acc, accOff + c + 3 * L);
-            for (int j = 0, row = xOff + c; j < count; j++, row += stride) {
-                FloatVector pj = FloatVector.broadcast(FLOATS, p[pOff + j]);
-                a0 = FloatVector.fromArray(FLOATS, x, row).fma(pj, a0);
-                a1 = FloatVector.fromArray(FLOATS, x, row + L).fma(pj, a1);
-                a2 = FloatVector.fromArray(FLOATS, x, row + 2 * L).fma(pj, a2);
-                a3 = FloatVector.fromArray(FLOATS, x, row + 3 * L).fma(pj, a3);
-            }
-            a0.intoArray(acc, accOff + c);
-            a1.intoArray(acc, accOff + c + L);
-            a2.intoArray(acc, accOff + c + 2 * L);
-            a3.intoArray(acc, accOff + c + 3 * L);
         }
         for (; c < whole; c += L) {
             FloatVector a = FloatVector.fromArray(FLOATS, acc, accOff + c);
