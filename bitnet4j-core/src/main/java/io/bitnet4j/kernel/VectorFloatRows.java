@@ -2,10 +2,7 @@ package io.bitnet4j.kernel;
 
 import static io.bitnet4j.kernel.VectorWidth.FLOATS;
 import static io.bitnet4j.kernel.VectorWidth.INTS;
-import static io.bitnet4j.kernel.VectorWidth.QUARTER_BYTES;
 
-import io.bitnet4j.format.I2sMatmul;
-import io.bitnet4j.format.Q8_K;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -18,8 +15,8 @@ import jdk.incubator.vector.VectorShuffle;
  * independent sums, the lanes added in {@link LaneSums} order in registers (storing each sum to add
  * its lanes from memory cost more than a short row's multiplications), then the tail element by element; or, for a
  * block of transposed keys, the same sums with a vector per lane ({@link #scoresTransposed}). The element-wise
- * routines (expf, the gated activations, the int8 quantizations) repeat their scalar forms' operations lane by lane,
- * so they give the same floats.
+ * routines (expf, the gated activations; the int8 quantizations in {@link VectorQuantizers}) repeat their scalar
+ * forms' operations lane by lane, so they give the same floats.
  */
 final class VectorFloatRows implements FloatRows {
     static final VectorFloatRows INSTANCE = new VectorFloatRows();
@@ -30,9 +27,6 @@ final class VectorFloatRows implements FloatRows {
     private static final VectorShuffle<Float> UP_4 = VectorShuffle.iota(FLOATS, 4, 1, true);
     private static final VectorShuffle<Float> UP_2 = VectorShuffle.iota(FLOATS, 2, 1, true);
     private static final VectorShuffle<Float> UP_1 = VectorShuffle.iota(FLOATS, 1, 1, true);
-
-    /** Added and subtracted, rounds a float below 2^22 in magnitude to an integer, ties to even (rint). */
-    private static final float ROUNDER = 0x1.8p23f;
 
     // ggml's expf (GgmlSimd.expf, AVX-512 form): its constants
     private static final float EXP_SHIFT = 0x1.8p23f;
@@ -195,72 +189,14 @@ final class VectorFloatRows implements FloatRows {
         ScalarFloatRows.INSTANCE.siluTimes(g, up, off + whole, n - whole);
     }
 
-    /**
-     * Q8_K's steps with whole vectors: the largest magnitude by lanes (the sign taken from its first occurrence, as
-     * the scalar loop does), {@code rint} as the add-and-subtract of 1.5·2<sup>23</sup> (exact for the magnitudes up to
-     * 127 met here, ties to even), and the sums of 32 codes from the integers before narrowing. A block holding a NaN
-     * or an infinity goes to the scalar code.
-     */
     @Override
     public float quantizeQ8KBlock(float[] x, int from, byte[] qs, int qsOffset, int[] sums32, int sumsOffset) {
-        int n = Q8_K.BLOCK_SIZE;
-        FloatVector largest = FloatVector.zero(FLOATS);
-        for (int i = 0; i < n; i += L) {
-            largest = largest.max(FloatVector.fromArray(FLOATS, x, from + i).abs());
-        }
-        float amax = largest.reduceLanes(VectorOperators.MAX);
-        if (!Float.isFinite(amax) || amax == 0f) {
-            return ScalarFloatRows.INSTANCE.quantizeQ8KBlock(x, from, qs, qsOffset, sums32, sumsOffset);
-        }
-        float max = 0f;
-        for (int i = 0; i < n; i += L) {
-            FloatVector v = FloatVector.fromArray(FLOATS, x, from + i);
-            VectorMask<Float> at = v.abs().compare(VectorOperators.EQ, amax);
-            if (at.anyTrue()) {
-                max = x[from + i + at.firstTrue()];
-                break;
-            }
-        }
-        float iscale = -127f / max;
-        IntVector sum = IntVector.zero(INTS);
-        for (int i = 0; i < n; i += L) {
-            FloatVector v = FloatVector.fromArray(FLOATS, x, from + i).mul(iscale).add(ROUNDER).sub(ROUNDER);
-            IntVector q = ((IntVector) v.convert(VectorOperators.F2I, 0)).min(127);
-            q.convertShape(VectorOperators.I2B, QUARTER_BYTES, 0).reinterpretAsBytes().intoArray(qs, qsOffset + i);
-            sum = sum.add(q);
-            if ((i + L) % 32 == 0) {
-                sums32[sumsOffset + i / 32] = sum.reduceLanes(VectorOperators.ADD);
-                sum = IntVector.zero(INTS);
-            }
-        }
-        return 1f / iscale;
+        return VectorQuantizers.q8kBlock(x, from, qs, qsOffset, sums32, sumsOffset);
     }
 
-    /** {@link I2sMatmul#quantizeRow}'s steps with whole vectors, {@code rint} as in {@link #quantizeQ8KBlock}. */
     @Override
     public float quantizeI8Row(float[] x, int from, int cols, byte[] q, int qOffset, int[] sums, int sumIndex) {
-        int whole = cols - cols % L;
-        FloatVector largest = FloatVector.zero(FLOATS);
-        for (int i = 0; i < whole; i += L) {
-            largest = largest.max(FloatVector.fromArray(FLOATS, x, from + i).abs());
-        }
-        float amax = largest.reduceLanes(VectorOperators.MAX);
-        for (int i = whole; i < cols; i++) {
-            amax = Math.max(amax, Math.abs(x[from + i]));
-        }
-        if (!Float.isFinite(amax) || whole < cols) {
-            return ScalarFloatRows.INSTANCE.quantizeI8Row(x, from, cols, q, qOffset, sums, sumIndex);
-        }
-        float s = (float) (127 / Math.max((double) amax, 1e-5));
-        IntVector sum = IntVector.zero(INTS);
-        for (int i = 0; i < whole; i += L) {
-            FloatVector v = FloatVector.fromArray(FLOATS, x, from + i).mul(s).add(ROUNDER).sub(ROUNDER);
-            IntVector c = ((IntVector) v.convert(VectorOperators.F2I, 0)).max(-128).min(127);
-            c.convertShape(VectorOperators.I2B, QUARTER_BYTES, 0).reinterpretAsBytes().intoArray(q, qOffset + i);
-            sum = sum.add(c);
-        }
-        sums[sumIndex] = sum.reduceLanes(VectorOperators.ADD);
-        return s;
+        return VectorQuantizers.i8Row(x, from, cols, q, qOffset, sums, sumIndex);
     }
 
     @Override
