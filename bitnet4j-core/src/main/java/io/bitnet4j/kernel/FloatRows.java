@@ -14,9 +14,6 @@ public interface FloatRows {
     /** {@code Σ a[aOff + i]·b[bOff + i]} for {@code i < n}. */
     float dot(float[] a, int aOff, float[] b, int bOff, int n);
 
-    /** {@code acc[accOff + i] += p·x[xOff + i]} for {@code i < n} (one rounding per element: fused). */
-    void addScaled(float p, float[] x, int xOff, float[] acc, int accOff, int n);
-
     /**
      * Attention scores of one query against {@code count} keys: {@code out[outOff + j] = dot(q, qOff, keys,
      * keyOff + j·stride, n) · scale}, each exactly as {@link #dot} sums it; returns the largest score ({@link
@@ -53,8 +50,7 @@ public interface FloatRows {
 
     /**
      * {@code acc[accOff + i] += Σ_j p[pOff + j]·x[xOff + j·stride + i]} for {@code i < n}, the rows {@code j <
-     * count} added in order, each with one fused multiply-add per element: the same as {@link #addScaled} once per
-     * row, to the bit.
+     * count} added in order, each with one fused multiply-add per element ({@code acc = fma(p, x, acc)}).
      */
     void addWeighted(float[] p, int pOff, int count, float[] x, int xOff, int stride, float[] acc, int accOff, int n);
 

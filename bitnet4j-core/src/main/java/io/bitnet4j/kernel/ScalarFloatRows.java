@@ -20,13 +20,6 @@ final class ScalarFloatRows implements FloatRows {
     }
 
     @Override
-    public void addScaled(float p, float[] x, int xOff, float[] acc, int accOff, int n) {
-        for (int i = 0; i < n; i++) {
-            acc[accOff + i] = Math.fma(p, x[xOff + i], acc[accOff + i]);
-        }
-    }
-
-    @Override
     public float scoresTransposed(float[] q, int qOff, float[] keysT, int keyOff, int blockStride, int count, int n, float scale,
             float[] out, int outOff) {
         int block = keyBlock();
@@ -57,8 +50,10 @@ final class ScalarFloatRows implements FloatRows {
 
     @Override
     public void addWeighted(float[] p, int pOff, int count, float[] x, int xOff, int stride, float[] acc, int accOff, int n) {
-        for (int j = 0; j < count; j++) {
-            addScaled(p[pOff + j], x, xOff + j * stride, acc, accOff, n);
+        for (int j = 0; j < count; j++) { // row by row, one fused multiply-add per element
+            for (int i = 0; i < n; i++) {
+                acc[accOff + i] = Math.fma(p[pOff + j], x[xOff + j * stride + i], acc[accOff + i]);
+            }
         }
     }
 

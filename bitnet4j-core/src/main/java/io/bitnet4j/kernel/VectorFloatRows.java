@@ -199,22 +199,9 @@ final class VectorFloatRows implements FloatRows {
         return VectorQuantizers.i8Row(x, from, cols, q, qOffset, sums, sumIndex);
     }
 
-    @Override
-    public void addScaled(float p, float[] x, int xOff, float[] acc, int accOff, int n) {
-        int whole = n - n % L;
-        FloatVector pv = FloatVector.broadcast(FLOATS, p);
-        for (int i = 0; i < whole; i += L) {
-            FloatVector.fromArray(FLOATS, x, xOff + i).fma(pv, FloatVector.fromArray(FLOATS, acc, accOff + i))
-                    .intoArray(acc, accOff + i);
-        }
-        for (int i = whole; i < n; i++) {
-            acc[accOff + i] = Math.fma(p, x[xOff + i], acc[accOff + i]);
-        }
-    }
-
     /**
-     * Four vectors of the accumulator at a time stay in registers while every row is added to them, so each
-     * multiply-add loads one vector instead of also loading and storing the accumulator.
+     * Eight vectors of the accumulator at a time (then one) stay in registers while every row is added to them, so
+     * each multiply-add loads one vector instead of also loading and storing the accumulator.
      */
     @Override
     public void addWeighted(float[] p, int pOff, int count, float[] x, int xOff, int stride, float[] acc, int accOff, int n) {
@@ -256,13 +243,7 @@ final class VectorFloatRows implements FloatRows {
             }
             a.intoArray(acc, accOff + c);
         }
-        for (int i = whole; i < n; i++) {
-            float a = acc[accOff + i];
-            for (int j = 0; j < count; j++) {
-                a = Math.fma(p[pOff + j], x[xOff + j * stride + i], a);
-            }
-            acc[accOff + i] = a;
-        }
+        ScalarFloatRows.INSTANCE.addWeighted(p, pOff, count, x, xOff + whole, stride, acc, accOff + whole, n - whole);
     }
 
     @Override

@@ -65,21 +65,20 @@ final class VectorQuantizers {
 
     /** {@link I2sMatmul#quantizeRow}'s steps with whole vectors, {@code rint} as in {@link #q8kBlock}. */
     static float i8Row(float[] x, int from, int cols, byte[] q, int qOffset, int[] sums, int sumIndex) {
-        int whole = cols - cols % L;
+        if (cols % L != 0) { // rows of whole vectors only (every model's rows are)
+            return ScalarFloatRows.INSTANCE.quantizeI8Row(x, from, cols, q, qOffset, sums, sumIndex);
+        }
         FloatVector largest = FloatVector.zero(FLOATS);
-        for (int i = 0; i < whole; i += L) {
+        for (int i = 0; i < cols; i += L) {
             largest = largest.max(FloatVector.fromArray(FLOATS, x, from + i).abs());
         }
         float amax = largest.reduceLanes(VectorOperators.MAX);
-        for (int i = whole; i < cols; i++) {
-            amax = Math.max(amax, Math.abs(x[from + i]));
-        }
-        if (!Float.isFinite(amax) || whole < cols) {
+        if (!Float.isFinite(amax)) {
             return ScalarFloatRows.INSTANCE.quantizeI8Row(x, from, cols, q, qOffset, sums, sumIndex);
         }
         float s = (float) (127 / Math.max((double) amax, 1e-5));
         IntVector sum = IntVector.zero(INTS);
-        for (int i = 0; i < whole; i += L) {
+        for (int i = 0; i < cols; i += L) {
             FloatVector v = FloatVector.fromArray(FLOATS, x, from + i).mul(s).add(ROUNDER).sub(ROUNDER);
             IntVector c = ((IntVector) v.convert(VectorOperators.F2I, 0)).max(-128).min(127);
             c.convertShape(VectorOperators.I2B, QUARTER_BYTES, 0).reinterpretAsBytes().intoArray(q, qOffset + i);

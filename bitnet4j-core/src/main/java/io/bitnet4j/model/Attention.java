@@ -210,14 +210,11 @@ final class Attention {
                 int block = rows.keyBlock();
                 max = rows.scoresTransposed(s.query, 0, keysT, kvFrom * block, block * kvDim, n, headDim, scale, p, 0);
                 rows.expShifted(p, 0, n, max);
-            } else if (fast && widened) { // a short prompt: the same scores key by key
-                max = rows.scores(s.query, 0, wideKeys, kvFrom, kvDim, n, headDim, scale, p, 0);
-                rows.expShifted(p, 0, n, max);
-            } else if (fast) { // vectorized, in blocks of keys read from the cache
+            } else if (fast) { // key by key: all at once when widened (a short prompt), else in blocks read from the cache
                 for (int j = 0, count; j < n; j += count) {
-                    count = Math.min(BLOCK, n - j);
+                    count = widened ? n : Math.min(BLOCK, n - j);
                     int k = cacheRows(cache, true, j, count, kvFrom, s);
-                    max = Math.max(max, rows.scores(s.query, 0, s.block, k, headDim, count, headDim, scale, p, j));
+                    max = Math.max(max, rows.scores(s.query, 0, widened ? wideKeys : s.block, k, rowStride(), count, headDim, scale, p, j));
                 }
                 rows.expShifted(p, 0, n, max); // FAST's expf is the AVX-512 one
             } else {
@@ -251,8 +248,6 @@ final class Attention {
         /** {@code out[at + d] = Σ_j p[j]·V[j, kvFrom + d]}, summed per {@code probValue}. */
         private void weightedValues(KvCache cache, Summation probValue, int viewLength, float[] p, int n, int kvFrom, float[] out,
                 int at, Scratch s) {
-            float[] acc = s.columns;
-            float[] values = widened ? wideValues : s.row;
             if (probValue.kernelOrder()) {
                 Arrays.fill(out, at, at + headDim, 0f);
                 for (int j = 0, count; j < n; j += count) {
@@ -262,6 +257,8 @@ final class Attention {
                 }
                 return;
             }
+            float[] acc = s.columns;
+            float[] values = widened ? wideValues : s.row;
             boolean tiny = probValue.routine() == Summation.Routine.TINY_BLAS;
             int lanes = tiny ? simd.lanes() : simd.vecDotStep();
             int whole = tiny ? n : Math.min(n, viewLength - viewLength % simd.vecDotStep());

@@ -73,7 +73,7 @@ class FloatRowsTest {
 
     @ParameterizedTest
     @ValueSource(ints = {1, 15, 16, 17, 128, 130})
-    void addScaledIsOneFusedMultiplyAddPerElement(int n) {
+    void oneWeightedRowIsOneFusedMultiplyAddPerElement(int n) {
         SplittableRandom rnd = new SplittableRandom(100 + n);
         float[] x = random(rnd, n + 2);
         float[] acc = random(rnd, n + 4);
@@ -82,7 +82,7 @@ class FloatRowsTest {
         for (int i = 0; i < n; i++) {
             expected[4 + i] = Math.fma(p, x[2 + i], expected[4 + i]);
         }
-        vector.addScaled(p, x, 2, acc, 4, n);
+        vector.addWeighted(new float[] {p}, 0, 1, x, 2, n + 2, acc, 4, n);
         for (int i = 0; i < acc.length; i++) {
             assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(acc[i]), "element " + i);
         }
@@ -293,7 +293,7 @@ class FloatRowsTest {
 
     @ParameterizedTest
     @ValueSource(ints = {1, 15, 16, 64, 65, 128, 130})
-    void addWeightedIsAddScaledRowByRowToTheBit(int n) {
+    void addWeightedIsOneFusedMultiplyAddPerRowAndElementToTheBit(int n) {
         SplittableRandom rnd = new SplittableRandom(300 + n);
         int count = 41;
         int stride = n + 3;
@@ -302,8 +302,10 @@ class FloatRowsTest {
         float[] start = random(rnd, n + 6);
         for (FloatRows rows : new FloatRows[] {vector, FloatRows.scalar()}) {
             float[] expected = start.clone();
-            for (int j = 0; j < count; j++) {
-                FloatRows.scalar().addScaled(p[2 + j], x, 1 + j * stride, expected, 5, n);
+            for (int j = 0; j < count; j++) { // the rows in order, each element one fused multiply-add
+                for (int i = 0; i < n; i++) {
+                    expected[5 + i] = Math.fma(p[2 + j], x[1 + j * stride + i], expected[5 + i]);
+                }
             }
             float[] got = start.clone();
             rows.addWeighted(p, 2, count, x, 1, stride, got, 5, n);
