@@ -1,7 +1,7 @@
 package io.bitnet4j.kernel;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -11,9 +11,14 @@ import java.util.concurrent.locks.LockSupport;
  * <p>{@link #run} cuts {@code [0, n)} into contiguous ranges, one per thread; the calling thread takes the
  * first range and the workers the others, and the call returns when all are done. {@link #runPieces} cuts it
  * into more, smaller pieces, and a thread that has finished its own takes over the rest of another's, so that
- * a thread slowed down by other work on the machine does not keep the others waiting for its whole range. Each worker is told its
- * job through its own slot (a generation number), which also publishes the task to it; idle workers spin
- * for up to a millisecond (checking the clock every 64 spins), then park. One caller at a time: a pool belongs to one session.
+ * a thread slowed down by other work on the machine does not keep the others waiting for its whole range.
+ *
+ * <p>A call is over when all its pieces are done, not when every worker has turned up: a worker whose CPU the
+ * machine has lent to something else (on a 2-core VM this happens a few hundred times a minute, for a millisecond
+ * or more) may find the pieces of a {@link #runPieces} call all taken by the caller, and the caller does not wait
+ * for it. So each piece is claimed with the number of the call it belongs to ({@link #claims}), and a worker that
+ * comes late to a call that is over claims nothing. Idle workers spin for up to a millisecond (checking the clock
+ * every 64 spins), then park. One caller at a time: a pool belongs to one session.
  */
 public final class WorkerPool implements AutoCloseable {
     /**
@@ -22,24 +27,31 @@ public final class WorkerPool implements AutoCloseable {
      * back-to-back products of a decode step costs a wake-up (tens to hundreds of microseconds in a VM) each time.
      */
     private static final long SPIN_NANOS = 1_000_000;
+    /** Pieces per call at most: a claim keeps a piece index and its run's end in 16 bits each. */
+    private static final int MAX_PIECES = 0xFFFF;
 
     private final int threads;
     private final Thread[] workers;
-    private final AtomicIntegerArray assigned;
-    private final AtomicInteger pending = new AtomicInteger();
     private final SpinThenPark callerWait = new SpinThenPark(); // run() is called by one thread at a time
 
+    // The current call, published to the workers by the volatile write of generation.
     private RangeTask task;
     private int n;
     private int parts;
-    /** Pieces of {@link #runPieces} (0 for {@link #run}); thread {@code i} owns the run {@code [firstPieceOf(i), firstPieceOf(i + 1))}. */
     private int pieces;
-    /** The next piece of each thread's own run, taken by the owner and, once it is done with its own, by the others. */
-    private final AtomicIntegerArray nextPiece;
+    /** Whether a thread that has finished its own run takes what is left of the others' ({@link #runPieces}). */
+    private boolean share;
+    /**
+     * Per thread, the claim word of its run of pieces: the call's generation (high 32 bits), the next piece (16 bits)
+     * and the end of the run (16 bits). A piece is taken by a compare-and-set on the whole word, so a thread still
+     * working from an earlier call's generation can never take a piece of the current one.
+     */
+    private final AtomicLongArray claims;
+    private final AtomicInteger piecesDone = new AtomicInteger();
+    private volatile int generation;
     private volatile Thread caller;
     private volatile Throwable failure;
     private volatile boolean closed;
-    private int generation;
 
     /** A pool of {@code threads} threads in all, the caller included ({@code threads - 1} are started). */
     public WorkerPool(int threads) {
@@ -47,8 +59,7 @@ public final class WorkerPool implements AutoCloseable {
             throw new IllegalArgumentException("thread count " + threads + " must be between 1 and 1024");
         }
         this.threads = threads;
-        this.assigned = new AtomicIntegerArray(Math.max(threads - 1, 1));
-        this.nextPiece = new AtomicIntegerArray(threads);
+        this.claims = new AtomicLongArray(threads);
         this.workers = new Thread[threads - 1];
         for (int i = 0; i < workers.length; i++) {
             int index = i;
@@ -64,12 +75,12 @@ public final class WorkerPool implements AutoCloseable {
 
     /**
      * Runs {@code task} over {@code [0, n)} split into at most {@link #threads()} contiguous ranges, at least
-     * {@code minPerPart} indices each (so small loops stay on the calling thread). Rethrows the first
-     * exception a part threw.
+     * {@code minPerPart} indices each (so small loops stay on the calling thread), one per thread. Rethrows the
+     * first exception a part threw.
      */
     public void run(int n, int minPerPart, RangeTask task) {
         int p = Math.min(threads, n / Math.max(1, minPerPart));
-        dispatch(n, p, 0, task);
+        dispatch(n, p, p, false, task);
     }
 
     /**
@@ -79,19 +90,19 @@ public final class WorkerPool implements AutoCloseable {
      * {@code task} must not assume one range per worker. With a fixed range
      * per thread, as {@link #run} gives, a thread held up (on a shared machine, by the scheduler) keeps the
      * others waiting for its whole range; here they take over its remaining pieces. Rethrows the first
-     * exception a piece threw (the thread that threw takes no further pieces).
+     * exception a piece threw (the pieces not yet started when it threw are skipped).
      */
     public void runPieces(int n, int minPerPiece, int maxPieces, RangeTask task) {
-        int pieces = Math.max(1, Math.min(maxPieces, n / Math.max(1, minPerPiece)));
+        int pieces = Math.max(1, Math.min(Math.min(maxPieces, MAX_PIECES), n / Math.max(1, minPerPiece)));
         if (threads == 1 || pieces <= 1) {
             run(n, Math.max(1, n), task); // one piece: on the calling thread
             return;
         }
-        dispatch(n, Math.min(threads, pieces), pieces, task);
+        dispatch(n, Math.min(threads, pieces), pieces, true, task);
     }
 
-    /** Runs {@code task} on {@code p} threads: fixed ranges if {@code pieces} is 0, else pieces taken in turn. */
-    private void dispatch(int n, int p, int pieces, RangeTask task) {
+    /** Runs {@code task} on {@code p} threads, {@code pieces} pieces in all, shared out or not. */
+    private void dispatch(int n, int p, int pieces, boolean share, RangeTask task) {
         if (closed) {
             throw new IllegalStateException("worker pool is closed");
         }
@@ -101,27 +112,29 @@ public final class WorkerPool implements AutoCloseable {
             }
             return;
         }
+        int g = generation == -1 ? 1 : generation + 1; // never 0, what a new worker has seen
+        // Every claim word gets the new generation first, so that a late worker's claim on the last call fails from here on.
+        for (int i = 0; i < threads; i++) {
+            claims.set(i, i < p ? claim(g, firstPieceOf(i, p, pieces), firstPieceOf(i + 1, p, pieces)) : claim(g, 0, 0));
+        }
         this.task = task;
         this.n = n;
         this.parts = p;
         this.pieces = pieces;
-        for (int i = 0; i < p; i++) {
-            nextPiece.set(i, firstPieceOf(i)); // before the volatile writes below publish it
-        }
+        this.share = share;
         this.failure = null;
         this.caller = Thread.currentThread();
-        pending.set(p - 1);
-        generation++;
+        piecesDone.set(0);
+        generation = g; // volatile write: publishes the call to the workers
         for (int w = 0; w < p - 1; w++) {
-            assigned.set(w, generation); // volatile write: publishes task, n, parts and pieces to worker w
             LockSupport.unpark(workers[w]);
         }
-        try {
-            runPart(0);
-        } finally {
-            awaitWorkers();
-            this.task = null;
+        runPart(0, g);
+        callerWait.restart();
+        while (piecesDone.get() < pieces) {
+            callerWait.pause(this);
         }
+        this.task = null;
         switch (failure) {
             case null -> { }
             case RuntimeException e -> throw e;
@@ -130,42 +143,69 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
+    private static long claim(int generation, int next, int end) {
+        return (long) generation << 32 | (long) next << 16 | end;
+    }
+
     /**
-     * Thread {@code part}'s share: its fixed range, or the pieces of its own run in order (one linear stream of
-     * weights, as with a fixed range) and then whatever is left of the other threads' runs.
+     * Thread {@code part}'s share of call {@code g}: the pieces of its own run in order (one linear stream of weights,
+     * as with a fixed range) and then, if the call shares, whatever is left of the other threads' runs. Returns as
+     * soon as it finds the call over. The call's fields are read only after a piece is claimed: until that piece is
+     * done the caller cannot start another call.
      */
-    private void runPart(int part) {
-        if (pieces == 0) {
-            task.run(part, rangeStart(part), rangeStart(part + 1));
-            return;
+    private void runPart(int part, int g) {
+        int owners = parts; // may already be a later call's: then the claims below fail
+        if (part >= owners) {
+            return; // a thread this call does not use
         }
-        for (int k = 0; k < parts; k++) {
-            int owner = (part + k) % parts;
-            int end = firstPieceOf(owner + 1);
-            for (int i = nextPiece.getAndIncrement(owner); i < end; i = nextPiece.getAndIncrement(owner)) {
-                task.run(part, pieceStart(i), pieceStart(i + 1));
+        for (int k = 0; k < owners; k++) {
+            int owner = (part + k) % owners;
+            while (true) {
+                long c = claims.get(owner);
+                if ((int) (c >>> 32) != g) {
+                    return; // the call is over
+                }
+                int next = (int) (c >>> 16) & 0xFFFF;
+                if (next >= (int) (c & 0xFFFF)) {
+                    break; // this run is all taken
+                }
+                if (claims.compareAndSet(owner, c, c + (1L << 16))) {
+                    runPiece(part, next);
+                }
+            }
+            if (!share) {
+                return;
             }
         }
     }
 
-    /** The first piece of thread {@code part}'s own run. */
-    private int firstPieceOf(int part) {
+    /**
+     * Runs piece {@code i} of the current call as thread {@code part} and counts it done. Once a piece has thrown,
+     * the pieces claimed after it are only counted: the call will throw anyway, and it must not wait on work that
+     * no thread is going to do.
+     */
+    private void runPiece(int part, int i) {
+        int total = pieces; // read before the piece is counted: after that the caller may start the next call
+        Thread c = caller;
+        if (failure == null) {
+            try {
+                task.run(part, pieceStart(i), pieceStart(i + 1));
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+        if (piecesDone.incrementAndGet() == total && c != Thread.currentThread()) {
+            LockSupport.unpark(c);
+        }
+    }
+
+    /** The first piece of thread {@code part}'s own run, of {@code pieces} pieces over {@code parts} threads. */
+    private static int firstPieceOf(int part, int parts, int pieces) {
         return (int) ((long) pieces * part / parts);
     }
 
     private int pieceStart(int piece) {
         return (int) ((long) n * piece / pieces);
-    }
-
-    private int rangeStart(int part) {
-        return (int) ((long) n * part / parts);
-    }
-
-    private void awaitWorkers() {
-        callerWait.restart();
-        while (pending.get() != 0) {
-            callerWait.pause(this);
-        }
     }
 
     /**
@@ -196,24 +236,17 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     private void work(int index) {
-        int done = 0;
+        int seen = 0;
         SpinThenPark wait = new SpinThenPark();
         while (!closed) {
-            int g = assigned.get(index);
-            if (g == done) {
+            int g = generation;
+            if (g == seen) {
                 wait.pause(this);
                 continue;
             }
-            done = g;
+            seen = g;
             wait.restart();
-            try {
-                runPart(index + 1);
-            } catch (Throwable t) {
-                failure = t;
-            }
-            if (pending.decrementAndGet() == 0) {
-                LockSupport.unpark(caller);
-            }
+            runPart(index + 1, g);
         }
     }
 

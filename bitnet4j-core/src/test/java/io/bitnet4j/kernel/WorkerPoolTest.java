@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -142,6 +143,48 @@ class WorkerPoolTest {
                 workerPiece = ranBy.get(i) == 1 ? i : workerPiece;
             }
             assertTrue(workerPiece >= 4, "the worker's first piece (" + workerPiece + ") is in its own run, pieces 4-7");
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aWorkerLateForACallThatIsOverTakesNothingFromTheNext() {
+        // Tiny calls, some after a pause long enough for the workers to park: the caller often takes every piece
+        // before a worker wakes, so workers arrive at calls that are already over. Each call's task records every
+        // piece it runs and is closed when the call returns; a piece run after that, or twice, or never, fails.
+        try (WorkerPool pool = new WorkerPool(3)) {
+            java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+            AtomicIntegerArray late = new AtomicIntegerArray(1);
+            for (int call = 0; call < 20_000; call++) {
+                int n = 1 + random.nextInt(12);
+                AtomicIntegerArray seen = new AtomicIntegerArray(n);
+                boolean[] closed = new boolean[1];
+                RangeTask task = (worker, from, to) -> {
+                    synchronized (closed) {
+                        if (closed[0]) {
+                            late.incrementAndGet(0);
+                        }
+                    }
+                    for (int i = from; i < to; i++) {
+                        seen.incrementAndGet(i);
+                    }
+                };
+                if (random.nextInt(3) == 0) {
+                    pool.runPieces(n, 1, 1 + random.nextInt(8), task);
+                } else {
+                    pool.run(n, 1 + random.nextInt(3), task);
+                }
+                synchronized (closed) {
+                    closed[0] = true;
+                }
+                for (int i = 0; i < n; i++) {
+                    assertEquals(1, seen.get(i), "call " + call + ", index " + i + " of " + n);
+                }
+                if (call % 2_000 == 0) {
+                    LockSupport.parkNanos(3_000_000); // longer than the workers spin: they park
+                }
+            }
+            assertEquals(0, late.get(0), "pieces run after their call returned");
         }
     }
 
