@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorOperators;
  *
  * <p>Per token and group of 3 columns a table holds {@code Σ tk·qk} for all 27 trit combinations (int16,
  * 32 entries, 64 bytes); a tile's word vector then yields three index vectors (shifts), and each index vector
- * selects one partial sum per row from its table (one permute: {@code vpermi2w}). The int16 sums of a block are
+ * selects one partial sum per row from its table (one permute: {@code vpermw} at 512 bits, {@code vpermi2w} over two vectors at 256). The int16 sums of a block are
  * exact ({@code |q| ≤ 127}: at most 86 groups × 381 = 32766 in magnitude for a 256-block), then widened to int32,
  * converted to float (exact below 2<sup>24</sup>) and accumulated per row as {@code acc = fma(sum_b, d_b·d8_b, acc)}
  * block by block (for I2_S, whose layout has no scales, every factor is 1 and the float total is the exact
@@ -35,7 +35,14 @@ final class LutKernel {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final int R = SHORTS.length();
     private static final int HALF = R / 2;
-    /** A table of 32 entries is one vector at 512 bits (both permute operands the same) or two at 256. */
+    /**
+     * A table of 32 entries is one vector at 512 bits or two at 256 ({@code HI}: the second half's offset, 0 when
+     * there is none). With one vector the kernels select with the one-source {@code selectFrom(table)}
+     * ({@code vpermw}) rather than the two-source form with the same vector twice ({@code vpermi2w}/{@code vpermt2w},
+     * which overwrites one of its inputs, so the JIT adds a copy per lookup, and which costs more micro-ops on
+     * Intel cores): the one-token product in the L2 cache ran 12 % faster (docs/bench.md, session 10). Both forms
+     * take an index's low 5 bits, so the sums are the same integers.
+     */
     private static final long HI = R >= 32 ? 0 : (long) R * Short.BYTES;
     /** For table entry {@code i < 27}: trit k of its combination; 0 beyond. */
     private static final short[][] PATTERN = new short[3][32];
@@ -131,12 +138,21 @@ final class LutKernel {
                 ShortVector t1hi = ShortVector.fromMemorySegment(SHORTS, tables, tp + TABLE_BYTES + HI, LE);
                 ShortVector t2lo = ShortVector.fromMemorySegment(SHORTS, tables, tp + 2 * TABLE_BYTES, LE);
                 ShortVector t2hi = ShortVector.fromMemorySegment(SHORTS, tables, tp + 2 * TABLE_BYTES + HI, LE);
-                sa = sa.add(va.selectFrom(t0lo, t0hi))
-                        .add(va.lanewise(VectorOperators.LSHR, 5).selectFrom(t1lo, t1hi))
-                        .add(va.lanewise(VectorOperators.LSHR, 10).selectFrom(t2lo, t2hi));
-                sb = sb.add(vb.selectFrom(t0lo, t0hi))
-                        .add(vb.lanewise(VectorOperators.LSHR, 5).selectFrom(t1lo, t1hi))
-                        .add(vb.lanewise(VectorOperators.LSHR, 10).selectFrom(t2lo, t2hi));
+                if (HI == 0) { // one table vector: the one-source permute (see HI)
+                    sa = sa.add(va.selectFrom(t0lo))
+                            .add(va.lanewise(VectorOperators.LSHR, 5).selectFrom(t1lo))
+                            .add(va.lanewise(VectorOperators.LSHR, 10).selectFrom(t2lo));
+                    sb = sb.add(vb.selectFrom(t0lo))
+                            .add(vb.lanewise(VectorOperators.LSHR, 5).selectFrom(t1lo))
+                            .add(vb.lanewise(VectorOperators.LSHR, 10).selectFrom(t2lo));
+                } else {
+                    sa = sa.add(va.selectFrom(t0lo, t0hi))
+                            .add(va.lanewise(VectorOperators.LSHR, 5).selectFrom(t1lo, t1hi))
+                            .add(va.lanewise(VectorOperators.LSHR, 10).selectFrom(t2lo, t2hi));
+                    sb = sb.add(vb.selectFrom(t0lo, t0hi))
+                            .add(vb.lanewise(VectorOperators.LSHR, 5).selectFrom(t1lo, t1hi))
+                            .add(vb.lanewise(VectorOperators.LSHR, 10).selectFrom(t2lo, t2hi));
+                }
                 tp += 3 * TABLE_BYTES;
             }
             int a = accAt + i * R;
@@ -183,14 +199,21 @@ final class LutKernel {
                 ShortVector v = ShortVector.fromMemorySegment(SHORTS, words, w + 2L * R * k, LE);
                 for (int g = 0; g < 3; g++) {
                     ShortVector idx = v.lanewise(VectorOperators.LSHR, 5 * g);
-                    s0 = s0.add(idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t0, LE),
-                            ShortVector.fromMemorySegment(SHORTS, tables, t0 + HI, LE)));
-                    s1 = s1.add(idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t1, LE),
-                            ShortVector.fromMemorySegment(SHORTS, tables, t1 + HI, LE)));
-                    s2 = s2.add(idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t2, LE),
-                            ShortVector.fromMemorySegment(SHORTS, tables, t2 + HI, LE)));
-                    s3 = s3.add(idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t3, LE),
-                            ShortVector.fromMemorySegment(SHORTS, tables, t3 + HI, LE)));
+                    if (HI == 0) { // one table vector: the one-source permute (see HI)
+                        s0 = s0.add(idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t0, LE)));
+                        s1 = s1.add(idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t1, LE)));
+                        s2 = s2.add(idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t2, LE)));
+                        s3 = s3.add(idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t3, LE)));
+                    } else {
+                        s0 = s0.add(idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t0, LE),
+                                ShortVector.fromMemorySegment(SHORTS, tables, t0 + HI, LE)));
+                        s1 = s1.add(idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t1, LE),
+                                ShortVector.fromMemorySegment(SHORTS, tables, t1 + HI, LE)));
+                        s2 = s2.add(idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t2, LE),
+                                ShortVector.fromMemorySegment(SHORTS, tables, t2 + HI, LE)));
+                        s3 = s3.add(idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t3, LE),
+                                ShortVector.fromMemorySegment(SHORTS, tables, t3 + HI, LE)));
+                    }
                     t0 += TABLE_BYTES;
                     t1 += TABLE_BYTES;
                     t2 += TABLE_BYTES;
