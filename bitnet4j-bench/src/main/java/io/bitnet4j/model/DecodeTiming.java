@@ -55,6 +55,7 @@ public final class DecodeTiming {
                 System.out.printf(Locale.ROOT, "%s threads=%d numerics=%s kernels=%s: load %.1f s, decode %d tokens: median %.2f t/s, best %.2f t/s%n",
                         file.getFileName(), threads, s.numerics(), System.getProperty(MatrixKernels.PROPERTY, "vector"),
                         loadSeconds, tokens, rates[runs / 2], rates[runs - 1]);
+                System.out.println("read-ahead per kernel (bytes, -1 = still tuning): " + s.readAheadDistances());
                 if (profile) {
                     double step = 1 / rates[runs / 2];
                     DecodeProfile.Split p = new DecodeProfile(m, s.numerics()).measure(threads, tokens);

@@ -120,7 +120,10 @@ final class BenchCommand implements Callable<Integer> {
                     }
                     err.printf(Locale.ROOT, "bench: %s at %d thread(s)%s%n", test.name(), test.threads(), peer == null ? "" : ", alternating with llama-bench");
                     err.flush();
-                    engine.run(test); // warm-up: compiles the kernels, fills the caches
+                    engine.run(test); // warm-up: compiles the kernels, fills the caches, tunes the read-ahead
+                    if (test.nGen() > 0) {
+                        err.printf(Locale.ROOT, "bench: read-ahead per kernel at %d thread(s): %s%n", test.threads(), engine.readAhead(test.threads()));
+                    }
                     double[] ours = new double[repetitions];
                     double[] theirs = new double[repetitions];
                     for (int r = 0; r < repetitions; r++) {

@@ -42,6 +42,21 @@ final class EngineBench implements AutoCloseable {
         return rate(test.nGen(), start);
     }
 
+    /**
+     * The read-ahead distance of each kernel in the session for {@code threads} threads ({@link
+     * Session#readAheadDistances}), as text: "F16VectorMatrix 0 B, TernaryLutMatrix 2048 B", "still tuning" for -1.
+     */
+    String readAhead(int threads) {
+        Session s = sessions.get(threads);
+        if (s == null) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder();
+        s.readAheadDistances().forEach((kernel, bytes) -> text.append(text.isEmpty() ? "" : ", ").append(kernel)
+                .append(bytes < 0 ? " still tuning" : " " + bytes + " B"));
+        return text.toString();
+    }
+
     private static double rate(int tokens, long start) {
         return tokens / ((System.nanoTime() - start) / 1e9);
     }

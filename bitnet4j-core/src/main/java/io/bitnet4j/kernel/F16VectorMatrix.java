@@ -101,7 +101,7 @@ final class F16VectorMatrix extends StoredMatrix {
         long rowBytes = 2L * cols;
         for (int r = rowFrom; r < rowTo; r++) {
             long p = r * rowBytes;
-            long ahead = ReadAhead.aheadWithin(data, p + rowBytes);
+            long ahead = ReadAhead.aheadWithin(data, p + rowBytes, scratch.readAhead);
             for (int t = 0; t < tokens; t++) { // the row stays in the L1 cache for the other tokens
                 out[outOffset + t * rows + r] = dot(p, ahead, staged, x, t * cols, unscale[t], scratch);
             }

@@ -43,7 +43,7 @@ abstract class InPlaceVectorMatrix extends StoredMatrix {
         stage(in.values(as), tokens, xs);
         for (int r = rowFrom; r < rowTo; r++) {
             long at = r * rowBytes;
-            long ahead = ReadAhead.aheadWithin(data, at + rowBytes);
+            long ahead = ReadAhead.aheadWithin(data, at + rowBytes, scratch.readAhead);
             for (int t = 0; t < tokens; t++) {
                 out[outOffset + t * rows + r] = dot(at, ahead, xs, 4L * t * cols, scratch);
             }

@@ -116,7 +116,7 @@ final class Int8CopyMatrix extends StoredMatrix {
         int blocks = cols / BLOCK;
         for (int r = rowFrom; r < rowTo; r++) {
             long q = (long) r * cols;
-            long ahead = ReadAhead.aheadWithin(quants, q + cols);
+            long ahead = ReadAhead.aheadWithin(quants, q + cols, scratch.readAhead);
             for (int t = 0; t < tokens; t++) { // the row stays in the L1 cache for the other tokens
                 out[outOffset + t * rows + r] = dot(q, ahead, (long) r * blocks * Float.BYTES, xs, 4L * t * cols, scratch);
             }

@@ -17,6 +17,11 @@ public final class KernelScratch {
     final float[] lanes = new float[4 * 16];
     /** Where kernels fold the bytes their {@link ReadAhead} touches load, so that the JIT cannot drop the loads. */
     int sink;
+    /**
+     * How far ahead the kernels touch the weights they stream ({@link ReadAhead}), in bytes: set by {@link MatMul}
+     * from its {@link ReadAheadTuner} before each dispatch.
+     */
+    long readAhead = ReadAheadTuner.fromSettings().current();
     final int[] laneSums = new int[16];
     private MemorySegment tables = MemorySegment.NULL;
     /** Whose lookup tables {@link #tables} holds: the activations, their generation and the kernel's table shape. */

@@ -111,10 +111,10 @@ final class LutKernel {
      * {@code s} ({@code scaleStep} bytes per tile; 0 with one vector of ones for unscaled layouts), the token's
      * tables of this block at {@code t}. Tiles go in pairs, sharing each table load and giving the core two
      * independent sums; an odd last tile is paired with itself and written once. The pair's bytes are touched
-     * {@link ReadAhead} as one linear stream; returns the touched bytes' sum, for the caller's sink.
+     * {@code ahead} bytes ahead ({@link ReadAhead}) as one linear stream; returns the touched bytes' sum, for the caller's sink.
      */
     static int block1(MemorySegment words, long w, long tileBytes, int tiles, MemorySegment scales, long s, long scaleStep,
-            MemorySegment tables, long t, float d8, int wordsPerBlock, float[] acc, int accAt) {
+            MemorySegment tables, long t, float d8, int wordsPerBlock, float[] acc, int accAt, long ahead) {
         long last = words.byteSize() - 1;
         int sink = 0;
         for (int i = 0; i < tiles; i += 2) {
@@ -125,8 +125,8 @@ final class LutKernel {
             long tp = t;
             for (int k = 0; k < wordsPerBlock; k++) {
                 long o = 2L * R * k;
-                sink += ReadAhead.touch(words, w + 2 * o, last); // the pair's bytes, read ahead as one linear stream
-                sink += ReadAhead.touch(words, w + 2 * o + 2L * R, last);
+                sink += ReadAhead.touch(words, w + 2 * o, ahead, last); // the pair's bytes, read ahead as one linear stream
+                sink += ReadAhead.touch(words, w + 2 * o + 2L * R, ahead, last);
                 // vb first: with the loads declared in this order C2 emits code that ran 2-6 % faster in 7 of 7
                 // alternating rounds (the feed-forward products at one thread), as the order of a step's loads
                 // matters to the hardware prefetcher (docs/bench.md)

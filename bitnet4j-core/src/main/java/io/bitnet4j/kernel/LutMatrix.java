@@ -85,7 +85,7 @@ abstract sealed class LutMatrix implements WeightMatrix permits TernaryLutMatrix
                     long sAt = scaleOffset(b, g);
                     if (n == 1) {
                         scratch.sink += LutKernel.block1(w, wAt, tileBytes, run, s, sAt, scaleStep(), tables, b * perBlock,
-                                d8[d8Offset(t0) + b], words, acc, accAt);
+                                d8[d8Offset(t0) + b], words, acc, accAt, scratch.readAhead);
                     } else {
                         LutKernel.block4(w, wAt, tileBytes, run, s, sAt, scaleStep(), tables, b * perBlock, perToken,
                                 d8, d8Offset(t0) + b, d8Stride, words, acc, accAt, tiles * r);

@@ -1,5 +1,9 @@
 package io.bitnet4j.kernel;
 
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
 /**
  * Multiplies weight matrices by activations on a {@link WorkerPool}, splitting the output rows over the
  * threads. It owns one {@link KernelScratch} per thread and one reusable task, so a multiplication
@@ -23,6 +27,8 @@ public final class MatMul {
     private final WorkerPool pool;
     private final KernelScratch[] scratch;
 
+    /** One read-ahead tuner per class of matrix (the head's kernel and the ternary kernels want different distances). */
+    private final IdentityHashMap<Class<?>, ReadAheadTuner> tuners = new IdentityHashMap<>();
     private final RowsTask rowsTask = new RowsTask();
     private final WeightMatrix[] one = new WeightMatrix[1];
     private final float[][] oneOut = new float[1][];
@@ -104,20 +110,42 @@ public final class MatMul {
         int n = (int) units;
         long workPerUnit = Math.max(1L, work / Math.max(1, n));
         int minUnits = (int) Math.min(n, Math.max(1L, MIN_WORK_PER_THREAD / workPerUnit));
+        ReadAheadTuner tuner = tuners.computeIfAbsent(ws[0].getClass(), c -> ReadAheadTuner.fromSettings());
         try {
             if (in.rows() > 1) {
                 // Batches keep one range per thread: a piece of a batch rebuilds the lookup tables of all its tokens
                 // (they are kept from one call to the next only for one token), so more pieces would mean more table building.
+                setReadAhead(tuner.current());
                 pool.run(n, Math.max(1, minUnits), task);
             } else {
+                // one-token products stream their weights from memory: they are what the read-ahead is tuned on
                 int threads = Math.min(pool.threads(), n / Math.max(1, minUnits));
                 long pieces = Math.clamp(weights / MIN_WEIGHTS_PER_PIECE, threads, PIECES_PER_THREAD * pool.threads());
+                setReadAhead(tuner.next());
+                long start = System.nanoTime();
                 pool.runPieces(n, Math.max(1, minUnits), (int) pieces, task);
+                tuner.took(System.nanoTime() - start, weights);
             }
         } finally {
             task.matrices = null;
             task.in = null;
             task.outs = null;
+        }
+    }
+
+    /**
+     * The read-ahead distance ({@link ReadAhead}) of each class of matrix this multiplier has run, by simple class
+     * name: bytes, or -1 while its tuner is still timing the candidates.
+     */
+    public Map<String, Long> readAheadDistances() {
+        Map<String, Long> distances = new TreeMap<>();
+        tuners.forEach((c, t) -> distances.put(c.getSimpleName(), t.settled() ? t.current() : -1L));
+        return distances;
+    }
+
+    private void setReadAhead(long distance) {
+        for (KernelScratch s : scratch) {
+            s.readAhead = distance;
         }
     }
 

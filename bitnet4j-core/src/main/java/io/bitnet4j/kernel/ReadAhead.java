@@ -11,27 +11,33 @@ import jdk.incubator.vector.VectorSpecies;
  * the same bytes (an F16 row product 16–18 GB/s on one thread where the sum reads 35–39), although a C loop doing
  * the same arithmetic without any prefetch reads 26–32: the hardware prefetchers serve C's loop better than the
  * JIT's (one cause we found: C2 may order a step's two loads downwards, and a C loop whose loads go downwards
- * within each step lost 15–30 %). One load per step {@link #DISTANCE} bytes ahead (its value folded into a sink so
+ * within each step lost 15–30 %). One load per step a distance ahead (its value folded into a sink so
  * the JIT keeps it) starts each miss early; the kernel's own load then finds the line arriving. Measured on the F16
  * head (128256 × 2560): 17 → 24 GB/s per CPU second on one thread, 33 → 48 GB/s on two. Touching several
  * interleaved streams this way does not help (it measured slower), so the kernels that use it read one linear
- * stream. The distance is a setting ({@value #PROPERTY}, bytes; 0 turns it off) because the best value
- * depends on the machine's memory latency.
+ * stream. How far ahead is best depends on the machine (see {@link ReadAheadTuner}, which chooses it per kind of
+ * kernel unless {@value #PROPERTY} sets it), so the kernels take the distance from their {@link KernelScratch}.
  */
 final class ReadAhead {
-    /** The system property giving the read-ahead distance in bytes. */
+    /** The system property giving the read-ahead distance in bytes (0 turns it off), or {@code auto} (the default). */
     static final String PROPERTY = "bitnet4j.kernels.readahead";
-    /** How far ahead of the kernel's loads a line is touched, in bytes (a multiple of 64). */
-    static final long DISTANCE = distance(System.getProperty(PROPERTY, "2048"));
+    /** The distance while a tuner has not yet chosen, and where no tuner runs (bytes, a multiple of 64). */
+    static final long DEFAULT_DISTANCE = 2048;
+    /** The distance {@value #PROPERTY} sets, or -1 for {@code auto}: tuned per kind of kernel. */
+    static final long FIXED_DISTANCE = fixedDistance(System.getProperty(PROPERTY, "auto"));
 
     private ReadAhead() {}
 
-    static long distance(String value) {
+    /** A distance setting's bytes (rounded down to a whole cache line), or -1 for {@code auto}. */
+    static long fixedDistance(String value) {
+        if (value.trim().equalsIgnoreCase("auto")) {
+            return -1;
+        }
         long d;
         try {
             d = Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("-D" + PROPERTY + " must be a byte count, not '" + value + "'");
+            throw new IllegalArgumentException("-D" + PROPERTY + " must be 'auto' or a byte count, not '" + value + "'");
         }
         if (d < 0 || d > (1 << 20)) {
             throw new IllegalArgumentException("-D" + PROPERTY + " must be between 0 and 1048576 bytes, not " + d);
@@ -51,11 +57,11 @@ final class ReadAhead {
 
     /**
      * How far ahead a kernel may touch while reading {@code data} up to byte {@code streamEnd} (exclusive):
-     * {@link #DISTANCE}, or 0 (each touch then loads bytes the kernel reads anyway) when a touch that far past
+     * {@code distance}, or 0 (each touch then loads bytes the kernel reads anyway) when a touch that far past
      * the stream's end would leave the segment.
      */
-    static long aheadWithin(MemorySegment data, long streamEnd) {
-        return streamEnd + DISTANCE + TOUCH.vectorByteSize() <= data.byteSize() ? DISTANCE : 0;
+    static long aheadWithin(MemorySegment data, long streamEnd, long distance) {
+        return streamEnd + distance + TOUCH.vectorByteSize() <= data.byteSize() ? distance : 0;
     }
 
     /** The lanes of a vector touch sink, summed (once per kernel call, for {@link KernelScratch#sink}). */
@@ -64,12 +70,12 @@ final class ReadAhead {
     }
 
     /**
-     * One byte of {@code data} at {@code at + DISTANCE}, or at its last byte if that is past the end (so the
+     * One byte of {@code data} at {@code at + distance}, or at its last byte if that is past the end (so the
      * touch never leaves the segment); with distance 0 it reads {@code at} itself, which the kernel loads anyway.
      * The one-token lookup kernel keeps this form: there the vector touch, and this one without its clamp, measured
      * slower (docs/bench.md).
      */
-    static byte touch(MemorySegment data, long at, long last) {
-        return data.get(ValueLayout.JAVA_BYTE, Math.min(at + DISTANCE, last));
+    static byte touch(MemorySegment data, long at, long distance, long last) {
+        return data.get(ValueLayout.JAVA_BYTE, Math.min(at + distance, last));
     }
 }

@@ -83,6 +83,11 @@ final class ForwardPass {
      * Runs {@code tokens[from .. from+n)} at positions {@code firstPosition ...} and writes the logits of the
      * last {@code outputs} of them (0 to n) to {@code logits[logitsOffset ...]}, one row of vocab each.
      */
+    /** See {@link MatMul#readAheadDistances()}. */
+    java.util.Map<String, Long> readAheadDistances() {
+        return matmul.readAheadDistances();
+    }
+
     void run(KvCache cache, int[] tokens, int from, int n, int firstPosition, int outputs, float[] logits, int logitsOffset) {
         for (int t = 0; t < n; t++) {
             rowCache[t] = cache;

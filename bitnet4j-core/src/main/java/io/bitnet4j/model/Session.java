@@ -133,6 +133,14 @@ public final class Session implements AutoCloseable {
         return config;
     }
 
+    /**
+     * How far ahead each kind of kernel reads its weights, as tuned on this machine by the one-token products run so
+     * far: bytes by the kernel's class name, -1 while still tuning (see {@code -Dbitnet4j.kernels.readahead}).
+     */
+    public java.util.Map<String, Long> readAheadDistances() {
+        return pass.readAheadDistances();
+    }
+
     /** Whose rounding steps this session reproduces. */
     public Numerics numerics() {
         return numerics;

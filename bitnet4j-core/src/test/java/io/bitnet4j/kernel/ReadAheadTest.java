@@ -12,16 +12,17 @@ import org.junit.jupiter.api.Test;
 class ReadAheadTest {
     @Test
     void aTouchAheadNeverLeavesTheSegment() {
-        long size = 3 * ReadAhead.DISTANCE + 100;
+        long distance = 2048;
+        long size = 3 * distance + 100;
         MemorySegment data = Arena.ofAuto().allocate(size);
         int touchBytes = ReadAhead.TOUCH.vectorByteSize();
         for (long end = 0; end <= size; end++) {
-            long ahead = ReadAhead.aheadWithin(data, end);
+            long ahead = ReadAhead.aheadWithin(data, end, distance);
             // the kernel's last touch starts below the stream's end, at most touchBytes before it
             long lastTouch = Math.max(0, end - touchBytes) + ahead;
             assertTrue(lastTouch + touchBytes <= size, "stream ending at " + end + ": touch at " + lastTouch);
-            if (end + ReadAhead.DISTANCE + touchBytes <= size) {
-                assertEquals(ReadAhead.DISTANCE, ahead, "room to read ahead at stream end " + end);
+            if (end + distance + touchBytes <= size) {
+                assertEquals(distance, ahead, "room to read ahead at stream end " + end);
             } else {
                 assertEquals(0, ahead, "no room to read ahead at stream end " + end);
             }
@@ -30,11 +31,13 @@ class ReadAheadTest {
 
     @Test
     void theDistanceSettingIsCheckedAndRoundedToCacheLines() {
-        assertEquals(2048, ReadAhead.distance("2048"));
-        assertEquals(1088, ReadAhead.distance(" 1100 ")); // down to a multiple of 64
-        assertEquals(0, ReadAhead.distance("0"));
-        assertThrows(IllegalArgumentException.class, () -> ReadAhead.distance("-64"));
-        assertThrows(IllegalArgumentException.class, () -> ReadAhead.distance("lots"));
-        assertThrows(IllegalArgumentException.class, () -> ReadAhead.distance(String.valueOf(1 << 21)));
+        assertEquals(-1, ReadAhead.fixedDistance("auto"));
+        assertEquals(-1, ReadAhead.fixedDistance(" AUTO"));
+        assertEquals(2048, ReadAhead.fixedDistance("2048"));
+        assertEquals(1088, ReadAhead.fixedDistance(" 1100 ")); // down to a multiple of 64
+        assertEquals(0, ReadAhead.fixedDistance("0"));
+        assertThrows(IllegalArgumentException.class, () -> ReadAhead.fixedDistance("-64"));
+        assertThrows(IllegalArgumentException.class, () -> ReadAhead.fixedDistance("lots"));
+        assertThrows(IllegalArgumentException.class, () -> ReadAhead.fixedDistance(String.valueOf(1 << 21)));
     }
 }

@@ -1,0 +1,92 @@
+package io.bitnet4j.kernel;
+
+import java.util.Arrays;
+
+/**
+ * Chooses the {@link ReadAhead} distance of one kind of kernel on the machine it runs on, by timing that kernel's
+ * own one-token products. The best distance is a property of the CPU and its memory, not of the kernel: the F16 head
+ * (`MatVecCpuTime F16 128256x2560`, GB/s per CPU second) read 16 → 24 with 2048 bytes of read-ahead against none on
+ * an AMD Zen 5, but 22.5 → 12.1 on an AMD Zen 4 and 10.1 → 8.0 on an Intel Xeon, while the lookup-table kernel
+ * wanted 2048 on all three. No one setting serves every machine, so each {@link MatMul} keeps one tuner per matrix
+ * class.
+ *
+ * <p>The tuner hands the {@link #CANDIDATES} out in turn, one per call; the first {@link #WARM_UP} rounds are not
+ * counted (the JIT is still compiling the kernel), then each candidate's time per weight is sampled {@link #SAMPLES}
+ * times and the candidate with the lowest median is kept for good. The products are the same whatever the distance
+ * (a touch only feeds a sink), so tuning changes speed, never a result. A distance set with {@value
+ * ReadAhead#PROPERTY} turns the tuning off.
+ *
+ * <p>Not thread-safe: one tuner serves the one thread that calls its {@link MatMul}.
+ */
+final class ReadAheadTuner {
+    /** The distances tried, in bytes. */
+    static final long[] CANDIDATES = {0, 512, 2048};
+    /** Rounds (one call per candidate each) run before any is timed. */
+    static final int WARM_UP = 1;
+    /** Timed calls per candidate. */
+    static final int SAMPLES = 5;
+
+    private final double[][] nanosPerWeight = new double[CANDIDATES.length][SAMPLES];
+    private int calls;
+    private int pending = -1;
+    private long chosen;
+
+    /** A tuner that tries the candidates, or one fixed at {@code fixed} bytes if that is not negative. */
+    ReadAheadTuner(long fixed) {
+        this.chosen = fixed;
+    }
+
+    /** A tuner as {@value ReadAhead#PROPERTY} says: tuning unless a distance is set. */
+    static ReadAheadTuner fromSettings() {
+        return new ReadAheadTuner(ReadAhead.FIXED_DISTANCE);
+    }
+
+    /** Whether the distance is settled (chosen, or fixed from the start). */
+    boolean settled() {
+        return chosen >= 0;
+    }
+
+    /** The distance settled on, or {@link ReadAhead#DEFAULT_DISTANCE} while still tuning. */
+    long current() {
+        return settled() ? chosen : ReadAhead.DEFAULT_DISTANCE;
+    }
+
+    /** The distance for a call to be timed and reported with {@link #took}; {@link #current()} once settled. */
+    long next() {
+        if (settled()) {
+            return chosen;
+        }
+        pending = calls % CANDIDATES.length;
+        return CANDIDATES[pending];
+    }
+
+    /** Reports the time of the call {@link #next} gave its distance to, which multiplied {@code weights} weights. */
+    void took(long nanos, long weights) {
+        if (pending < 0) {
+            return;
+        }
+        int round = calls / CANDIDATES.length - WARM_UP;
+        if (round >= 0) {
+            nanosPerWeight[pending][round] = (double) nanos / Math.max(1, weights);
+        }
+        pending = -1;
+        calls++;
+        if (round == SAMPLES - 1 && calls % CANDIDATES.length == 0) {
+            chosen = CANDIDATES[fastest()];
+        }
+    }
+
+    private int fastest() {
+        int best = 0;
+        double bestMedian = Double.MAX_VALUE;
+        for (int i = 0; i < CANDIDATES.length; i++) {
+            double[] s = nanosPerWeight[i].clone();
+            Arrays.sort(s);
+            if (s[SAMPLES / 2] < bestMedian) {
+                bestMedian = s[SAMPLES / 2];
+                best = i;
+            }
+        }
+        return best;
+    }
+}
