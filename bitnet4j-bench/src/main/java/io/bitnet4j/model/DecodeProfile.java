@@ -28,7 +28,10 @@ final class DecodeProfile {
         this.numerics = numerics;
     }
 
-    /** The mean seconds per token of each group over {@code steps} steps (after one untimed step) on {@code threads} threads. */
+    /**
+     * The mean seconds per token of each group over {@code steps} steps on {@code threads} threads, after untimed
+     * steps until the multiplier's read-ahead tuners have settled (at least one).
+     */
     Split measure(int threads, int steps) {
         ModelConfig c = model.config();
         int widest = Math.max(Math.max(c.embeddingLength(), c.queryLength()), c.feedForwardLength());
@@ -38,30 +41,39 @@ final class DecodeProfile {
         try (WorkerPool pool = new WorkerPool(threads)) {
             MatMul mm = new MatMul(pool, widest);
             Activations acts = new Activations(widest);
-            ModelWeights w = model.weights();
             long[] nanos = new long[3];
-            for (int s = -1; s < steps; s++) {
-                long t0 = now(threads);
-                for (LayerWeights l : w.layers()) {
-                    product(mm, acts, x, out, l.q().weight(), l.k().weight(), l.v().weight());
-                    product(mm, acts, x, out, l.o().weight());
-                }
-                long t1 = now(threads);
-                for (LayerWeights l : w.layers()) {
-                    product(mm, acts, x, out, l.gate().weight(), l.up().weight());
-                    product(mm, acts, x, out, l.down().weight());
-                }
-                long t2 = now(threads);
-                product(mm, acts, x, out, w.output());
-                long t3 = now(threads);
-                if (s >= 0) {
-                    nanos[0] += t1 - t0;
-                    nanos[1] += t2 - t1;
-                    nanos[2] += t3 - t2;
-                }
+            for (int s = 0; s < 1 || (s < MAX_TUNING_STEPS && mm.readAheadDistances().containsValue(-1L)); s++) {
+                step(mm, acts, x, out, threads, new long[3]);
+            }
+            for (int s = 0; s < steps; s++) {
+                step(mm, acts, x, out, threads, nanos);
             }
             return new Split(nanos[0] / 1e9 / steps, nanos[1] / 1e9 / steps, nanos[2] / 1e9 / steps);
         }
+    }
+
+    /** Untimed steps at most, waiting for the read-ahead tuners (each needs well under this many). */
+    private static final int MAX_TUNING_STEPS = 100;
+
+    /** One step's products, their times added to {@code nanos}: attention projections, feed-forward, head. */
+    private void step(MatMul mm, Activations acts, float[] x, float[] out, int threads, long[] nanos) {
+        ModelWeights w = model.weights();
+        long t0 = now(threads);
+        for (LayerWeights l : w.layers()) {
+            product(mm, acts, x, out, l.q().weight(), l.k().weight(), l.v().weight());
+            product(mm, acts, x, out, l.o().weight());
+        }
+        long t1 = now(threads);
+        for (LayerWeights l : w.layers()) {
+            product(mm, acts, x, out, l.gate().weight(), l.up().weight());
+            product(mm, acts, x, out, l.down().weight());
+        }
+        long t2 = now(threads);
+        product(mm, acts, x, out, w.output());
+        long t3 = now(threads);
+        nanos[0] += t1 - t0;
+        nanos[1] += t2 - t1;
+        nanos[2] += t3 - t2;
     }
 
     /** The matrices (of one input length) times one token of {@code x}, the activations set once for all of them. */

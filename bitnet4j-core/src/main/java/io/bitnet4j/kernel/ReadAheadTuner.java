@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * Chooses the {@link ReadAhead} distance of one kind of kernel on the machine it runs on, by timing that kernel's
  * own one-token products. The best distance is a property of the CPU and its memory, not of the kernel: the F16 head
- * (`MatVecCpuTime F16 128256x2560`, GB/s per CPU second) read 16 → 24 with 2048 bytes of read-ahead against none on
+ * ({@code MatVecCpuTime F16 128256x2560}, GB/s per CPU second) read 16 → 24 with 2048 bytes of read-ahead against none on
  * an AMD Zen 5, but 22.5 → 12.1 on an AMD Zen 4 and 10.1 → 8.0 on an Intel Xeon, while the lookup-table kernel
  * wanted 2048 on all three. No one setting serves every machine, so each {@link MatMul} keeps one tuner per matrix
  * class.
