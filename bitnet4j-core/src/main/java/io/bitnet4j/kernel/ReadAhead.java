@@ -16,34 +16,10 @@ import jdk.incubator.vector.VectorSpecies;
  * head (128256 × 2560): 17 → 24 GB/s per CPU second on one thread, 33 → 48 GB/s on two. Touching several
  * interleaved streams this way does not help (it measured slower), so the kernels that use it read one linear
  * stream. How far ahead is best depends on the machine (see {@link ReadAheadTuner}, which chooses it per kind of
- * kernel unless {@value #PROPERTY} sets it), so the kernels take the distance from their {@link KernelScratch}.
+ * kernel unless {@value ReadAheadTuner#PROPERTY} sets it), so the kernels take the distance from their {@link KernelScratch}.
  */
 final class ReadAhead {
-    /** The system property giving the read-ahead distance in bytes (0 turns it off), or {@code auto} (the default). */
-    static final String PROPERTY = "bitnet4j.kernels.readahead";
-    /** The distance while a tuner has not yet chosen, and where no tuner runs (bytes, a multiple of 64). */
-    static final long DEFAULT_DISTANCE = 2048;
-    /** The distance {@value #PROPERTY} sets, or -1 for {@code auto}: tuned per kind of kernel. */
-    static final long FIXED_DISTANCE = fixedDistance(System.getProperty(PROPERTY, "auto"));
-
     private ReadAhead() {}
-
-    /** A distance setting's bytes (rounded down to a whole cache line), or -1 for {@code auto}. */
-    static long fixedDistance(String value) {
-        if (value.trim().equalsIgnoreCase("auto")) {
-            return -1;
-        }
-        long d;
-        try {
-            d = Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("-D" + PROPERTY + " must be 'auto' or a byte count, not '" + value + "'");
-        }
-        if (d < 0 || d > (1 << 20)) {
-            throw new IllegalArgumentException("-D" + PROPERTY + " must be between 0 and 1048576 bytes, not " + d);
-        }
-        return d & ~63L;
-    }
 
     /**
      * The species of a vector touch: eight bytes. A kernel loop touches with

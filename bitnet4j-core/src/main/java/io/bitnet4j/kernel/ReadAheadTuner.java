@@ -14,17 +14,41 @@ import java.util.Arrays;
  * counted (the JIT is still compiling the kernel), then each candidate's time per weight is sampled {@link #SAMPLES}
  * times and the candidate with the lowest median is kept for good. The products are the same whatever the distance
  * (a touch only feeds a sink), so tuning changes speed, never a result. A distance set with {@value
- * ReadAhead#PROPERTY} turns the tuning off.
+ * #PROPERTY} turns the tuning off.
  *
  * <p>Not thread-safe: one tuner serves the one thread that calls its {@link MatMul}.
  */
 final class ReadAheadTuner {
+    // The settings live here, not in ReadAhead, which needs the Vector API module: every multiplier has a tuner,
+    // also on JVMs started without the module.
+    /** The system property giving the read-ahead distance in bytes (0 turns it off), or {@code auto} (the default). */
+    static final String PROPERTY = "bitnet4j.kernels.readahead";
+    /** The distance while a tuner has not yet chosen, and where no tuner runs (bytes, a multiple of 64). */
+    static final long DEFAULT_DISTANCE = 2048;
+
     /** The distances tried, in bytes. */
     static final long[] CANDIDATES = {0, 512, 2048};
     /** Rounds (one call per candidate each) run before any is timed. */
     static final int WARM_UP = 1;
     /** Timed calls per candidate. */
     static final int SAMPLES = 5;
+
+    /** A distance setting's bytes (rounded down to a whole cache line), or -1 for {@code auto}. */
+    static long fixedDistance(String value) {
+        if (value.trim().equalsIgnoreCase("auto")) {
+            return -1;
+        }
+        long d;
+        try {
+            d = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-D" + PROPERTY + " must be 'auto' or a byte count, not '" + value + "'");
+        }
+        if (d < 0 || d > (1 << 20)) {
+            throw new IllegalArgumentException("-D" + PROPERTY + " must be between 0 and 1048576 bytes, not " + d);
+        }
+        return d & ~63L;
+    }
 
     private final double[][] nanosPerWeight = new double[CANDIDATES.length][SAMPLES];
     private int calls;
@@ -36,9 +60,11 @@ final class ReadAheadTuner {
         this.chosen = fixed;
     }
 
-    /** A tuner as {@value ReadAhead#PROPERTY} says: tuning unless a distance is set. */
+    /** A tuner as {@value #PROPERTY} says: tuning unless a distance is set. */
     static ReadAheadTuner fromSettings() {
-        return new ReadAheadTuner(ReadAhead.FIXED_DISTANCE);
+        // read each time (a tuner is made once per matrix class and multiplier), so that a bad value fails here,
+        // with its message, and not in a class initializer
+        return new ReadAheadTuner(fixedDistance(System.getProperty(PROPERTY, "auto")));
     }
 
     /** Whether the distance is settled (chosen, or fixed from the start). */
@@ -46,9 +72,9 @@ final class ReadAheadTuner {
         return chosen >= 0;
     }
 
-    /** The distance settled on, or {@link ReadAhead#DEFAULT_DISTANCE} while still tuning. */
+    /** The distance settled on, or {@link #DEFAULT_DISTANCE} while still tuning. */
     long current() {
-        return settled() ? chosen : ReadAhead.DEFAULT_DISTANCE;
+        return settled() ? chosen : DEFAULT_DISTANCE;
     }
 
     /** The distance for a call to be timed and reported with {@link #took}; {@link #current()} once settled. */

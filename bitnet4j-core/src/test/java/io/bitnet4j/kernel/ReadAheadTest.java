@@ -1,7 +1,6 @@
 package io.bitnet4j.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
@@ -27,17 +26,5 @@ class ReadAheadTest {
                 assertEquals(0, ahead, "no room to read ahead at stream end " + end);
             }
         }
-    }
-
-    @Test
-    void theDistanceSettingIsCheckedAndRoundedToCacheLines() {
-        assertEquals(-1, ReadAhead.fixedDistance("auto"));
-        assertEquals(-1, ReadAhead.fixedDistance(" AUTO"));
-        assertEquals(2048, ReadAhead.fixedDistance("2048"));
-        assertEquals(1088, ReadAhead.fixedDistance(" 1100 ")); // down to a multiple of 64
-        assertEquals(0, ReadAhead.fixedDistance("0"));
-        assertThrows(IllegalArgumentException.class, () -> ReadAhead.fixedDistance("-64"));
-        assertThrows(IllegalArgumentException.class, () -> ReadAhead.fixedDistance("lots"));
-        assertThrows(IllegalArgumentException.class, () -> ReadAhead.fixedDistance(String.valueOf(1 << 21)));
     }
 }

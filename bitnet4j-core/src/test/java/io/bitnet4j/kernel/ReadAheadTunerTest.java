@@ -2,6 +2,7 @@ package io.bitnet4j.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.LongUnaryOperator;
@@ -15,7 +16,7 @@ class ReadAheadTunerTest {
     private static long settle(ReadAheadTuner tuner, LongUnaryOperator nanos) {
         for (int call = 0; call < CALLS_TO_SETTLE; call++) {
             assertFalse(tuner.settled(), "settled after only " + call + " calls");
-            assertEquals(ReadAhead.DEFAULT_DISTANCE, tuner.current(), "the default distance while tuning");
+            assertEquals(ReadAheadTuner.DEFAULT_DISTANCE, tuner.current(), "the default distance while tuning");
             long d = tuner.next();
             tuner.took(nanos.applyAsLong(d), 1000);
         }
@@ -83,5 +84,17 @@ class ReadAheadTunerTest {
             tuner.took(call % 3 == 0 ? 1 : 1_000_000, 1000);
         }
         assertEquals(1024, tuner.current());
+    }
+
+    @Test
+    void theDistanceSettingIsCheckedAndRoundedToCacheLines() {
+        assertEquals(-1, ReadAheadTuner.fixedDistance("auto"));
+        assertEquals(-1, ReadAheadTuner.fixedDistance(" AUTO"));
+        assertEquals(2048, ReadAheadTuner.fixedDistance("2048"));
+        assertEquals(1088, ReadAheadTuner.fixedDistance(" 1100 ")); // down to a multiple of 64
+        assertEquals(0, ReadAheadTuner.fixedDistance("0"));
+        assertThrows(IllegalArgumentException.class, () -> ReadAheadTuner.fixedDistance("-64"));
+        assertThrows(IllegalArgumentException.class, () -> ReadAheadTuner.fixedDistance("lots"));
+        assertThrows(IllegalArgumentException.class, () -> ReadAheadTuner.fixedDistance(String.valueOf(1 << 21)));
     }
 }
