@@ -43,6 +43,14 @@ public final class BitNet {
      * {@link IllegalArgumentException} naming what is wrong with a malformed or unsupported model.
      */
     public static LoadedModel load(Path gguf, SessionOptions options) throws IOException {
+        return load(gguf, options, System.getProperty(LayoutCache.PROPERTY, ""));
+    }
+
+    /**
+     * {@link #load(Path, SessionOptions)} with the repacked ternary layouts kept in a file in directory
+     * {@code layoutCache} and mapped on later loads ({@link LayoutCache}; blank or {@code off}: repacked every time).
+     */
+    public static LoadedModel load(Path gguf, SessionOptions options, String layoutCache) throws IOException {
         Objects.requireNonNull(gguf, "gguf");
         Objects.requireNonNull(options, "options");
         long start = System.nanoTime();
@@ -51,7 +59,7 @@ public final class BitNet {
         // whose binding leaves a core idle in its serial parts; a bad model is still reported before a bad tokenizer
         CompletableFuture<Tokenizer> tokenizer = CompletableFuture.supplyAsync(() -> Tokenizers.fromGguf(file.metadata()));
         try {
-            Optional<LayoutCache> cache = LayoutCache.forModel(gguf, options.resolvedThreads());
+            Optional<LayoutCache> cache = LayoutCache.forModel(gguf, options.resolvedThreads(), layoutCache);
             MatrixKernels kernels = MatrixKernels.defaults().withThreads(options.resolvedThreads()); // layouts for these threads
             Model model = Model.load(file, cache.map(kernels::withLayoutCache).orElse(kernels));
             if (cache.isPresent()) {

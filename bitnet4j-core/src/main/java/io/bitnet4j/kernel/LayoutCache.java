@@ -71,7 +71,12 @@ public final class LayoutCache {
      * {@code -1t} for one thread), or empty when the property is unset or {@code off}.
      */
     public static Optional<LayoutCache> forModel(Path gguf, int threads) throws IOException {
-        String dir = System.getProperty(PROPERTY, "").trim();
+        return forModel(gguf, threads, System.getProperty(PROPERTY, ""));
+    }
+
+    /** {@link #forModel(Path, int)} in directory {@code dir} ({@link #save} creates it), or empty if it is blank or {@code off}. */
+    public static Optional<LayoutCache> forModel(Path gguf, int threads, String dir) throws IOException {
+        dir = dir.trim();
         if (dir.isEmpty() || dir.equals("off")) {
             return Optional.empty();
         }
