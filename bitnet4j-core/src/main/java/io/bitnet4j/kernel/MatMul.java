@@ -27,8 +27,15 @@ public final class MatMul {
     private final WorkerPool pool;
     private final KernelScratch[] scratch;
 
+    /**
+     * A batch of at most this many tokens is a decode step of several sequences (the server's): its products stream
+     * their weights from memory as one token's do, so the read-ahead is tuned on it too.
+     */
+    static final int MAX_DECODE_BATCH = 16;
     /** One read-ahead tuner per class of matrix (the head's kernel and the ternary kernels want different distances). */
     private final IdentityHashMap<Class<?>, ReadAheadTuner> tuners = new IdentityHashMap<>();
+    /** The same for batched decode steps (2 to {@link #MAX_DECODE_BATCH} tokens), timed apart from single tokens. */
+    private final IdentityHashMap<Class<?>, ReadAheadTuner> batchTuners = new IdentityHashMap<>();
     private final RowsTask rowsTask = new RowsTask();
     private final WeightMatrix[] one = new WeightMatrix[1];
     private final float[][] oneOut = new float[1][];
@@ -112,11 +119,18 @@ public final class MatMul {
         int minUnits = (int) Math.min(n, Math.max(1L, MIN_WORK_PER_THREAD / workPerUnit));
         ReadAheadTuner tuner = tuners.computeIfAbsent(ws[0].getClass(), c -> ReadAheadTuner.fromSettings());
         try {
-            if (in.rows() > 1) {
+            if (in.rows() > MAX_DECODE_BATCH) {
                 // Batches keep one range per thread: a piece of a batch rebuilds the lookup tables of all its tokens
                 // (they are kept from one call to the next only for one token), so more pieces would mean more table building.
+                // A prompt's products reuse each weight for many tokens: the one-token products' distance will do.
                 setReadAhead(tuner.current());
                 pool.run(n, Math.max(1, minUnits), task);
+            } else if (in.rows() > 1) { // a decode step of several sequences: one range per thread, as above
+                ReadAheadTuner batch = batchTuners.computeIfAbsent(ws[0].getClass(), c -> ReadAheadTuner.fromSettings());
+                setReadAhead(batch.next());
+                long start = System.nanoTime();
+                pool.run(n, Math.max(1, minUnits), task);
+                batch.took(System.nanoTime() - start, weights);
             } else {
                 // one-token products stream their weights from memory: they are what the read-ahead is tuned on
                 int threads = Math.min(pool.threads(), n / Math.max(1, minUnits));
@@ -134,12 +148,14 @@ public final class MatMul {
     }
 
     /**
-     * The read-ahead distance ({@link ReadAhead}) of each class of matrix this multiplier has run, by simple class
-     * name: bytes, or -1 while its tuner is still timing the candidates.
+     * The read-ahead distance ({@link ReadAhead}) of each class of matrix this multiplier has run one token through,
+     * by simple class name (and "NAME (batches)" for decode steps of several sequences): bytes, or -1 while its
+     * tuner is still timing the candidates.
      */
     public Map<String, Long> readAheadDistances() {
         Map<String, Long> distances = new TreeMap<>();
         tuners.forEach((c, t) -> distances.put(c.getSimpleName(), t.settled() ? t.current() : -1L));
+        batchTuners.forEach((c, t) -> distances.put(c.getSimpleName() + " (batches)", t.settled() ? t.current() : -1L));
         return distances;
     }
 

@@ -67,6 +67,36 @@ class MatMulPiecesTest {
         }
     }
 
+    /**
+     * While the read-ahead tuners try their distances (one token, and a decode batch of several) and after they have
+     * settled, every product gives the same bits: the distance changes speed only.
+     */
+    @ParameterizedTest(name = "{0} tokens")
+    @CsvSource({"1", "3"})
+    void theReadAheadTunerChangesNoBits(int tokens) {
+        WeightMatrix w = f16(512, 2560, 81);
+        float[] x = SeededArrays.gaussian(82, tokens * w.cols(), 2);
+        float[] first = null;
+        try (WorkerPool pool = new WorkerPool(2)) {
+            MatMul mm = new MatMul(pool, 2560);
+            Activations in = new Activations(x.length);
+            int calls = (ReadAheadTuner.WARM_UP + ReadAheadTuner.SAMPLES) * ReadAheadTuner.CANDIDATES.length + 2;
+            for (int call = 0; call < calls; call++) {
+                in.set(x, tokens, w.cols());
+                float[] out = new float[tokens * w.rows()];
+                mm.multiply(w, in, w.activationType(), FAST, out, 0);
+                if (first == null) {
+                    first = out;
+                } else {
+                    assertEquals(-1, Harness.firstBitDifference(first, out), "call " + call);
+                }
+            }
+            String tuned = w.getClass().getSimpleName() + (tokens == 1 ? "" : " (batches)");
+            Long distance = mm.readAheadDistances().get(tuned);
+            assertTrue(distance != null && distance >= 0, "settled: " + mm.readAheadDistances());
+        }
+    }
+
     private static WeightMatrix ternary(int rows, int cols, long seed) {
         byte[] bytes = TQ2_0.FORMAT.pack(LutKernelTest.randomTrits(rows * cols, seed), SeededArrays.uniform(seed, rows * cols / 256, 2));
         return LutKernelTest.bind(GgmlType.TQ2_0, rows, cols, bytes);
