@@ -2,7 +2,6 @@ package io.bitnet4j.cli;
 
 import io.bitnet4j.BitNet;
 import io.bitnet4j.LoadedModel;
-import io.bitnet4j.kernel.LayoutCache;
 import io.bitnet4j.model.SessionOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -35,8 +34,7 @@ final class ModelOptions {
             err.flush();
             return Optional.empty();
         }
-        LoadedModel m = BitNet.load(file.get(), options,
-                layoutCache != null ? layoutCache : System.getProperty(LayoutCache.PROPERTY, ""));
+        LoadedModel m = layoutCache != null ? BitNet.load(file.get(), options, layoutCache) : BitNet.load(file.get(), options);
         Reports.loaded(err, file.get(), m);
         return Optional.of(m);
     }

@@ -125,20 +125,21 @@ public final class MatMul {
                 // A prompt's products reuse each weight for many tokens: the one-token products' distance will do.
                 setReadAhead(tuner.current());
                 pool.run(n, Math.max(1, minUnits), task);
-            } else if (in.rows() > 1) { // a decode step of several sequences: one range per thread, as above
-                ReadAheadTuner batch = batchTuners.computeIfAbsent(ws[0].getClass(), c -> ReadAheadTuner.fromSettings());
-                setReadAhead(batch.next());
-                long start = System.nanoTime();
-                pool.run(n, Math.max(1, minUnits), task);
-                batch.took(System.nanoTime() - start, weights);
             } else {
-                // one-token products stream their weights from memory: they are what the read-ahead is tuned on
-                int threads = Math.min(pool.threads(), n / Math.max(1, minUnits));
-                long pieces = Math.clamp(weights / MIN_WEIGHTS_PER_PIECE, threads, PIECES_PER_THREAD * pool.threads());
-                setReadAhead(tuner.next());
+                // one token, or a decode step of several sequences: the products stream their weights from memory,
+                // and these are the calls the read-ahead is tuned on (a batch with tuners of its own)
+                ReadAheadTuner timed = in.rows() == 1 ? tuner
+                        : batchTuners.computeIfAbsent(ws[0].getClass(), c -> ReadAheadTuner.fromSettings());
+                setReadAhead(timed.next());
                 long start = System.nanoTime();
-                pool.runPieces(n, Math.max(1, minUnits), (int) pieces, task);
-                tuner.took(System.nanoTime() - start, weights);
+                if (in.rows() > 1) { // one range per thread, as for prompts
+                    pool.run(n, Math.max(1, minUnits), task);
+                } else {
+                    int threads = Math.min(pool.threads(), n / Math.max(1, minUnits));
+                    long pieces = Math.clamp(weights / MIN_WEIGHTS_PER_PIECE, threads, PIECES_PER_THREAD * pool.threads());
+                    pool.runPieces(n, Math.max(1, minUnits), (int) pieces, task);
+                }
+                timed.took(System.nanoTime() - start, weights);
             }
         } finally {
             task.matrices = null;

@@ -44,7 +44,8 @@ public final class MatrixKernels {
      * F16 matrices get an int8 copy for kernel-order products (off by default: lossy).
      */
     public static MatrixKernels defaults() {
-        ReadAheadTuner.fixedDistance(System.getProperty(ReadAheadTuner.PROPERTY, "auto")); // a bad setting: its message, not a class's failed initialization
+        // a bad read-ahead setting is refused here, before the model loads, rather than at its first session
+        ReadAheadTuner.fixedDistance(System.getProperty(ReadAheadTuner.PROPERTY, "auto"));
         String choice = System.getProperty(PROPERTY, "vector").trim().toLowerCase(java.util.Locale.ROOT);
         return switch (choice) {
             case "scalar" -> scalar();
