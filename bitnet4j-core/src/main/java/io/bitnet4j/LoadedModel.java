@@ -26,15 +26,17 @@ public final class LoadedModel implements AutoCloseable {
     private final Optional<ChatTemplate> chatTemplate;
     private final SessionOptions options;
     private final double loadSeconds;
+    private final LayoutCacheOutcome layoutCache;
 
     LoadedModel(GgufFile file, Model model, Tokenizer tokenizer, Optional<ChatTemplate> chatTemplate, SessionOptions options,
-            double loadSeconds) {
+            double loadSeconds, LayoutCacheOutcome layoutCache) {
         this.file = file;
         this.model = model;
         this.tokenizer = tokenizer;
         this.chatTemplate = chatTemplate;
         this.options = options;
         this.loadSeconds = loadSeconds;
+        this.layoutCache = layoutCache;
         if (tokenizer.vocabSize() != model.config().vocabSize()) {
             throw new IllegalArgumentException(file.path() + ": the tokenizer has " + tokenizer.vocabSize()
                     + " tokens but the model's vocabulary has " + model.config().vocabSize());
@@ -91,6 +93,11 @@ public final class LoadedModel implements AutoCloseable {
     /** Seconds {@link BitNet#load} took. */
     public double loadSeconds() {
         return loadSeconds;
+    }
+
+    /** What the load did with the layout cache ({@link BitNet#load(java.nio.file.Path, SessionOptions, LayoutCacheSettings)}). */
+    public LayoutCacheOutcome layoutCache() {
+        return layoutCache;
     }
 
     /** Unmaps the file; sessions still open must not be used afterwards. */

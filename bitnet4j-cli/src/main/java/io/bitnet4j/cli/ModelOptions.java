@@ -1,11 +1,14 @@
 package io.bitnet4j.cli;
 
 import io.bitnet4j.BitNet;
+import io.bitnet4j.LayoutCacheSettings;
 import io.bitnet4j.LoadedModel;
+import io.bitnet4j.kernel.LayoutCache;
 import io.bitnet4j.model.SessionOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -16,11 +19,24 @@ final class ModelOptions {
             description = "GGUF model file (default: $BITNET4J_MODEL, else models/default.gguf in the bitnet4j directory).")
     Path model;
 
-    @Option(names = "--layout-cache", paramLabel = "DIR",
-            description = "Keep the repacked ternary weights in a file in DIR (about 0.47 GB for a 2B model, one file for "
-                    + "-t 1 and one for more threads) and map it on later loads of the same model: a faster start. "
-                    + "Default: -Dbitnet4j.layoutcache, else off.")
+    @Option(names = "--layout-cache", paramLabel = "DIR|off",
+            description = "Where the repacked ternary weights are kept between runs: the first load of a model writes "
+                    + "them to a file there (about 0.47 GB for a 2B model; one file for -t 1, one for more threads), later "
+                    + "loads map it and start faster. off: repack on every load. Default: -Dbitnet4j.layoutcache if set, "
+                    + "else $XDG_CACHE_HOME/bitnet4j/layouts (~/.cache/bitnet4j/layouts) for models with at least 64 MB "
+                    + "of such weights, the least recently used files deleted beyond 4 GB.")
     String layoutCache;
+
+    /** The cache {@code --layout-cache} names, else the one the system property names, else the per-user default. */
+    static LayoutCacheSettings layoutCacheSettings(String option, String property, Map<String, String> env) {
+        if (option != null) {
+            return LayoutCacheSettings.parse(option);
+        }
+        if (property != null) {
+            return LayoutCacheSettings.parse(property);
+        }
+        return LayoutCacheSettings.userDefault(env);
+    }
 
     /**
      * Loads {@code -m} (else the default model) for sessions with {@code options} and says on stderr what was loaded;
@@ -34,7 +50,8 @@ final class ModelOptions {
             err.flush();
             return Optional.empty();
         }
-        LoadedModel m = layoutCache != null ? BitNet.load(file.get(), options, layoutCache) : BitNet.load(file.get(), options);
+        LoadedModel m = BitNet.load(file.get(), options,
+                layoutCacheSettings(layoutCache, System.getProperty(LayoutCache.PROPERTY), System.getenv()));
         Reports.loaded(err, file.get(), m);
         return Optional.of(m);
     }

@@ -1,5 +1,6 @@
 package io.bitnet4j.cli;
 
+import io.bitnet4j.LayoutCacheOutcome;
 import io.bitnet4j.LoadedModel;
 import io.bitnet4j.generate.Timings;
 import io.bitnet4j.model.ModelConfig;
@@ -14,8 +15,16 @@ final class Reports {
     static void loaded(PrintWriter err, Path file, LoadedModel m) {
         ModelConfig c = m.model().config();
         int contextLength = m.sessionOptions().contextLength() > 0 ? m.sessionOptions().contextLength() : c.contextLength();
-        err.printf(Locale.ROOT, "model: %s (%s, %d layers, %d-token vocabulary), context %d, loaded in %.2f s%n",
-                file.getFileName(), c.architecture().ggufName(), c.blockCount(), c.vocabSize(), contextLength, m.loadSeconds());
+        LayoutCacheOutcome cache = m.layoutCache();
+        err.printf(Locale.ROOT, "model: %s (%s, %d layers, %d-token vocabulary), context %d, loaded in %.2f s%s%n",
+                file.getFileName(), c.architecture().ggufName(), c.blockCount(), c.vocabSize(), contextLength, m.loadSeconds(),
+                cache.status() == LayoutCacheOutcome.Status.MAPPED ? " (layouts from the cache)" : "");
+        switch (cache.status()) {
+            case WRITTEN -> err.printf(Locale.ROOT, "layout cache: wrote %.2f GB to %s; later loads map it (--layout-cache off: never)%n",
+                    cache.bytes() / 1e9, cache.file());
+            case NOT_WRITTEN -> err.printf(Locale.ROOT, "layout cache: not written (%s)%n", cache.detail());
+            case NONE, MAPPED, TOO_SMALL -> { } // a small model's skip is the policy, not news
+        }
         err.flush();
     }
 

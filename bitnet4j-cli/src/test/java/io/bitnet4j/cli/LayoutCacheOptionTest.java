@@ -3,14 +3,16 @@ package io.bitnet4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bitnet4j.LayoutCacheSettings;
 import io.bitnet4j.convert.SynthModel;
 import io.bitnet4j.convert.SynthPreset;
 import io.bitnet4j.gguf.GgmlType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -34,13 +36,16 @@ class LayoutCacheOptionTest {
         assertEquals(0, first.code(), first.err());
         List<Path> files = luts(cache);
         assertEquals(1, files.size(), "one cache file for the model at several threads: " + files);
-        FileTime written = Files.getLastModifiedTime(files.get(0));
+        Object written = Files.readAttributes(files.get(0), BasicFileAttributes.class).fileKey(); // a rewrite renames a new file over it
 
         MainTest.Result second = MainTest.run(concat(generate, "--layout-cache", cache.toString()));
         assertEquals(0, second.code(), second.err());
         assertEquals(plain.out(), first.out(), "the text with a cache being written");
         assertEquals(plain.out(), second.out(), "the text with the layouts mapped from the cache");
-        assertEquals(written, Files.getLastModifiedTime(files.get(0)), "a cache that matched is not written again");
+        assertEquals(written, Files.readAttributes(files.get(0), BasicFileAttributes.class).fileKey(),
+                "a cache that matched is not written again");
+        assertTrue(second.err().contains("(layouts from the cache)"), second.err());
+        assertTrue(first.err().contains("layout cache: wrote "), first.err());
         assertEquals(files, luts(cache));
 
         String[] oneThread = generate.clone();
@@ -50,6 +55,17 @@ class LayoutCacheOptionTest {
         assertEquals(plain.out(), one.out(), "the text at one thread");
         assertEquals(2, luts(cache).size(), "a second file for the one-thread layouts");
         assertTrue(luts(cache).stream().anyMatch(p -> p.getFileName().toString().endsWith("-1t.lut")), luts(cache).toString());
+    }
+
+    @Test
+    void theOptionThenThePropertyThenTheUsersCacheDirectory() {
+        Map<String, String> env = Map.of("HOME", "/home/u");
+        assertEquals(LayoutCacheSettings.in(Path.of("/opt")), ModelOptions.layoutCacheSettings("/opt", "/p", env));
+        assertEquals(LayoutCacheSettings.OFF, ModelOptions.layoutCacheSettings("off", "/p", env));
+        assertEquals(LayoutCacheSettings.in(Path.of("/p")), ModelOptions.layoutCacheSettings(null, "/p", env));
+        assertEquals(LayoutCacheSettings.OFF, ModelOptions.layoutCacheSettings(null, "off", env));
+        assertEquals(LayoutCacheSettings.userDefault(env), ModelOptions.layoutCacheSettings(null, null, env));
+        assertEquals(Path.of("/home/u/.cache/bitnet4j/layouts"), ModelOptions.layoutCacheSettings(null, null, env).directory());
     }
 
     private static List<Path> luts(Path cache) throws IOException {

@@ -12,6 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,6 +26,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
@@ -40,6 +47,10 @@ public final class LayoutCache {
     public static final String PROPERTY = "bitnet4j.layoutcache";
 
     private static final byte[] MAGIC = "B4JLUT2\n".getBytes(StandardCharsets.US_ASCII);
+    /** The cache files' name ending; {@link #trim} deletes only such files (and their leftover temporary files). */
+    private static final String SUFFIX = ".lut";
+    /** A temporary file older than this is a leftover of a write that was killed, not one in progress. */
+    private static final Duration STALE_TEMPORARY = Duration.ofHours(1);
     private static final long ALIGN = 4096;
     /** More layouts than any model has: a count beyond it means the file is not one of ours. */
     private static final int MAX_ENTRIES = 1 << 16;
@@ -80,10 +91,15 @@ public final class LayoutCache {
         if (dir.isEmpty() || dir.equals("off")) {
             return Optional.empty();
         }
+        return Optional.of(forModel(gguf, threads, Path.of(dir)));
+    }
+
+    /** The cache of model file {@code gguf} for products on {@code threads} threads in directory {@code dir}. */
+    public static LayoutCache forModel(Path gguf, int threads, Path dir) throws IOException {
         // layouts for one thread and for several differ (LutLayout.groupTiles): one file each, so that alternating
         // between them does not rewrite the cache every time
         String arrangement = threads <= 1 ? "-1t" : "";
-        return Optional.of(open(Path.of(dir).resolve(gguf.getFileName() + "-" + Files.size(gguf) + arrangement + ".lut")));
+        return open(dir.resolve(gguf.getFileName() + "-" + Files.size(gguf) + arrangement + SUFFIX));
     }
 
     /**
@@ -270,6 +286,74 @@ public final class LayoutCache {
         for (long o = 0; o < s.byteSize(); o += chunk) {
             c.update(s.asSlice(o, Math.min(chunk, s.byteSize() - o)).asByteBuffer());
         }
+    }
+
+    /** Bytes of the layouts bound through this cache (what {@link #save} writes, less the index and alignment). */
+    public long layoutBytes() {
+        long n = 0;
+        for (Kept k : kept.values()) {
+            n += k.layout().words().byteSize() + (k.layout().scales() == null ? 0 : k.layout().scales().byteSize());
+        }
+        return n;
+    }
+
+    /**
+     * Marks the file as just used (its modification time), so that {@link #trim} deletes it after the caches that
+     * were used less recently. A file that cannot be touched is left as it is.
+     */
+    public void markUsed() {
+        try {
+            Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
+        } catch (IOException | RuntimeException e) {
+            // only the order of eviction depends on it
+        }
+    }
+
+    /**
+     * Deletes the least recently used cache files ({@code *.lut}, by modification time) in {@code dir} until those
+     * left take at most {@code maxBytes}, never {@code keep}; also the temporary files of writes killed more than an
+     * hour ago. Other files are not touched, and a file that cannot be deleted is skipped. Returns the files deleted.
+     */
+    public static List<Path> trim(Path dir, long maxBytes, Path keep) throws IOException {
+        record Found(Path path, long bytes, FileTime modified) {}
+        List<Found> caches = new ArrayList<>();
+        List<Path> deleted = new ArrayList<>();
+        Instant staleBefore = Instant.now().minus(STALE_TEMPORARY);
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String name = p.getFileName().toString();
+                try {
+                    FileTime modified = Files.getLastModifiedTime(p);
+                    if (name.endsWith(SUFFIX) && Files.isRegularFile(p)) {
+                        caches.add(new Found(p, Files.size(p), modified));
+                    } else if (name.contains(SUFFIX) && name.endsWith(".tmp") && modified.toInstant().isBefore(staleBefore)
+                            && Files.deleteIfExists(p)) {
+                        deleted.add(p);
+                    }
+                } catch (IOException e) {
+                    // gone meanwhile, or not ours to read: skip it
+                }
+            }
+        }
+        long total = caches.stream().mapToLong(Found::bytes).sum();
+        caches.sort(Comparator.comparing(Found::modified));
+        for (Found f : caches) {
+            if (total <= maxBytes) {
+                break;
+            }
+            if (keep != null && f.path().toAbsolutePath().normalize().equals(keep.toAbsolutePath().normalize())) {
+                continue;
+            }
+            try {
+                if (Files.deleteIfExists(f.path())) {
+                    deleted.add(f.path());
+                }
+                total -= f.bytes(); // gone either way: deleted here or by another process
+            } catch (IOException e) {
+                // in use or not ours: keep it
+            }
+        }
+        return deleted;
     }
 
     /** The file this cache reads and writes. */

@@ -196,6 +196,56 @@ class LayoutCacheTest {
         }
     }
 
+    @Test
+    void trimDeletesTheLeastRecentlyUsedCachesBeyondTheCapAndNothingElse() throws IOException {
+        Path cache = Files.createDirectories(dir.resolve("layouts"));
+        Path oldest = sized(cache.resolve("a.gguf-1.lut"), 400, 1_000);
+        Path middle = sized(cache.resolve("b.gguf-1.lut"), 400, 2_000);
+        Path newest = sized(cache.resolve("c.gguf-1.lut"), 400, 3_000);
+        Path other = sized(cache.resolve("notes.txt"), 5_000, 0); // not a cache: never counted or deleted
+        Path staleTemp = sized(cache.resolve("d.gguf-1.lut123.tmp"), 10, 0); // a killed write's leftover
+        Path liveTemp = Files.write(cache.resolve("e.gguf-1.lut456.tmp"), new byte[10]); // a write in progress now
+
+        assertEquals(java.util.List.of(staleTemp, oldest), LayoutCache.trim(cache, 900, newest));
+        assertFalse(Files.exists(oldest));
+        assertTrue(Files.exists(middle) && Files.exists(newest) && Files.exists(other) && Files.exists(liveTemp));
+
+        // the one to keep survives even when it alone is over the cap; the others go, oldest first
+        assertEquals(java.util.List.of(middle), LayoutCache.trim(cache, 100, newest));
+        assertTrue(Files.exists(newest));
+        assertEquals(java.util.List.of(), LayoutCache.trim(cache, 400, null), "within the cap: nothing to delete");
+    }
+
+    @Test
+    void aCacheInUseMovesToTheBackOfTheEvictionOrder() throws IOException {
+        Path cache = Files.createDirectories(dir.resolve("layouts"));
+        Path used = sized(cache.resolve("a.gguf-1.lut"), 400, 1_000);
+        Path idle = sized(cache.resolve("b.gguf-1.lut"), 400, 2_000);
+        LayoutCache.open(used).markUsed();
+        assertEquals(java.util.List.of(idle), LayoutCache.trim(cache, 500, null));
+        assertTrue(Files.exists(used));
+    }
+
+    @Test
+    void layoutBytesCountWhatASaveWrites() throws IOException {
+        LayoutCache cache = LayoutCache.open(dir.resolve("m.lut"));
+        assertEquals(0, cache.layoutBytes());
+        LutMatrix m = tq2Matrix("a", tq2(7, false), cache, new AtomicInteger());
+        long expected = m.layout.words().byteSize() + m.layout.scales().byteSize();
+        assertEquals(expected, cache.layoutBytes());
+        assertTrue(cache.save());
+        assertTrue(Files.size(cache.file()) >= expected, "the file holds the layouts");
+    }
+
+    /** A file of {@code bytes} bytes whose modification time is {@code epochSecond} (0: an hour and a minute ago). */
+    private static Path sized(Path p, int bytes, long epochSecond) throws IOException {
+        Files.write(p, new byte[bytes]);
+        java.time.Instant t = epochSecond > 0 ? java.time.Instant.ofEpochSecond(epochSecond)
+                : java.time.Instant.now().minusSeconds(3660);
+        Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(t));
+        return p;
+    }
+
     /** A cache file holding the layout of {@code w} as tensor "a". */
     private Path savedCache(byte[] w) throws IOException {
         Path file = dir.resolve("m.lut");
