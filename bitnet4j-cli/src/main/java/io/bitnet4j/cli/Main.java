@@ -40,6 +40,8 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // the main thread computes beside the worker pool's threads: the same lowest priority as theirs (WorkerPool)
+        Thread.currentThread().setPriority(Thread.MIN_PRIORITY);
         System.exit(execute(args));
     }
 

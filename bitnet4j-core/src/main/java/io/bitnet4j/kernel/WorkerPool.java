@@ -63,7 +63,11 @@ public final class WorkerPool implements AutoCloseable {
         this.workers = new Thread[threads - 1];
         for (int i = 0; i < workers.length; i++) {
             int index = i;
-            workers[i] = Thread.ofPlatform().daemon().name("bitnet4j-worker-" + (i + 1)).unstarted(() -> work(index));
+            // the lowest priority: where the JVM maps priorities to the OS's (-XX:ThreadPriorityPolicy=1, as the
+            // launcher runs it; a no-op on Linux otherwise), the JIT's compiler threads then get more of the cores
+            // while the kernels are still being compiled, and nothing changes once they are (docs/bench.md, session 12)
+            workers[i] = Thread.ofPlatform().daemon().priority(Thread.MIN_PRIORITY).name("bitnet4j-worker-" + (i + 1))
+                    .unstarted(() -> work(index));
             workers[i].start();
         }
     }

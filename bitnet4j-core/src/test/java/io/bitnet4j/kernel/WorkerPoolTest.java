@@ -39,6 +39,21 @@ class WorkerPoolTest {
     }
 
     @Test
+    void theWorkersRunAtTheLowestPriority() {
+        // so that, where priorities reach the OS, the JIT's compiler threads come first while the kernels compile
+        try (WorkerPool pool = new WorkerPool(3)) {
+            java.util.Set<Integer> priorities = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            Thread caller = Thread.currentThread();
+            pool.run(3000, 1, (worker, from, to) -> {
+                if (Thread.currentThread() != caller) {
+                    priorities.add(Thread.currentThread().getPriority());
+                }
+            });
+            assertEquals(java.util.Set.of(Thread.MIN_PRIORITY), priorities);
+        }
+    }
+
+    @Test
     void smallLoopsStayOnTheCallingThread() {
         try (WorkerPool pool = new WorkerPool(4)) {
             Thread caller = Thread.currentThread();
