@@ -34,14 +34,14 @@ class MainTest {
     void helpListsEveryCommand() {
         Result r = run("--help");
         assertEquals(0, r.code());
-        for (String name : new picocli.CommandLine(new Main()).getSubcommands().keySet()) {
+        for (String name : Main.commandLine().getSubcommands().keySet()) {
             assertTrue(r.out().contains(name), "--help does not list " + name + ":\n" + r.out());
         }
     }
 
     @Test
     void everyCommandHasHelp() {
-        for (String name : new picocli.CommandLine(new Main()).getSubcommands().keySet()) {
+        for (String name : Main.commandLine().getSubcommands().keySet()) {
             if (name.equals("help")) {
                 continue;
             }
@@ -49,6 +49,20 @@ class MainTest {
             assertEquals(0, r.code(), name + " --help failed: " + r.err());
             assertTrue(r.out().startsWith("Usage: bitnet4j " + name), name + " --help printed:\n" + r.out());
         }
+    }
+
+    @Test
+    void aCommandLineNamingASubcommandBuildsOnlyThatOne() {
+        assertEquals(java.util.Set.of("run"), Main.commandLine("run", "-p", "x").getSubcommands().keySet());
+        assertEquals(Main.commandLine().getSubcommands().keySet(), Main.commandLine("help", "run").getSubcommands().keySet());
+        assertEquals(Main.commandLine().getSubcommands().keySet(), Main.commandLine("rnu").getSubcommands().keySet());
+        assertEquals(14, Main.commandLine().getSubcommands().size());
+        Result typo = run("rnu");
+        assertEquals(2, typo.code());
+        assertTrue(typo.err().contains("run"), "a typo still gets the suggestion: " + typo.err());
+        Result help = run("help", "bench");
+        assertEquals(0, help.code(), help.err());
+        assertTrue(help.out().startsWith("Usage: bitnet4j bench"), help.out());
     }
 
     @Test
