@@ -71,6 +71,15 @@ class LayoutCacheLoadTest {
     }
 
     @Test
+    void aCacheThatCannotBeWrittenCostsOnlyTheRepackAndSaysWhy() throws IOException {
+        Path notADirectory = Files.write(dir.resolve("a-file"), new byte[] {1});
+        LayoutCacheOutcome o = outcome(LayoutCacheSettings.in(notADirectory));
+        assertEquals(Status.NOT_WRITTEN, o.status(), o.toString());
+        assertTrue(o.detail().contains("a-file"), o.detail());
+        assertEquals(1, Files.size(notADirectory), "the file in the way is left as it was");
+    }
+
+    @Test
     void offMeansNoFileAndNothingToReport() throws IOException {
         assertEquals(Status.NONE, outcome(LayoutCacheSettings.OFF).status());
         assertEquals(Status.NONE, outcome(LayoutCacheSettings.parse(" off ")).status());
