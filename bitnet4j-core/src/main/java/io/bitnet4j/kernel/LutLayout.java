@@ -140,21 +140,32 @@ final class LutLayout {
         LutLayout l = new LutLayout(rows, cols, block, tileRows, groupTiles, scaled);
         // runs of tiles, each with one row buffer and one tile buffer: buffers per tile would be a gigabyte of
         // garbage for a 2B model, and the heap grown to hold it stays in the process's memory
-        int runs = Math.min(l.tiles, 4 * Runtime.getRuntime().availableProcessors());
-        IntStream.range(0, runs).parallel().forEach(run -> {
+        int pieces = Math.min(l.tiles, 4 * Runtime.getRuntime().availableProcessors());
+        try {
+            packTiles(l, pieces, rows, cols, tileRows, source);
+        } catch (IllegalArgumentException e) {
+            // a worker thread's exception comes back wrapped in one of its own type, whose message is the original's
+            // toString(): give the caller the decoder's own error, which says where the input is bad
+            throw e.getCause() instanceof IllegalArgumentException original ? original : e;
+        }
+        return l;
+    }
+
+    private static void packTiles(LutLayout l, int pieces, int rows, int cols, int tileRows, RowSource source) {
+        IntStream.range(0, pieces).parallel().forEach(run -> {
             byte[] codes = new byte[cols];
             byte[] blockCodes = new byte[l.wordsPerBlock * TRITS_PER_WORD]; // one block's, padded with zero trits
             Arrays.fill(blockCodes, (byte) 1);
             float[] blockScales = new float[l.blocksPerRow];
             short[] tileWords = new short[l.blocksPerRow * l.wordsPerBlock * tileRows];
-            for (int tile = (int) ((long) l.tiles * run / runs); tile < (long) l.tiles * (run + 1) / runs; tile++) {
+            for (int tile = (int) ((long) l.tiles * run / pieces); tile < (long) l.tiles * (run + 1) / pieces; tile++) {
                 for (int lane = 0; lane < tileRows; lane++) {
                     int row = tile * tileRows + lane;
                     if (row < rows) {
                         source.decode(row, codes, blockScales);
                         l.putRow(tile, lane, codes, blockCodes, blockScales, tileWords);
                     } else {
-                        l.putPaddingRow(lane, tileWords);
+                        l.putPaddingRow(tile, lane, tileWords);
                     }
                 }
                 for (int b = 0; b < l.blocksPerRow; b++) { // each block's words of the tile are one run in the layout
@@ -163,7 +174,6 @@ final class LutLayout {
                 }
             }
         });
-        return l;
     }
 
     /**
@@ -195,9 +205,15 @@ final class LutLayout {
         return (int) (x * 0x09_03_01 >>> 16) & 0xFF;
     }
 
-    private void putPaddingRow(int lane, short[] tileWords) {
+    /** A padding row of a last, partial tile: zero trits, and scale 0 (the memory is not zeroed when allocated). */
+    private void putPaddingRow(int tile, int lane, short[] tileWords) {
         for (int i = lane; i < tileWords.length; i += tileRows) {
             tileWords[i] = (short) ZERO_WORD;
+        }
+        if (scales != null) {
+            for (int b = 0; b < blocksPerRow; b++) {
+                scales.set(F32, scaleAt(tile, b, lane), 0f);
+            }
         }
     }
 
