@@ -4,6 +4,7 @@ import io.bitnet4j.gguf.GgufFile;
 import io.bitnet4j.kernel.LayoutCache;
 import io.bitnet4j.kernel.MatrixKernels;
 import io.bitnet4j.model.Model;
+import io.bitnet4j.model.Numerics;
 import io.bitnet4j.model.SessionOptions;
 import io.bitnet4j.tokenizer.ChatTemplate;
 import io.bitnet4j.tokenizer.Tokenizer;
@@ -77,6 +78,9 @@ public final class BitNet {
                     ? Optional.of(LayoutCache.forModel(gguf, options.resolvedThreads(), cacheSettings.directory()))
                     : Optional.empty();
             MatrixKernels kernels = MatrixKernels.defaults().withThreads(options.resolvedThreads()); // layouts for these threads
+            if (options.numerics() != Numerics.FAST) {
+                kernels = kernels.withoutTqLayouts(); // a peer's orders never run on them (null: the model's default, a peer's)
+            }
             Model model = Model.load(file, cache.map(kernels::withLayoutCache).orElse(kernels));
             LayoutCacheOutcome outcome = cache.map(c -> keep(c, cacheSettings)).orElse(LayoutCacheOutcome.NONE);
             return new LoadedModel(file, model, join(tokenizer), ChatTemplate.detect(file.metadata()), options,

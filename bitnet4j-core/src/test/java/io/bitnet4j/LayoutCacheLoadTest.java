@@ -8,6 +8,7 @@ import io.bitnet4j.LayoutCacheOutcome.Status;
 import io.bitnet4j.convert.SynthModel;
 import io.bitnet4j.convert.SynthPreset;
 import io.bitnet4j.gguf.GgmlType;
+import io.bitnet4j.model.Numerics;
 import io.bitnet4j.model.SessionOptions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (written, mapped, skipped below the minimum, others trimmed to the cap) and what the load reports.
  */
 class LayoutCacheLoadTest {
-    private static final SessionOptions TWO_THREADS = SessionOptions.defaults().withThreads(2);
+    private static final SessionOptions TWO_THREADS = SessionOptions.defaults().withThreads(2).withNumerics(Numerics.FAST);
 
     @TempDir
     Path dir;
@@ -77,6 +78,32 @@ class LayoutCacheLoadTest {
         assertEquals(Status.NOT_WRITTEN, o.status(), o.toString());
         assertTrue(o.detail().contains("a-file"), o.detail());
         assertEquals(1, Files.size(notADirectory), "the file in the way is left as it was");
+    }
+
+    @Test
+    void sessionsInAPeersOrderNeitherRepackNorCacheTqLayouts() throws IOException {
+        // their weight products run on the file's bytes in that peer's order: TQ layouts would go unused
+        for (SessionOptions peer : new SessionOptions[] {TWO_THREADS.withNumerics(Numerics.LLAMA_CPP), TWO_THREADS.withNumerics(null)}) {
+            try (LoadedModel m = BitNet.load(model, peer, LayoutCacheSettings.in(cache))) {
+                assertEquals(Status.NONE, m.layoutCache().status(), m.layoutCache().toString());
+            }
+        }
+        assertFalse(Files.exists(cache));
+        // and their logits are the same as with the layouts there, unused: to the bit
+        SessionOptions peer = TWO_THREADS.withNumerics(Numerics.LLAMA_CPP);
+        int[] tokens = {1, 17, 99, 5, 42, 7};
+        try (io.bitnet4j.gguf.GgufFile f = io.bitnet4j.gguf.GgufFile.open(model)) {
+            io.bitnet4j.kernel.MatrixKernels all = io.bitnet4j.kernel.MatrixKernels.defaults().withThreads(2);
+            float[] with;
+            float[] without;
+            try (io.bitnet4j.model.Session s = io.bitnet4j.model.Model.load(f, all).newSession(peer)) {
+                with = s.forwardAll(tokens);
+            }
+            try (io.bitnet4j.model.Session s = io.bitnet4j.model.Model.load(f, all.withoutTqLayouts()).newSession(peer)) {
+                without = s.forwardAll(tokens);
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(with, without);
+        }
     }
 
     @Test

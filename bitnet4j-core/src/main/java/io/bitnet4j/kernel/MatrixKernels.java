@@ -99,6 +99,16 @@ public final class MatrixKernels {
     }
 
     /**
+     * These kernels without the repacked TQ1_0 and TQ2_0 layouts, whose tensors then go to the scalar kernels over
+     * the file's bytes. For models whose every product follows a peer's summation order (the numerics of
+     * {@code perplexity} and {@code logits}): those products never run on the layouts, which would only cost the
+     * repack and the memory. I2_S layouts stay: they give the same sums in every order.
+     */
+    public MatrixKernels withoutTqLayouts() {
+        return new MatrixKernels(providers.stream().map(p -> p instanceof VectorKernels v ? (KernelProvider) v.withoutTqLayouts() : p).toList());
+    }
+
+    /**
      * These kernels plus a fallback for {@code type}: its rows are decoded by {@code decoder} and multiplied
      * in float32 with unrounded activations. Numerically that is not what llama.cpp does (it quantizes the
      * activations to the type's {@code vec_dot_type}), but it makes any decodable type usable. A decoder given

@@ -23,21 +23,29 @@ final class VectorKernels implements KernelProvider {
     private final int threads;
     /** Where repacked layouts are kept between loads, or null. */
     private final LayoutCache cache;
+    /** Whether TQ1_0 and TQ2_0 are repacked (else left to the scalar kernels after this provider). */
+    private final boolean tqLayouts;
 
-    private VectorKernels(boolean int8F16, int threads, LayoutCache cache) {
+    private VectorKernels(boolean int8F16, int threads, LayoutCache cache, boolean tqLayouts) {
         this.int8F16 = int8F16;
         this.threads = threads;
         this.cache = cache;
+        this.tqLayouts = tqLayouts;
     }
 
     /** These kernels, keeping their repacked layouts in {@code cache}. */
     VectorKernels withCache(LayoutCache cache) {
-        return new VectorKernels(int8F16, threads, cache);
+        return new VectorKernels(int8F16, threads, cache, tqLayouts);
+    }
+
+    /** These kernels without the TQ1_0 and TQ2_0 layouts ({@link MatrixKernels#withoutTqLayouts()}). */
+    VectorKernels withoutTqLayouts() {
+        return new VectorKernels(int8F16, threads, cache, false);
     }
 
     /** These kernels, their repacked layouts arranged for products on {@code threads} threads. */
     VectorKernels withThreads(int threads) {
-        return new VectorKernels(int8F16, threads, cache);
+        return new VectorKernels(int8F16, threads, cache, tqLayouts);
     }
 
     /**
@@ -46,15 +54,15 @@ final class VectorKernels implements KernelProvider {
      */
     static KernelProvider create(boolean int8F16) {
         SegmentKinds.preload(); // before any kernel is compiled: see there
-        return VectorWidth.BITS == 0 ? null : new VectorKernels(int8F16, Runtime.getRuntime().availableProcessors(), null);
+        return VectorWidth.BITS == 0 ? null : new VectorKernels(int8F16, Runtime.getRuntime().availableProcessors(), null, true);
     }
 
     @Override
     public Optional<WeightMatrix> bind(GgufTensor t, int rows, int cols) {
         MemorySegment data = SegmentKinds.plain(t.data()); // the kernels see native segments only: see SegmentKinds
         WeightMatrix m = switch (t.type()) {
-            case TQ1_0 -> ternary(t.name(), t.type(), rows, cols, data, TQ1_0.FORMAT);
-            case TQ2_0 -> ternary(t.name(), t.type(), rows, cols, data, TQ2_0.FORMAT);
+            case TQ1_0 -> tqLayouts ? ternary(t.name(), t.type(), rows, cols, data, TQ1_0.FORMAT) : null;
+            case TQ2_0 -> tqLayouts ? ternary(t.name(), t.type(), rows, cols, data, TQ2_0.FORMAT) : null;
             case I2_S -> I2sLutMatrix.fits(cols) ? I2sLutMatrix.repack(t.name(), rows, cols, data, threads, cache) : null;
             case F16 -> f16(t.name(), rows, cols, data);
             case BF16 -> Bf16VectorMatrix.fits(rows, cols, data) ? new Bf16VectorMatrix(t.name(), rows, cols, data) : null;
