@@ -17,10 +17,10 @@ import java.util.Arrays;
  * {@code hsum_float_8} does. The result differs in the last bits from the generic order of
  * {@link TernaryBlockFormat#dot}. Each weight row is decoded once and reused for every token.
  */
-final class TernaryBlockMatrix extends StoredMatrix {
-    private static final int BLOCK = TernaryBlockFormat.BLOCK_SIZE;
+class TernaryBlockMatrix extends StoredMatrix {
+    static final int BLOCK = TernaryBlockFormat.BLOCK_SIZE;
     /** Float lanes of llama.cpp's AVX2 TQ kernels. */
-    private static final int LANES = 8;
+    static final int LANES = 8;
 
     private final TernaryBlockFormat format;
     private final int blocksPerRow;
@@ -48,9 +48,9 @@ final class TernaryBlockMatrix extends StoredMatrix {
         int[] lane = scratch.laneSums;
         int tokens = in.rows();
         for (int r = rowFrom; r < rowTo; r++) {
-            decodeRow(r, codes, d);
-            for (int c = 0; c < cols; c++) {
-                codes[c] += 1; // trits to the codes the x86 kernels multiply
+            long first = (long) r * blocksPerRow;
+            for (int b = 0; b < blocksPerRow; b++) { // the codes t + 1 the x86 kernels multiply, as stored
+                d[b] = format.decodeCodes(data, first + b, codes, b * BLOCK);
             }
             for (int t = 0; t < tokens; t++) {
                 Arrays.fill(lanes, 0, LANES, 0f);
@@ -66,8 +66,12 @@ final class TernaryBlockMatrix extends StoredMatrix {
         }
     }
 
-    /** The 8 integer lane sums of one block (see the class comment); {@code x} is the block's first value. */
-    private static void blockLanes(byte[] codes, int w, byte[] q, int x, int[] sums32, int[] lane) {
+    /**
+     * The 8 integer lane sums of one block (see the class comment): codes {@code codes[w ..]} times values
+     * {@code q[x ..]}, {@code x} the block's first value. Integer arithmetic, so any order gives the same sums: a
+     * subclass may compute them faster ({@link TernaryBlockVectorMatrix}).
+     */
+    void blockLanes(byte[] codes, int w, byte[] q, int x, int[] sums32, int[] lane) {
         for (int k = 0; k < LANES; k++) {
             lane[k] = -sums32[x / 32 + k];
         }

@@ -61,8 +61,8 @@ final class VectorKernels implements KernelProvider {
     public Optional<WeightMatrix> bind(GgufTensor t, int rows, int cols) {
         MemorySegment data = SegmentKinds.plain(t.data()); // the kernels see native segments only: see SegmentKinds
         WeightMatrix m = switch (t.type()) {
-            case TQ1_0 -> tqLayouts ? ternary(t.name(), t.type(), rows, cols, data, TQ1_0.FORMAT) : null;
-            case TQ2_0 -> tqLayouts ? ternary(t.name(), t.type(), rows, cols, data, TQ2_0.FORMAT) : null;
+            case TQ1_0 -> tqLayouts ? ternary(t.name(), t.type(), rows, cols, data, TQ1_0.FORMAT) : peerOrder(t, rows, cols, data, TQ1_0.FORMAT);
+            case TQ2_0 -> tqLayouts ? ternary(t.name(), t.type(), rows, cols, data, TQ2_0.FORMAT) : peerOrder(t, rows, cols, data, TQ2_0.FORMAT);
             case I2_S -> I2sLutMatrix.fits(cols) ? I2sLutMatrix.repack(t.name(), rows, cols, data, threads, cache) : null;
             case F16 -> f16(t.name(), rows, cols, data);
             case BF16 -> Bf16VectorMatrix.fits(rows, cols, data) ? new Bf16VectorMatrix(t.name(), rows, cols, data) : null;
@@ -96,6 +96,11 @@ final class VectorKernels implements KernelProvider {
     /** The matrix that served the type before (dequantized rows in float32): other orders and embedding rows go there. */
     private static WeightMatrix codec(GgufTensor t, int rows, int cols) {
         return CodecKernels.INSTANCE.bind(t, rows, cols).orElseThrow();
+    }
+
+    /** Without layouts: llama.cpp's order over the file's bytes, its integer sums vectorized ({@link TernaryBlockVectorMatrix}). */
+    private static WeightMatrix peerOrder(GgufTensor t, int rows, int cols, MemorySegment data, TernaryBlockFormat format) {
+        return cols % TernaryBlockFormat.BLOCK_SIZE == 0 ? new TernaryBlockVectorMatrix(t.name(), t.type(), rows, cols, data, format) : null;
     }
 
     private WeightMatrix ternary(String name, GgmlType type, int rows, int cols, MemorySegment data, TernaryBlockFormat format) {

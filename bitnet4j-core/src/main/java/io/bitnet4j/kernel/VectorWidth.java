@@ -31,6 +31,8 @@ final class VectorWidth {
     static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED.withShape(shape(BITS));
     /** 16-bit lanes of half a vector: as many as {@link #FLOATS}, for widening f16 storage to float. */
     static final VectorSpecies<Short> HALF_SHORTS = ShortVector.SPECIES_PREFERRED.withShape(shape(BITS / 2));
+    /** 8-bit lanes of half a vector: as many as {@link #SHORTS}, for widening int8 values to 16 bits. */
+    static final VectorSpecies<Byte> HALF_BYTES = ByteVector.SPECIES_PREFERRED.withShape(shape(BITS / 2));
     /** 8-bit lanes of a quarter vector: as many as {@link #FLOATS}, for widening int8 codes to int or float. */
     static final VectorSpecies<Byte> QUARTER_BYTES = ByteVector.SPECIES_PREFERRED.withShape(shape(BITS / 4));
 

@@ -1,0 +1,76 @@
+package io.bitnet4j.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.bitnet4j.format.TQ1_0;
+import io.bitnet4j.format.TQ2_0;
+import io.bitnet4j.format.TernaryBlockFormat;
+import io.bitnet4j.gguf.GgmlType;
+import io.bitnet4j.testing.SeededArrays;
+import java.lang.foreign.MemorySegment;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The vectorized lane sums of the llama.cpp-order TQ kernel give the scalar kernel's integers, so its products are
+ * the scalar kernel's floats, bit for bit.
+ */
+class TernaryBlockVectorMatrixTest {
+    private static final Summation LLAMA = Summation.DEFAULT;
+
+    @Test
+    void laneSumsAreTheScalarKernelsIntegers() {
+        SplittableRandom r = new SplittableRandom(61);
+        byte[] codes = new byte[512];
+        byte[] q = new byte[512];
+        int[] sums32 = new int[16];
+        for (int trial = 0; trial < 200; trial++) {
+            for (int i = 0; i < codes.length; i++) {
+                codes[i] = (byte) r.nextInt(3);
+                q[i] = (byte) (trial % 4 == 0 ? (r.nextBoolean() ? 127 : -128) : r.nextInt(-128, 128)); // extremes too
+            }
+            for (int k = 0; k < sums32.length; k++) {
+                sums32[k] = r.nextInt(-4096, 4096);
+            }
+            int[] expected = new int[8];
+            int[] actual = new int[8];
+            scalar(GgmlType.TQ2_0).blockLanes(codes, 256, q, 256, sums32, expected);
+            vector(GgmlType.TQ2_0).blockLanes(codes, 256, q, 256, sums32, actual);
+            assertArrayEquals(expected, actual, "trial " + trial);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}, {1} tokens, {2} threads")
+    @CsvSource({"TQ2_0, 1, 1", "TQ2_0, 7, 2", "TQ1_0, 1, 2", "TQ1_0, 4, 1"})
+    void productsAreTheScalarKernelsFloats(GgmlType type, int tokens, int threads) {
+        int rows = 37;
+        int cols = 768;
+        byte[] bytes = tensor(type, rows, cols, 71);
+        TernaryBlockMatrix exact = new TernaryBlockMatrix("w", type, rows, cols, MemorySegment.ofArray(bytes), format(type));
+        TernaryBlockMatrix fast = new TernaryBlockVectorMatrix("w", type, rows, cols, MemorySegment.ofArray(bytes), format(type));
+        float[] x = SeededArrays.gaussian(72, tokens * cols, 3);
+        float[] expected = Harness.multiply(exact, x, tokens, ActivationType.Q8_K, LLAMA, threads);
+        float[] actual = Harness.multiply(fast, x, tokens, ActivationType.Q8_K, LLAMA, threads);
+        assertEquals(-1, Harness.firstBitDifference(expected, actual));
+    }
+
+    private static TernaryBlockMatrix scalar(GgmlType type) {
+        return new TernaryBlockMatrix("w", type, 1, 512, MemorySegment.ofArray(tensor(type, 1, 512, 1)), format(type));
+    }
+
+    private static TernaryBlockMatrix vector(GgmlType type) {
+        return new TernaryBlockVectorMatrix("w", type, 1, 512, MemorySegment.ofArray(tensor(type, 1, 512, 1)), format(type));
+    }
+
+    private static TernaryBlockFormat format(GgmlType type) {
+        return type == GgmlType.TQ1_0 ? TQ1_0.FORMAT : TQ2_0.FORMAT;
+    }
+
+    private static byte[] tensor(GgmlType type, int rows, int cols, long seed) {
+        float[] scales = SeededArrays.uniform(seed, rows * cols / 256, 2);
+        return format(type).pack(LutKernelTest.randomTrits(rows * cols, seed), scales);
+    }
+}
