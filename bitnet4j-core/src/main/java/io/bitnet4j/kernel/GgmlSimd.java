@@ -138,9 +138,14 @@ public enum GgmlSimd {
         float head = 0f;
         if (whole > 0) {
             Arrays.fill(scratch, 0, step, 0f);
-            for (int i = 0; i < whole; i++) {
-                int lane = i % step;
-                scratch[lane] = Math.fma(a[aOff + i], b[bOff + i], scratch[lane]);
+            // lane l takes elements l, l + step, ... in order, as before; block by block, so that no index needs a
+            // division and the inner loop, whose lanes are independent, is one the JIT can vectorize
+            for (int base = 0; base < whole; base += step) {
+                int ai = aOff + base;
+                int bi = bOff + base;
+                for (int lane = 0; lane < step; lane++) {
+                    scratch[lane] = Math.fma(a[ai + lane], b[bi + lane], scratch[lane]);
+                }
             }
             head = reduceFour(scratch, 0, 1);
         }
