@@ -55,7 +55,7 @@ class TernaryBlockMatrix extends StoredMatrix {
             for (int t = 0; t < tokens; t++) {
                 Arrays.fill(lanes, 0, LANES, 0f);
                 for (int b = 0; b < blocksPerRow; b++) {
-                    blockLanes(codes, b * BLOCK, q, t * cols + b * BLOCK, sums32, lane);
+                    blockLanes(codes, b * BLOCK, q, t * cols + b * BLOCK, sums32, lane, scratch);
                     float scale = d8[t * blocksPerRow + b] * d[b];
                     for (int k = 0; k < LANES; k++) {
                         lanes[k] = Math.fma((float) lane[k], scale, lanes[k]);
@@ -71,7 +71,7 @@ class TernaryBlockMatrix extends StoredMatrix {
      * {@code q[x ..]}, {@code x} the block's first value. Integer arithmetic, so any order gives the same sums: a
      * subclass may compute them faster ({@link TernaryBlockVectorMatrix}).
      */
-    void blockLanes(byte[] codes, int w, byte[] q, int x, int[] sums32, int[] lane) {
+    void blockLanes(byte[] codes, int w, byte[] q, int x, int[] sums32, int[] lane, KernelScratch scratch) {
         for (int k = 0; k < LANES; k++) {
             lane[k] = -sums32[x / 32 + k];
         }

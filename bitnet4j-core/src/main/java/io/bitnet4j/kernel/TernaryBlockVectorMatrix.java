@@ -29,8 +29,8 @@ final class TernaryBlockVectorMatrix extends TernaryBlockMatrix {
     }
 
     @Override
-    void blockLanes(byte[] codes, int w, byte[] q, int x, int[] sums32, int[] lane) {
-        short[] positions = POSITIONS.get();
+    void blockLanes(byte[] codes, int w, byte[] q, int x, int[] sums32, int[] lane, KernelScratch scratch) {
+        short[] positions = scratch.positionSums;
         for (int half = 0; half < RUN; half += STEP) { // one pass per STEP positions of a run (two at 256 bits)
             ShortVector acc = ShortVector.zero(SHORTS);
             for (int run = 0; run < BLOCK; run += RUN) {
@@ -45,7 +45,4 @@ final class TernaryBlockVectorMatrix extends TernaryBlockMatrix {
             lane[k] = positions[p] + positions[p + 1] + positions[p + 2] + positions[p + 3] - sums32[x / RUN + k];
         }
     }
-
-    /** The 32 position sums of a block, per thread (products run on the pool's threads). */
-    private static final ThreadLocal<short[]> POSITIONS = ThreadLocal.withInitial(() -> new short[RUN]);
 }

@@ -37,8 +37,8 @@ class TernaryBlockVectorMatrixTest {
             }
             int[] expected = new int[8];
             int[] actual = new int[8];
-            scalar(GgmlType.TQ2_0).blockLanes(codes, 256, q, 256, sums32, expected);
-            vector(GgmlType.TQ2_0).blockLanes(codes, 256, q, 256, sums32, actual);
+            scalar(GgmlType.TQ2_0).blockLanes(codes, 256, q, 256, sums32, expected, new KernelScratch(512));
+            vector(GgmlType.TQ2_0).blockLanes(codes, 256, q, 256, sums32, actual, new KernelScratch(512));
             assertArrayEquals(expected, actual, "trial " + trial);
         }
     }
