@@ -117,12 +117,13 @@ public enum GgmlSimd {
      * must be a multiple of {@link #lanes()}; {@code scratch} holds at least {@code lanes} floats.
      */
     public float tinyBlasDot(float[] a, int aOff, float[] b, int bOff, int n, float[] scratch) {
-        for (int l = 0; l < lanes; l++) {
-            float acc = 0f;
-            for (int i = l; i < n; i += lanes) {
-                acc = Math.fma(a[aOff + i], b[bOff + i], acc);
+        Arrays.fill(scratch, 0, lanes, 0f);
+        for (int base = 0; base < n; base += lanes) { // each lane's products in order, as above; a loop the JIT vectorizes
+            int ai = aOff + base;
+            int bi = bOff + base;
+            for (int l = 0; l < lanes; l++) {
+                scratch[l] = Math.fma(a[ai + l], b[bi + l], scratch[l]);
             }
-            scratch[l] = acc;
         }
         return horizontalSum(scratch, 0, 1);
     }

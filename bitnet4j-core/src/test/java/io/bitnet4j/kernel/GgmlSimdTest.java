@@ -108,4 +108,41 @@ class GgmlSimdTest {
             }
         }
     }
+
+    @Test
+    void dotsAccumulateEachLaneInIndexOrder() {
+        // the documented orders, written out element by element: lane l takes the indices i ≡ l in order with fma
+        java.util.SplittableRandom r = new java.util.SplittableRandom(91);
+        for (GgmlSimd simd : GgmlSimd.values()) {
+            for (int n : new int[] {simd.lanes(), 4 * simd.lanes(), 2560, 2560 + 3 * simd.lanes(), 4096 + 5}) {
+                float[] a = new float[n];
+                float[] b = new float[n];
+                for (int i = 0; i < n; i++) {
+                    a[i] = (float) r.nextGaussian();
+                    b[i] = (float) r.nextGaussian();
+                }
+                float[] scratch = new float[4 * simd.lanes()];
+                if (n % simd.lanes() == 0) {
+                    float[] lanes = new float[simd.lanes()];
+                    for (int i = 0; i < n; i++) {
+                        lanes[i % simd.lanes()] = Math.fma(a[i], b[i], lanes[i % simd.lanes()]);
+                    }
+                    assertEquals(Float.floatToIntBits(simd.horizontalSum(lanes, 0, 1)),
+                            Float.floatToIntBits(simd.tinyBlasDot(a, 0, b, 0, n, scratch)), simd + " tinyBLAS n=" + n);
+                }
+                int step = simd.vecDotStep();
+                int whole = n - n % step;
+                float[] acc = new float[step];
+                for (int i = 0; i < whole; i++) {
+                    acc[i % step] = Math.fma(a[i], b[i], acc[i % step]);
+                }
+                float sum = whole > 0 ? simd.reduceFour(acc, 0, 1) : 0f;
+                for (int i = whole; i < n; i++) {
+                    sum = Math.fma(a[i], b[i], sum);
+                }
+                assertEquals(Float.floatToIntBits(sum), Float.floatToIntBits(simd.vecDot(a, 0, b, 0, n, false, scratch)),
+                        simd + " vec_dot_f32 n=" + n);
+            }
+        }
+    }
 }
