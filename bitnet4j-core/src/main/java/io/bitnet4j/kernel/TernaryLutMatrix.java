@@ -9,7 +9,7 @@ import java.lang.foreign.MemorySegment;
  * their fp16 block scales as float32 (or none, when all blocks share one scale), multiplied by the Q8_K
  * activations through lookup tables ({@link LutKernel}). The integer block sums are those of the scalar kernel;
  * only the float combination of blocks has another order, so it runs for {@link Summation.Routine#KERNEL_ORDER}
- * and products that must follow llama.cpp's order go to the scalar {@link TernaryBlockMatrix} over the file's bytes.
+ * and products that must follow llama.cpp's order go to {@link TernaryBlockVectorMatrix} over the file's bytes.
  */
 final class TernaryLutMatrix extends LutMatrix {
     private static final int BLOCK = TernaryBlockFormat.BLOCK_SIZE;
@@ -37,7 +37,8 @@ final class TernaryLutMatrix extends LutMatrix {
      */
     static TernaryLutMatrix repack(String name, GgmlType type, int rows, int cols, MemorySegment data, TernaryBlockFormat format,
             int threads, LayoutCache cache) {
-        TernaryBlockMatrix exact = new TernaryBlockMatrix(name, type, rows, cols, data, format);
+        // products in a peer's order run on the file's bytes: with the vectorized lane sums, the same floats
+        TernaryBlockMatrix exact = new TernaryBlockVectorMatrix(name, type, rows, cols, data, format);
         int blocks = cols / BLOCK;
         float uniform = uniformScale(data, (long) rows * blocks, format);
         boolean scaled = Float.isNaN(uniform);
