@@ -107,6 +107,33 @@ class LayoutCacheLoadTest {
     }
 
     @Test
+    void withoutSettingsTheLibraryUsesThePropertysCacheAndNoneByDefault() throws IOException {
+        String before = System.getProperty(io.bitnet4j.kernel.LayoutCache.PROPERTY);
+        try {
+            System.clearProperty(io.bitnet4j.kernel.LayoutCache.PROPERTY);
+            assertEquals(Status.NONE, propertyOutcome());
+            System.setProperty(io.bitnet4j.kernel.LayoutCache.PROPERTY, "off");
+            assertEquals(Status.NONE, propertyOutcome());
+            assertFalse(Files.exists(cache));
+            System.setProperty(io.bitnet4j.kernel.LayoutCache.PROPERTY, cache.toString());
+            assertEquals(Status.WRITTEN, propertyOutcome());
+            assertEquals(1, luts().size());
+        } finally {
+            if (before == null) {
+                System.clearProperty(io.bitnet4j.kernel.LayoutCache.PROPERTY);
+            } else {
+                System.setProperty(io.bitnet4j.kernel.LayoutCache.PROPERTY, before);
+            }
+        }
+    }
+
+    private Status propertyOutcome() throws IOException {
+        try (LoadedModel m = BitNet.load(model, TWO_THREADS)) {
+            return m.layoutCache().status();
+        }
+    }
+
+    @Test
     void offMeansNoFileAndNothingToReport() throws IOException {
         assertEquals(Status.NONE, outcome(LayoutCacheSettings.OFF).status());
         assertEquals(Status.NONE, outcome(LayoutCacheSettings.parse(" off ")).status());

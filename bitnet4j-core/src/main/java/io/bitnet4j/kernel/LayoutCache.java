@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,7 +42,10 @@ import java.util.zip.CRC32C;
  * multiple of 4096 bytes; little-endian throughout.
  */
 public final class LayoutCache {
-    /** The system property naming the directory of layout caches ({@link #forModel}); unset or {@code off}: none. */
+    /**
+     * The system property naming the directory of layout caches for {@link io.bitnet4j.BitNet#load}; unset or
+     * {@code off}: none (read there, and by the command line, through {@link io.bitnet4j.LayoutCacheSettings#parse}).
+     */
     public static final String PROPERTY = "bitnet4j.layoutcache";
 
     private static final byte[] MAGIC = "B4JLUT2\n".getBytes(StandardCharsets.US_ASCII);
@@ -77,24 +79,10 @@ public final class LayoutCache {
     }
 
     /**
-     * The cache of model file {@code gguf}, laid out for products on {@code threads} threads, in the directory that
-     * {@value #PROPERTY} names (one file per model and arrangement, named after the model file and its size, with
-     * {@code -1t} for one thread), or empty when the property is unset or {@code off}.
+     * The cache of model file {@code gguf}, laid out for products on {@code threads} threads, in directory {@code dir}
+     * ({@link #save} creates it): one file per model and arrangement, named after the model file and its size, with
+     * {@code -1t} for one thread. Which directory, if any, is {@link io.bitnet4j.LayoutCacheSettings}' business.
      */
-    public static Optional<LayoutCache> forModel(Path gguf, int threads) throws IOException {
-        return forModel(gguf, threads, System.getProperty(PROPERTY, ""));
-    }
-
-    /** {@link #forModel(Path, int)} in directory {@code dir} ({@link #save} creates it), or empty if it is blank or {@code off}. */
-    public static Optional<LayoutCache> forModel(Path gguf, int threads, String dir) throws IOException {
-        dir = dir.trim();
-        if (dir.isEmpty() || dir.equals("off")) {
-            return Optional.empty();
-        }
-        return Optional.of(forModel(gguf, threads, Path.of(dir)));
-    }
-
-    /** The cache of model file {@code gguf} for products on {@code threads} threads in directory {@code dir}. */
     public static LayoutCache forModel(Path gguf, int threads, Path dir) throws IOException {
         // layouts for one thread and for several differ (LutLayout.groupTiles): one file each, so that alternating
         // between them does not rewrite the cache every time

@@ -176,24 +176,11 @@ class LayoutCacheTest {
     }
 
     @Test
-    void noPropertyNoCache() throws IOException {
+    void oneFilePerModelAndArrangement() throws IOException {
         Path model = Files.write(dir.resolve("model.gguf"), new byte[16]);
-        String before = System.getProperty(LayoutCache.PROPERTY);
-        try {
-            System.clearProperty(LayoutCache.PROPERTY);
-            assertTrue(LayoutCache.forModel(model, 2).isEmpty());
-            System.setProperty(LayoutCache.PROPERTY, "off");
-            assertTrue(LayoutCache.forModel(model, 2).isEmpty());
-            System.setProperty(LayoutCache.PROPERTY, dir.resolve("cache").toString());
-            assertEquals(dir.resolve("cache").resolve("model.gguf-16.lut"), LayoutCache.forModel(model, 2).orElseThrow().file());
-            assertEquals(dir.resolve("cache").resolve("model.gguf-16-1t.lut"), LayoutCache.forModel(model, 1).orElseThrow().file());
-        } finally {
-            if (before == null) {
-                System.clearProperty(LayoutCache.PROPERTY);
-            } else {
-                System.setProperty(LayoutCache.PROPERTY, before);
-            }
-        }
+        Path cache = dir.resolve("cache");
+        assertEquals(cache.resolve("model.gguf-16.lut"), LayoutCache.forModel(model, 2, cache).file());
+        assertEquals(cache.resolve("model.gguf-16-1t.lut"), LayoutCache.forModel(model, 1, cache).file());
     }
 
     @Test
