@@ -21,7 +21,7 @@ public final class KernelScratch {
      * How far ahead the kernels touch the weights they stream ({@link ReadAhead}), in bytes: set by {@link MatMul}
      * from its {@link ReadAheadTuner} before each dispatch.
      */
-    long readAhead = ReadAheadTuner.fromSettings().current();
+    long readAhead = ReadAheadTuner.initialDistance();
     final int[] laneSums = new int[16];
     /** The 32 position sums of one TQ block ({@link TernaryBlockVectorMatrix}). */
     final short[] positionSums = new short[32];

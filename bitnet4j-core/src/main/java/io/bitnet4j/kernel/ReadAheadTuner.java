@@ -67,6 +67,12 @@ final class ReadAheadTuner {
         return new ReadAheadTuner(fixedDistance(System.getProperty(PROPERTY, "auto")));
     }
 
+    /** The distance a kernel starts with before any tuner has run: the fixed setting, else {@link #DEFAULT_DISTANCE}. */
+    static long initialDistance() {
+        long fixed = fixedDistance(System.getProperty(PROPERTY, "auto"));
+        return fixed >= 0 ? fixed : DEFAULT_DISTANCE;
+    }
+
     /** Whether the distance is settled (chosen, or fixed from the start). */
     boolean settled() {
         return chosen >= 0;
