@@ -27,7 +27,8 @@ final class Bf16VectorMatrix extends InPlaceVectorMatrix {
 
     Bf16VectorMatrix(String name, int rows, int cols, MemorySegment data) {
         super(name, GgmlType.BF16, rows, cols, data,
-                new DenseRowMatrix(name, GgmlType.BF16, rows, cols, data, FloatRowDecoders.BF16, ActivationType.BF16), 2L * cols);
+                new DenseRowMatrix(name, GgmlType.BF16, rows, cols, data, FloatRowDecoders.BF16, ActivationType.BF16,
+                        PeerOrderVectorFma.INSTANCE), 2L * cols);
     }
 
     /** Whether {@code data} holds {@code rows × cols} values (the kernel reads with the bounds checks off). */

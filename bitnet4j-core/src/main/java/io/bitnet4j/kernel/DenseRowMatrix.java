@@ -12,11 +12,19 @@ import java.util.Objects;
  */
 final class DenseRowMatrix extends StoredMatrix {
     private final RowDecoder decoder;
+    /** Runs the dot products' per-lane fma chains: plain Java here, vectors where a vector kernel delegates here. */
+    private final GgmlSimd.LaneFma fma;
 
     DenseRowMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data, RowDecoder decoder,
             ActivationType activation) {
+        this(name, type, rows, cols, data, decoder, activation, GgmlSimd.LaneFma.SCALAR);
+    }
+
+    DenseRowMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data, RowDecoder decoder,
+            ActivationType activation, GgmlSimd.LaneFma fma) {
         super(name, type, rows, cols, data, activation);
         this.decoder = Objects.requireNonNull(decoder, "decoder");
+        this.fma = Objects.requireNonNull(fma, "fma");
     }
 
     @Override
@@ -34,7 +42,7 @@ final class DenseRowMatrix extends StoredMatrix {
         for (int r = rowFrom; r < rowTo; r++) {
             decoder.decodeRow(data, r, cols, w, 0);
             for (int t = 0; t < tokens; t++) {
-                out[outOffset + t * rows + r] = sum.dot(w, 0, x, t * cols, cols, scratch.lanes);
+                out[outOffset + t * rows + r] = sum.dot(w, 0, x, t * cols, cols, scratch.lanes, fma);
             }
         }
     }

@@ -48,7 +48,8 @@ final class F16VectorMatrix extends StoredMatrix {
 
     F16VectorMatrix(String name, int rows, int cols, MemorySegment data) {
         super(name, GgmlType.F16, rows, cols, data, ActivationType.F16);
-        this.exact = new DenseRowMatrix(name, GgmlType.F16, rows, cols, data, FloatRowDecoders.F16, ActivationType.F16);
+        this.exact = new DenseRowMatrix(name, GgmlType.F16, rows, cols, data, FloatRowDecoders.F16, ActivationType.F16,
+                PeerOrderVectorFma.INSTANCE);
         this.finite = allFinite(data, (long) rows * cols);
     }
 

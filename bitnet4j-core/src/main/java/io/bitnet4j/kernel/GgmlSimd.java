@@ -117,15 +117,35 @@ public enum GgmlSimd {
      * must be a multiple of {@link #lanes()}; {@code scratch} holds at least {@code lanes} floats.
      */
     public float tinyBlasDot(float[] a, int aOff, float[] b, int bOff, int n, float[] scratch) {
+        return tinyBlasDot(a, aOff, b, bOff, n, scratch, LaneFma.SCALAR);
+    }
+
+    /** {@link #tinyBlasDot} with each lane's fma chain run by {@code fma}. */
+    float tinyBlasDot(float[] a, int aOff, float[] b, int bOff, int n, float[] scratch, LaneFma fma) {
         Arrays.fill(scratch, 0, lanes, 0f);
-        for (int base = 0; base < n; base += lanes) { // each lane's products in order, as above; a loop the JIT vectorizes
-            int ai = aOff + base;
-            int bi = bOff + base;
-            for (int l = 0; l < lanes; l++) {
-                scratch[l] = Math.fma(a[ai + l], b[bi + l], scratch[l]);
-            }
-        }
+        fma.accumulate(a, aOff, b, bOff, n, lanes, scratch);
         return horizontalSum(scratch, 0, 1);
+    }
+
+    /**
+     * The per-lane fma chains both routines start with: {@code scratch[l] = fma(a[i], b[i], scratch[l])} for the
+     * {@code i < whole} with {@code i ≡ l (mod width)}, in order of {@code i}. The lanes are independent, so a
+     * vectorized version ({@link PeerOrderVectorFma}) gives the same floats.
+     */
+    @FunctionalInterface
+    interface LaneFma {
+        /** Plain Java, block by block: no index needs a division, and the inner loop is one the JIT can vectorize. */
+        LaneFma SCALAR = (a, aOff, b, bOff, whole, width, scratch) -> {
+            for (int base = 0; base < whole; base += width) {
+                int ai = aOff + base;
+                int bi = bOff + base;
+                for (int lane = 0; lane < width; lane++) {
+                    scratch[lane] = Math.fma(a[ai + lane], b[bi + lane], scratch[lane]);
+                }
+            }
+        };
+
+        void accumulate(float[] a, int aOff, float[] b, int bOff, int whole, int width, float[] scratch);
     }
 
     /**
@@ -134,20 +154,17 @@ public enum GgmlSimd {
      * {@link #vecDotStep()}, {@link #reduceFour}, then the tail. {@code scratch} holds {@code vecDotStep()} floats.
      */
     public float vecDot(float[] a, int aOff, float[] b, int bOff, int n, boolean halfTail, float[] scratch) {
+        return vecDot(a, aOff, b, bOff, n, halfTail, scratch, LaneFma.SCALAR);
+    }
+
+    /** {@link #vecDot} with each lane's fma chain run by {@code fma}. */
+    float vecDot(float[] a, int aOff, float[] b, int bOff, int n, boolean halfTail, float[] scratch, LaneFma fma) {
         int step = vecDotStep();
         int whole = n - n % step;
         float head = 0f;
         if (whole > 0) {
             Arrays.fill(scratch, 0, step, 0f);
-            // lane l takes elements l, l + step, ... in order, as before; block by block, so that no index needs a
-            // division and the inner loop, whose lanes are independent, is one the JIT can vectorize
-            for (int base = 0; base < whole; base += step) {
-                int ai = aOff + base;
-                int bi = bOff + base;
-                for (int lane = 0; lane < step; lane++) {
-                    scratch[lane] = Math.fma(a[ai + lane], b[bi + lane], scratch[lane]);
-                }
-            }
+            fma.accumulate(a, aOff, b, bOff, whole, step, scratch); // lane l takes elements l, l + step, ... in order
             head = reduceFour(scratch, 0, 1);
         }
         if (halfTail) {

@@ -23,8 +23,6 @@ public final class KernelScratch {
      */
     long readAhead = ReadAheadTuner.initialDistance();
     final int[] laneSums = new int[16];
-    /** The 32 position sums of one TQ block ({@link TernaryBlockVectorMatrix}). */
-    final short[] positionSums = new short[32];
     private MemorySegment tables = MemorySegment.NULL;
     /** Whose lookup tables {@link #tables} holds: the activations, their generation and the kernel's table shape. */
     private Activations tablesOf;

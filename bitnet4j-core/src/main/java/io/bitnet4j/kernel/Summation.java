@@ -45,12 +45,17 @@ public record Summation(Routine routine, GgmlSimd simd) {
      * used it, so this falls back to {@code vec_dot_f32}.
      */
     public float dot(float[] a, int aOff, float[] b, int bOff, int n, float[] scratch) {
+        return dot(a, aOff, b, bOff, n, scratch, GgmlSimd.LaneFma.SCALAR);
+    }
+
+    /** {@link #dot} with each lane's fma chain run by {@code fma} (the same floats, perhaps sooner). */
+    float dot(float[] a, int aOff, float[] b, int bOff, int n, float[] scratch, GgmlSimd.LaneFma fma) {
         return switch (routine) {
             case TINY_BLAS -> n % simd.lanes() == 0
-                    ? simd.tinyBlasDot(a, aOff, b, bOff, n, scratch)
-                    : simd.vecDot(a, aOff, b, bOff, n, false, scratch);
-            case VEC_DOT_F16 -> simd.vecDot(a, aOff, b, bOff, n, true, scratch);
-            case VEC_DOT_F32, KERNEL_ORDER -> simd.vecDot(a, aOff, b, bOff, n, false, scratch);
+                    ? simd.tinyBlasDot(a, aOff, b, bOff, n, scratch, fma)
+                    : simd.vecDot(a, aOff, b, bOff, n, false, scratch, fma);
+            case VEC_DOT_F16 -> simd.vecDot(a, aOff, b, bOff, n, true, scratch, fma);
+            case VEC_DOT_F32, KERNEL_ORDER -> simd.vecDot(a, aOff, b, bOff, n, false, scratch, fma);
         };
     }
 }

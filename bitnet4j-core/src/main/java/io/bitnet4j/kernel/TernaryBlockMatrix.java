@@ -22,7 +22,7 @@ class TernaryBlockMatrix extends StoredMatrix {
     /** Float lanes of llama.cpp's AVX2 TQ kernels. */
     static final int LANES = 8;
 
-    private final TernaryBlockFormat format;
+    final TernaryBlockFormat format;
     private final int blocksPerRow;
 
     TernaryBlockMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data, TernaryBlockFormat format) {
@@ -42,24 +42,20 @@ class TernaryBlockMatrix extends StoredMatrix {
         byte[] q = in.quants(ActivationType.Q8_K);
         float[] d8 = in.scales(ActivationType.Q8_K);
         int[] sums32 = in.sums32();
-        byte[] codes = scratch.codes;
+        byte[] weights = scratch.codes;
         float[] d = scratch.blockScales;
         float[] lanes = scratch.lanes;
-        int[] lane = scratch.laneSums;
         int tokens = in.rows();
         for (int r = rowFrom; r < rowTo; r++) {
             long first = (long) r * blocksPerRow;
-            for (int b = 0; b < blocksPerRow; b++) { // the codes t + 1 the x86 kernels multiply, as stored
-                d[b] = format.decodeCodes(data, first + b, codes, b * BLOCK);
+            for (int b = 0; b < blocksPerRow; b++) {
+                d[b] = decodeForProducts(first + b, weights, b * BLOCK);
             }
             for (int t = 0; t < tokens; t++) {
                 Arrays.fill(lanes, 0, LANES, 0f);
                 for (int b = 0; b < blocksPerRow; b++) {
-                    blockLanes(codes, b * BLOCK, q, t * cols + b * BLOCK, sums32, lane, scratch);
                     float scale = d8[t * blocksPerRow + b] * d[b];
-                    for (int k = 0; k < LANES; k++) {
-                        lanes[k] = Math.fma((float) lane[k], scale, lanes[k]);
-                    }
+                    accumulateBlock(weights, b * BLOCK, q, t * cols + b * BLOCK, sums32, scale, lanes, scratch);
                 }
                 out[outOffset + t * rows + r] = GgmlSimd.AVX2.horizontalSum(lanes, 0, 1);
             }
@@ -67,11 +63,34 @@ class TernaryBlockMatrix extends StoredMatrix {
     }
 
     /**
-     * The 8 integer lane sums of one block (see the class comment): codes {@code codes[w ..]} times values
-     * {@code q[x ..]}, {@code x} the block's first value. Integer arithmetic, so any order gives the same sums: a
-     * subclass may compute them faster ({@link TernaryBlockVectorMatrix}).
+     * Decodes block {@code block} of the tensor into {@code weights[to .. to + 256)} in the form
+     * {@link #accumulateBlock} multiplies, and returns its scale: here the codes {@code t + 1} the x86 kernels
+     * multiply, as stored.
      */
-    void blockLanes(byte[] codes, int w, byte[] q, int x, int[] sums32, int[] lane, KernelScratch scratch) {
+    float decodeForProducts(long block, byte[] weights, int to) {
+        return format.decodeCodes(data, block, weights, to);
+    }
+
+    /**
+     * Adds one block's terms to a token's 8 float lanes as llama.cpp's kernels do: {@code lanes[k] = fma((float)
+     * lane k, scale, lanes[k])}, lane {@code k} the block's integer lane sum ({@link #blockLanes}) and {@code scale}
+     * the activation's times the weight's. {@code weights[w ..]} as {@link #decodeForProducts} left them, {@code x}
+     * the block's first activation. The lane sums are integers, so a subclass may compute them in any order
+     * ({@link TernaryBlockVectorMatrix}); each fma must stay as written.
+     */
+    void accumulateBlock(byte[] weights, int w, byte[] q, int x, int[] sums32, float scale, float[] lanes, KernelScratch scratch) {
+        int[] lane = scratch.laneSums;
+        blockLanes(weights, w, q, x, sums32, lane);
+        for (int k = 0; k < LANES; k++) {
+            lanes[k] = Math.fma((float) lane[k], scale, lanes[k]);
+        }
+    }
+
+    /**
+     * The 8 integer lane sums of one block (see the class comment): codes {@code codes[w ..]} times values
+     * {@code q[x ..]}, {@code x} the block's first value.
+     */
+    static void blockLanes(byte[] codes, int w, byte[] q, int x, int[] sums32, int[] lane) {
         for (int k = 0; k < LANES; k++) {
             lane[k] = -sums32[x / 32 + k];
         }

@@ -1,27 +1,37 @@
 package io.bitnet4j.kernel;
 
-import io.bitnet4j.format.TernaryBlockFormat;
 import io.bitnet4j.gguf.GgmlType;
+import io.bitnet4j.format.TernaryBlockFormat;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link TernaryBlockMatrix} with its integer lane sums vectorized: the products that must follow llama.cpp's order
- * (the exact numerics of {@code perplexity} and {@code logits}) on TQ1_0 and TQ2_0. The float steps are the scalar
- * kernel's own, and the integer sums are the same integers, so every product is the same float to the bit; only the
- * multiply-adds of codes by activations run {@link VectorWidth#SHORTS}'s lanes at a time.
+ * {@link TernaryBlockMatrix} with each block's work vectorized: the products that must follow llama.cpp's order
+ * (the exact numerics of {@code perplexity} and {@code logits}) on TQ1_0 and TQ2_0. The integer lane sums are the
+ * same integers and each lane's fma is the same fma, so every product is the scalar kernel's float to the bit.
  *
- * <p>Lane {@code k} of a block is the sum over its elements {@code e} with {@code (e mod 32) / 4 = k}: the products
- * of each 32-value run are accumulated position by position in 16-bit lanes (at most 8 runs × 2 × 127 per lane),
- * and the 32 positions are folded into the 8 lanes once per block.
+ * <p>Lane {@code k} of a block is the sum over its elements {@code e} with {@code (e mod 32) / 4 = k}. The products
+ * of each 32-value run are accumulated position by position in 16-bit lanes, {@link VectorWidth#SHORTS} positions
+ * at a time (all 32 at 512 bits, half of them at 256); then each four neighbouring positions are summed inside the
+ * vector (pairs as the two halves of 32-bit lanes, then pairs of pairs as the halves of 64-bit lanes), which leaves
+ * the block's lanes in order; less their sums of 32 values, they go into the token's float lanes with one vector fma.
+ * (Codes of at most 2 times values of at most 128, over 8 runs: 2048 per position, within 16 bits.)
  */
 final class TernaryBlockVectorMatrix extends TernaryBlockMatrix {
     private static final VectorSpecies<Byte> BYTES = VectorWidth.HALF_BYTES;
     private static final VectorSpecies<Short> SHORTS = VectorWidth.SHORTS;
-    private static final int STEP = SHORTS.length(); // values per step: 32 at 512 bits, 16 at 256
+    /** One lane per block lane of the positions a step covers: 8 at 512 bits, 4 at 256. */
+    private static final VectorShape HALF_SHAPE = VectorShape.forBitSize(VectorWidth.BITS / 2);
+    private static final VectorSpecies<Integer> LANE_INTS = IntVector.SPECIES_PREFERRED.withShape(HALF_SHAPE);
+    private static final VectorSpecies<Float> LANE_FLOATS = FloatVector.SPECIES_PREFERRED.withShape(HALF_SHAPE);
+    private static final int STEP = SHORTS.length(); // positions per step: 32 at 512 bits, 16 at 256
     private static final int RUN = 32;
 
     TernaryBlockVectorMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data, TernaryBlockFormat format) {
@@ -29,20 +39,28 @@ final class TernaryBlockVectorMatrix extends TernaryBlockMatrix {
     }
 
     @Override
-    void blockLanes(byte[] codes, int w, byte[] q, int x, int[] sums32, int[] lane, KernelScratch scratch) {
-        short[] positions = scratch.positionSums;
-        for (int half = 0; half < RUN; half += STEP) { // one pass per STEP positions of a run (two at 256 bits)
+    void accumulateBlock(byte[] codes, int w, byte[] q, int x, int[] sums32, float scale, float[] lanes, KernelScratch scratch) {
+        FloatVector s = FloatVector.broadcast(LANE_FLOATS, scale);
+        for (int from = 0; from < RUN; from += STEP) { // positions from .. from + STEP of every run: lanes from / 4 ..
             ShortVector acc = ShortVector.zero(SHORTS);
             for (int run = 0; run < BLOCK; run += RUN) {
-                ShortVector c = (ShortVector) ByteVector.fromArray(BYTES, codes, w + run + half).convertShape(VectorOperators.B2S, SHORTS, 0);
-                ShortVector v = (ShortVector) ByteVector.fromArray(BYTES, q, x + run + half).convertShape(VectorOperators.B2S, SHORTS, 0);
+                ShortVector c = (ShortVector) ByteVector.fromArray(BYTES, codes, w + run + from).convertShape(VectorOperators.B2S, SHORTS, 0);
+                ShortVector v = (ShortVector) ByteVector.fromArray(BYTES, q, x + run + from).convertShape(VectorOperators.B2S, SHORTS, 0);
                 acc = acc.add(c.mul(v));
             }
-            acc.intoArray(positions, half);
-        }
-        for (int k = 0; k < LANES; k++) {
-            int p = 4 * k;
-            lane[k] = positions[p] + positions[p + 1] + positions[p + 2] + positions[p + 3] - sums32[x / RUN + k];
+            // sums of neighbouring positions, sign-extended out of the halves of wider lanes (little-endian lanes)
+            IntVector pairs = acc.reinterpretAsInts();
+            IntVector sum2 = pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(pairs.lanewise(VectorOperators.ASHR, 16));
+            LongVector quads = sum2.reinterpretAsLongs();
+            LongVector sum4 = quads.lanewise(VectorOperators.LSHL, 32).lanewise(VectorOperators.ASHR, 32)
+                    .add(quads.lanewise(VectorOperators.ASHR, 32));
+            // long → int → float: AVX2 has no long → float conversion; the values are small, so both are exact
+            int k = from / 4;
+            IntVector lane = ((IntVector) sum4.convertShape(VectorOperators.L2I, LANE_INTS, 0))
+                    .sub(IntVector.fromArray(LANE_INTS, sums32, x / RUN + k));
+            FloatVector f = (FloatVector) lane.convertShape(VectorOperators.I2F, LANE_FLOATS, 0);
+            f.fma(s, FloatVector.fromArray(LANE_FLOATS, lanes, k)).intoArray(lanes, k);
         }
     }
 }

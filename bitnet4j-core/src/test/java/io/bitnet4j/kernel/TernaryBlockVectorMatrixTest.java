@@ -1,6 +1,5 @@
 package io.bitnet4j.kernel;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.bitnet4j.format.TQ1_0;
@@ -9,20 +8,21 @@ import io.bitnet4j.format.TernaryBlockFormat;
 import io.bitnet4j.gguf.GgmlType;
 import io.bitnet4j.testing.SeededArrays;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The vectorized lane sums of the llama.cpp-order TQ kernel give the scalar kernel's integers, so its products are
- * the scalar kernel's floats, bit for bit.
+ * The vectorized llama.cpp-order TQ kernel gives the scalar kernel's floats, bit for bit: block by block (the lane
+ * sums folded in the vector, then one fma per lane) and for whole products.
  */
 class TernaryBlockVectorMatrixTest {
     private static final Summation LLAMA = Summation.DEFAULT;
 
     @Test
-    void laneSumsAreTheScalarKernelsIntegers() {
+    void blockTermsAreTheScalarKernelsFloats() {
         SplittableRandom r = new SplittableRandom(61);
         byte[] codes = new byte[512];
         byte[] q = new byte[512];
@@ -32,14 +32,25 @@ class TernaryBlockVectorMatrixTest {
                 codes[i] = (byte) r.nextInt(3);
                 q[i] = (byte) (trial % 4 == 0 ? (r.nextBoolean() ? 127 : -128) : r.nextInt(-128, 128)); // extremes too
             }
-            for (int k = 0; k < sums32.length; k++) {
-                sums32[k] = r.nextInt(-4096, 4096);
+            if (trial % 8 == 1) { // the largest position sums: every code and value at an extreme
+                Arrays.fill(codes, (byte) 2);
+                Arrays.fill(q, trial % 16 == 1 ? (byte) -128 : (byte) 127);
             }
-            int[] expected = new int[8];
-            int[] actual = new int[8];
-            scalar(GgmlType.TQ2_0).blockLanes(codes, 256, q, 256, sums32, expected, new KernelScratch(512));
-            vector(GgmlType.TQ2_0).blockLanes(codes, 256, q, 256, sums32, actual, new KernelScratch(512));
-            assertArrayEquals(expected, actual, "trial " + trial);
+            Arrays.fill(sums32, 0);
+            for (int i = 0; i < q.length; i++) {
+                sums32[i / 32] += q[i]; // Q8_K's sums of 32 values, which the codes' products take off
+            }
+            float scale = (float) r.nextDouble(-2, 2);
+            float[] expected = new float[8];
+            float[] actual = new float[8];
+            for (int k = 0; k < 8; k++) { // lanes already holding a sum, as after earlier blocks
+                expected[k] = actual[k] = (float) r.nextDouble(-1000, 1000);
+            }
+            scalar(GgmlType.TQ2_0).accumulateBlock(codes, 256, q, 256, sums32, scale, expected, new KernelScratch(512));
+            vector(GgmlType.TQ2_0).accumulateBlock(codes, 256, q, 256, sums32, scale, actual, new KernelScratch(512));
+            for (int k = 0; k < 8; k++) {
+                assertEquals(Float.floatToRawIntBits(expected[k]), Float.floatToRawIntBits(actual[k]), "trial " + trial + ", lane " + k);
+            }
         }
     }
 
