@@ -1,8 +1,10 @@
 package io.bitnet4j.kernel;
 
 import io.bitnet4j.gguf.GgmlType;
+import io.bitnet4j.format.TQ2_0;
 import io.bitnet4j.format.TernaryBlockFormat;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -33,9 +35,38 @@ final class TernaryBlockVectorMatrix extends TernaryBlockMatrix {
     private static final VectorSpecies<Float> LANE_FLOATS = FloatVector.SPECIES_PREFERRED.withShape(HALF_SHAPE);
     private static final int STEP = SHORTS.length(); // positions per step: 32 at 512 bits, 16 at 256
     private static final int RUN = 32;
+    /** One TQ2_0 quarter-block: 32 bytes, each holding the codes of 4 elements 32 apart. */
+    private static final VectorSpecies<Byte> RUN_BYTES = ByteVector.SPECIES_256;
+    /** A 2-bit field's low bit in each of a byte's four fields: code 3 sets it in {@code b & (b >>> 1)}. */
+    private static final byte LOW_BITS = 0x55;
 
     TernaryBlockVectorMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data, TernaryBlockFormat format) {
         super(name, type, rows, cols, data, format);
+    }
+
+    /**
+     * For TQ2_0, the codes straight from the file's bytes a quarter-block at a time (a shift and a mask per 32 codes),
+     * which in a one-token product is as much work as the product itself. A block with a code 3 or a scale that is not
+     * finite, or not inside the tensor, goes to the scalar decoder, which throws its own message.
+     */
+    @Override
+    float decodeForProducts(long block, byte[] codes, int to) {
+        int bytes = format.blockBytes();
+        long at = block * bytes;
+        if (!(format instanceof TQ2_0) || block < 0 || at + bytes > data.byteSize()) {
+            return super.decodeForProducts(block, codes, to);
+        }
+        for (int half = 0; half < BLOCK / (4 * RUN); half++) {
+            ByteVector b = ByteVector.fromMemorySegment(RUN_BYTES, data, at + half * RUN, ByteOrder.LITTLE_ENDIAN);
+            if (b.and(b.lanewise(VectorOperators.LSHR, 1)).and(LOW_BITS).compare(VectorOperators.NE, 0).anyTrue()) {
+                return super.decodeForProducts(block, codes, to);
+            }
+            for (int k = 0; k < 4; k++) { // field k of byte m: element 128·half + 32·k + m
+                b.lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3).intoArray(codes, to + half * 4 * RUN + k * RUN);
+            }
+        }
+        float d = Float.float16ToFloat(format.scaleBits(data, block));
+        return Float.isFinite(d) ? d : super.decodeForProducts(block, codes, to);
     }
 
     @Override

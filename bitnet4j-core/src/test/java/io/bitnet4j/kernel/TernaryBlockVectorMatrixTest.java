@@ -1,6 +1,8 @@
 package io.bitnet4j.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bitnet4j.format.TQ1_0;
 import io.bitnet4j.format.TQ2_0;
@@ -66,6 +68,33 @@ class TernaryBlockVectorMatrixTest {
         float[] expected = Harness.multiply(exact, x, tokens, ActivationType.Q8_K, LLAMA, threads);
         float[] actual = Harness.multiply(fast, x, tokens, ActivationType.Q8_K, LLAMA, threads);
         assertEquals(-1, Harness.firstBitDifference(expected, actual));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"TQ2_0, 200, -1", "TQ2_0, 0, 0x7C00", "TQ1_0, 0, 0x7E00"})
+    void aBadBlockIsReportedAsTheScalarKernelReportsIt(GgmlType type, int badByte, int scaleBits) {
+        int rows = 3;
+        int cols = 512;
+        byte[] bytes = tensor(type, rows, cols, 73);
+        int blockBytes = format(type).blockBytes();
+        if (scaleBits < 0) {
+            bytes[blockBytes * 3 + badByte % blockBytes] = (byte) 0xFF; // block 3: code 3
+        } else {
+            int scale = blockBytes * 3 + format(type).scaleOffset(); // block 3's scale: infinity or NaN
+            bytes[scale] = (byte) scaleBits;
+            bytes[scale + 1] = (byte) (scaleBits >> 8);
+        }
+        TernaryBlockMatrix exact = new TernaryBlockMatrix("w", type, rows, cols, MemorySegment.ofArray(bytes), format(type));
+        TernaryBlockMatrix fast = new TernaryBlockVectorMatrix("w", type, rows, cols, MemorySegment.ofArray(bytes), format(type));
+        float[] x = SeededArrays.gaussian(74, cols, 1);
+        String expected = failure(() -> Harness.multiply(exact, x, 1, ActivationType.Q8_K, LLAMA, 1));
+        String actual = failure(() -> Harness.multiply(fast, x, 1, ActivationType.Q8_K, LLAMA, 1));
+        assertEquals(expected, actual);
+        assertTrue(expected.contains("block 3"), expected);
+    }
+
+    private static String failure(Runnable r) {
+        return assertThrows(IllegalArgumentException.class, r::run).getMessage();
     }
 
     private static TernaryBlockMatrix scalar(GgmlType type) {
