@@ -87,21 +87,40 @@ final class LutKernel {
         ShortVector p0hi = ShortVector.fromArray(SHORTS, PATTERN[0], 32 - R);
         ShortVector p1hi = ShortVector.fromArray(SHORTS, PATTERN[1], 32 - R);
         ShortVector p2hi = ShortVector.fromArray(SHORTS, PATTERN[2], 32 - R);
+        int groups = 3 * words;
+        // the groups whose three values all lie inside the block, then at most one group with the block's last one or
+        // two values, then groups of padding. No load in a loop is conditional: from such a loop's branch profile, C2
+        // hoisted the loads' range checks, which failed for the last block of the array (four deoptimizations a run,
+        // after which it compiles the loop without that optimization)
+        int whole = Math.min(groups, block / 3);
+        int rest = block - 3 * whole; // values left after the whole groups, if groups remain
         long t = at;
         for (int b = 0; b < blocks; b++) {
             int first = from + b * block;
-            for (int g = 0; g < 3 * words; g++) {
-                int c = 3 * g;
-                short q0 = c < block ? q[first + c] : 0;
-                short q1 = c + 1 < block ? q[first + c + 1] : 0;
-                short q2 = c + 2 < block ? q[first + c + 2] : 0;
-                p0lo.mul(q0).add(p1lo.mul(q1)).add(p2lo.mul(q2)).intoMemorySegment(tables, t, LE);
-                if (HI != 0) {
-                    p0hi.mul(q0).add(p1hi.mul(q1)).add(p2hi.mul(q2)).intoMemorySegment(tables, t + HI, LE);
+            for (int g = 0; g < whole; g++) {
+                int c = first + 3 * g;
+                t = putTable(q[c], q[c + 1], q[c + 2], p0lo, p1lo, p2lo, p0hi, p1hi, p2hi, tables, t);
+            }
+            if (whole < groups) {
+                int c = first + 3 * whole;
+                short q0 = rest > 0 ? q[c] : 0;
+                short q1 = rest > 1 ? q[c + 1] : 0;
+                t = putTable(q0, q1, (short) 0, p0lo, p1lo, p2lo, p0hi, p1hi, p2hi, tables, t);
+                for (int g = whole + 1; g < groups; g++) {
+                    t = putTable((short) 0, (short) 0, (short) 0, p0lo, p1lo, p2lo, p0hi, p1hi, p2hi, tables, t);
                 }
-                t += TABLE_BYTES;
             }
         }
+    }
+
+    /** Writes the table of one group of three values at {@code t}; returns where the next one goes. */
+    private static long putTable(short q0, short q1, short q2, ShortVector p0lo, ShortVector p1lo, ShortVector p2lo,
+            ShortVector p0hi, ShortVector p1hi, ShortVector p2hi, MemorySegment tables, long t) {
+        p0lo.mul(q0).add(p1lo.mul(q1)).add(p2lo.mul(q2)).intoMemorySegment(tables, t, LE);
+        if (HI != 0) {
+            p0hi.mul(q0).add(p1hi.mul(q1)).add(p2hi.mul(q2)).intoMemorySegment(tables, t + HI, LE);
+        }
+        return t + TABLE_BYTES;
     }
 
     /**
