@@ -57,7 +57,7 @@ class TernaryBlockVectorMatrixTest {
     }
 
     @ParameterizedTest(name = "{0}, {1} tokens, {2} threads")
-    @CsvSource({"TQ2_0, 1, 1", "TQ2_0, 7, 2", "TQ1_0, 1, 2", "TQ1_0, 4, 1"})
+    @CsvSource({"TQ2_0, 1, 1", "TQ2_0, 7, 2", "TQ1_0, 1, 2", "TQ1_0, 4, 1", "TQ2_0, 70, 2", "TQ1_0, 133, 1"})
     void productsAreTheScalarKernelsFloats(GgmlType type, int tokens, int threads) {
         int rows = 37;
         int cols = 768;
