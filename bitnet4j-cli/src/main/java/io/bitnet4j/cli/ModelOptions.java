@@ -50,6 +50,7 @@ final class ModelOptions {
             err.flush();
             return Optional.empty();
         }
+        JitWarmup.startBeside(file.get(), options); // beside the load: the big model's first prompt then runs warmer code
         LoadedModel m = BitNet.load(file.get(), options,
                 layoutCacheSettings(layoutCache, System.getProperty(LayoutCache.PROPERTY), System.getenv()));
         Reports.loaded(err, file.get(), m);

@@ -1,0 +1,95 @@
+package io.bitnet4j.cli;
+
+import io.bitnet4j.gguf.GgufFile;
+import io.bitnet4j.model.Model;
+import io.bitnet4j.model.Session;
+import io.bitnet4j.model.SessionOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Runs one four-token prompt through the bundled tiny model on a thread of its own while a big model loads. A cold
+ * JVM spends much of a big model's first prompt initializing the engine's classes (the Vector API's among them),
+ * spinning their lambdas and running its kernels in the interpreter before they are compiled; the tiny model takes
+ * the same code through those steps on the core the load leaves idle. Measured on a 2B-shaped file at two threads:
+ * the load 0.3 s longer, the first prompt 0.5 s shorter, the first token 0.2 s sooner (docs/bench.md, session 13).
+ * The products are the same either way: only which thread first runs the code changes.
+ *
+ * <p>Nothing is warmed for models under {@link #MIN_MODEL_BYTES} (their first prompt is short, and the warm-up
+ * would compete with it), for the bundled model itself, without a bundled model, or with {@code -D}{@value #PROPERTY}
+ * {@code =off}. A warm-up that fails is only a warm-up: its error is kept for tests, never reported.
+ */
+final class JitWarmup {
+    /** The system property that turns the warm-up off ({@code off}). */
+    static final String PROPERTY = "bitnet4j.warmup";
+    /** The smallest model file worth warming up for: the layout cache's threshold, a few hundred million weights. */
+    static final long MIN_MODEL_BYTES = 64L << 20;
+
+    private final Thread thread;
+    private volatile Throwable failure;
+    private volatile boolean done;
+
+    private JitWarmup(Path tiny, SessionOptions options) {
+        // one thread, a short context: the same kernels, numerics and cache type as the big model's session
+        SessionOptions warm = options.withThreads(1).withContextLength(16);
+        this.thread = new Thread(() -> run(tiny, warm), "bitnet4j-warmup");
+        thread.setDaemon(true); // never holds up the exit
+        thread.setPriority(Thread.MIN_PRIORITY); // as the computing threads: the JIT's threads come first
+    }
+
+    /**
+     * Starts warming beside the load of {@code model} (sessions with {@code options}), with the bundled model if
+     * there is one and warming is worth it; empty otherwise.
+     */
+    static Optional<JitWarmup> startBeside(Path model, SessionOptions options) {
+        Optional<Path> bundled = DefaultModel.home().map(h -> h.resolve(DefaultModel.RELATIVE));
+        return startBeside(model, options, bundled, MIN_MODEL_BYTES, System.getProperty(PROPERTY, "on"));
+    }
+
+    /** {@link #startBeside(Path, SessionOptions)} with its inputs given (tests). */
+    static Optional<JitWarmup> startBeside(Path model, SessionOptions options, Optional<Path> bundled, long minModelBytes,
+            String setting) {
+        if (setting.trim().equalsIgnoreCase("off") || bundled.isEmpty() || !Files.isRegularFile(bundled.get())) {
+            return Optional.empty();
+        }
+        try {
+            if (Files.size(model) < minModelBytes || Files.isSameFile(model, bundled.get())) {
+                return Optional.empty();
+            }
+        } catch (IOException e) {
+            return Optional.empty(); // the load will say what is wrong with the model
+        }
+        JitWarmup w = new JitWarmup(bundled.get(), options);
+        w.thread.start();
+        return Optional.of(w);
+    }
+
+    private void run(Path tiny, SessionOptions options) {
+        try (GgufFile file = GgufFile.open(tiny)) {
+            Model model = Model.load(file);
+            try (Session s = model.newSession(options)) {
+                s.forward(new int[] {1, 2, 3, 4}); // a prompt's path: the batch kernels, then the head
+                done = true;
+            }
+        } catch (Throwable t) {
+            failure = t;
+        }
+    }
+
+    /** Waits for the warm-up to end (tests). */
+    void join() throws InterruptedException {
+        thread.join();
+    }
+
+    /** Whether the prompt went through. */
+    boolean done() {
+        return done;
+    }
+
+    /** What ended the warm-up early, if anything did. */
+    Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
+    }
+}
