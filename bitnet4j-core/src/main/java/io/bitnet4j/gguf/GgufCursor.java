@@ -106,23 +106,48 @@ final class GgufCursor {
      * surrogates are errors, so the decoded string re-encodes to exactly the same bytes).
      */
     String string(String what) throws GgufFormatException {
+        return string(what, -1);
+    }
+
+    /**
+     * {@link #string} for element {@code index} of the array {@code what}: its name ("… element 17") is made only for
+     * an error, not for each of a vocabulary's 100,000 strings.
+     */
+    String string(String what, int index) throws GgufFormatException {
         long at = pos;
-        long len = u64(what + " length");
+        if (remaining() < 8) {
+            require(8, name(what, index) + " length");
+        }
+        long len = bytes.get(U64, pos);
+        pos += 8;
         if (len < 0 || len > remaining()) {
-            throw exceeds(what + " length", len, at);
+            throw exceeds(name(what, index) + " length", len, at);
         }
         if (len > MAX_ARRAY) {
-            throw new GgufFormatException(what + " length " + len + " at byte " + at + " is too long to hold in memory");
+            throw new GgufFormatException(name(what, index) + " length " + len + " at byte " + at + " is too long to hold in memory");
         }
-        byte[] raw = bytes((int) len, what);
+        byte[] raw = new byte[(int) len];
+        MemorySegment.copy(bytes, ValueLayout.JAVA_BYTE, pos, raw, 0, raw.length);
+        pos += len;
         if (isAscii(raw)) {
             return new String(raw, StandardCharsets.US_ASCII);
+        }
+        // the JDK's own decoding, much faster than a CharsetDecoder, replaces each malformed sequence (overlong forms
+        // and encoded surrogates included) with U+FFFD; a string without one was valid, one with one is decoded again
+        // strictly, which throws unless the U+FFFD was really there
+        String fast = new String(raw, StandardCharsets.UTF_8);
+        if (fast.indexOf('\uFFFD') < 0) {
+            return fast;
         }
         try {
             return utf8.decode(ByteBuffer.wrap(raw)).toString();
         } catch (CharacterCodingException e) {
-            throw new GgufFormatException(what + " at byte " + at + " is not valid UTF-8", e);
+            throw new GgufFormatException(name(what, index) + " at byte " + at + " is not valid UTF-8", e);
         }
+    }
+
+    private static String name(String what, int index) {
+        return index < 0 ? what : what + " element " + index;
     }
 
     /** The error for a count or length read at {@code at} that the rest of the file cannot hold. */

@@ -146,7 +146,7 @@ final class GgufReader {
         if (elementType == GgufValueType.STRING) {
             String[] items = new String[(int) n];
             for (int i = 0; i < n; i++) {
-                items[i] = in.string(what + " element " + i);
+                items[i] = in.string(what, i);
             }
             return new GgufArray(elementType, null, items);
         }

@@ -138,6 +138,26 @@ class GgufWriterTest {
     }
 
     @Test
+    void stringsOfEveryKindRoundTrip() throws IOException {
+        // ASCII, two-, three- and four-byte characters, and U+FFFD itself (valid UTF-8, which the reader's fast decoding
+        // must not take for the mark of a malformed sequence)
+        String[] tokens = {"abc", "Ġthe", "é", "日本", "😀", "\uFFFD", "a\uFFFDb", ""};
+        Path p = dir.resolve("strings.gguf");
+        try (GgufWriter w = GgufWriter.create(p)) {
+            w.put("t.tokens", GgufArray.ofStrings(tokens));
+            w.put("t.one", GgufValue.string("x\uFFFD"));
+            w.finish();
+        }
+        try (GgufFile f = GgufFile.open(p)) {
+            GgufArray a = (GgufArray) f.metadata().get("t.tokens");
+            for (int i = 0; i < tokens.length; i++) {
+                assertEquals(tokens[i], a.getString(i), "element " + i);
+            }
+            assertEquals("x\uFFFD", f.metadata().getString("t.one"));
+        }
+    }
+
+    @Test
     void aFileWithoutTensorsEndsAtItsHeader() throws IOException {
         Path p = dir.resolve("vocab.gguf");
         try (GgufWriter w = GgufWriter.create(p)) {
