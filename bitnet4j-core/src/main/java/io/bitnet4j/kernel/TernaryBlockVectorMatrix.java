@@ -35,7 +35,7 @@ final class TernaryBlockVectorMatrix extends TernaryBlockMatrix {
     private static final VectorSpecies<Float> LANE_FLOATS = FloatVector.SPECIES_PREFERRED.withShape(HALF_SHAPE);
     private static final int STEP = SHORTS.length(); // positions per step: 32 at 512 bits, 16 at 256
     private static final int RUN = 32;
-    /** One TQ2_0 quarter-block: 32 bytes, each holding the codes of 4 elements 32 apart. */
+    /** Half of a TQ2_0 block's codes: 32 bytes, each holding the codes of 4 elements 32 apart (128 elements). */
     private static final VectorSpecies<Byte> RUN_BYTES = ByteVector.SPECIES_256;
     /** A 2-bit field's low bit in each of a byte's four fields: code 3 sets it in {@code b & (b >>> 1)}. */
     private static final byte LOW_BITS = 0x55;
@@ -45,7 +45,7 @@ final class TernaryBlockVectorMatrix extends TernaryBlockMatrix {
     }
 
     /**
-     * For TQ2_0, the codes straight from the file's bytes a quarter-block at a time (a shift and a mask per 32 codes),
+     * For TQ2_0, the codes straight from the file's bytes, half a block per load (a shift and a mask per 32 codes),
      * which in a one-token product is as much work as the product itself. A block with a code 3 or a scale that is not
      * finite, or not inside the tensor, goes to the scalar decoder, which throws its own message.
      */
