@@ -24,7 +24,7 @@ import java.util.Optional;
 final class JitWarmup {
     /** The system property that turns the warm-up off ({@code off}). */
     static final String PROPERTY = "bitnet4j.warmup";
-    /** The smallest model file worth warming up for: the layout cache's threshold, a few hundred million weights. */
+    /** The smallest model file worth warming up for (a few hundred million ternary weights). */
     static final long MIN_MODEL_BYTES = 64L << 20;
 
     private final Thread thread;

@@ -126,9 +126,7 @@ final class GgufCursor {
         if (len > MAX_ARRAY) {
             throw new GgufFormatException(name(what, index) + " length " + len + " at byte " + at + " is too long to hold in memory");
         }
-        byte[] raw = new byte[(int) len];
-        MemorySegment.copy(bytes, ValueLayout.JAVA_BYTE, pos, raw, 0, raw.length);
-        pos += len;
+        byte[] raw = bytes((int) len, what); // its check cannot fail here: the length was checked against what is left
         if (isAscii(raw)) {
             return new String(raw, StandardCharsets.US_ASCII);
         }

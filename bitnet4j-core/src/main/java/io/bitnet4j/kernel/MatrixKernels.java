@@ -99,8 +99,8 @@ public final class MatrixKernels {
     }
 
     /**
-     * These kernels without the repacked TQ1_0 and TQ2_0 layouts, whose tensors then go to the scalar kernels over
-     * the file's bytes. For models whose every product follows a peer's summation order (the numerics of
+     * These kernels without the repacked TQ1_0 and TQ2_0 layouts, whose tensors then go to the llama.cpp-order kernel
+     * over the file's bytes ({@link TernaryBlockVectorMatrix}). For models whose every product follows a peer's summation order (the numerics of
      * {@code perplexity} and {@code logits}): those products never run on the layouts, which would only cost the
      * repack and the memory. I2_S layouts stay: they give the same sums in every order.
      */

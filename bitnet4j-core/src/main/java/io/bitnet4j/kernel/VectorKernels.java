@@ -23,7 +23,7 @@ final class VectorKernels implements KernelProvider {
     private final int threads;
     /** Where repacked layouts are kept between loads, or null. */
     private final LayoutCache cache;
-    /** Whether TQ1_0 and TQ2_0 are repacked (else left to the scalar kernels after this provider). */
+    /** Whether TQ1_0 and TQ2_0 are repacked (else bound to the llama.cpp-order kernel over the file's bytes). */
     private final boolean tqLayouts;
 
     private VectorKernels(boolean int8F16, int threads, LayoutCache cache, boolean tqLayouts) {
