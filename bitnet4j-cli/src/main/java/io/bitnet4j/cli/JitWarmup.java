@@ -1,6 +1,9 @@
 package io.bitnet4j.cli;
 
+import io.bitnet4j.LayoutCacheSettings;
 import io.bitnet4j.gguf.GgufFile;
+import io.bitnet4j.kernel.LayoutCache;
+import io.bitnet4j.kernel.MatrixKernels;
 import io.bitnet4j.model.Model;
 import io.bitnet4j.model.Session;
 import io.bitnet4j.model.SessionOptions;
@@ -31,10 +34,10 @@ final class JitWarmup {
     private volatile Throwable failure;
     private volatile boolean done;
 
-    private JitWarmup(Path tiny, SessionOptions options) {
+    private JitWarmup(Path tiny, SessionOptions options, Optional<Path> layoutCache) {
         // one thread, a short context: the same kernels, numerics and cache type as the big model's session
         SessionOptions warm = options.withThreads(1).withContextLength(16);
-        this.thread = new Thread(() -> run(tiny, warm), "bitnet4j-warmup");
+        this.thread = new Thread(() -> run(tiny, warm, layoutCache), "bitnet4j-warmup");
         thread.setDaemon(true); // never holds up the exit
         thread.setPriority(Thread.MIN_PRIORITY); // as the computing threads: the JIT's threads come first
     }
@@ -43,14 +46,15 @@ final class JitWarmup {
      * Starts warming beside the load of {@code model} (sessions with {@code options}), with the bundled model if
      * there is one and warming is worth it; empty otherwise.
      */
-    static Optional<JitWarmup> startBeside(Path model, SessionOptions options) {
+    static Optional<JitWarmup> startBeside(Path model, SessionOptions options, LayoutCacheSettings cache) {
         Optional<Path> bundled = DefaultModel.home().map(h -> h.resolve(DefaultModel.RELATIVE));
-        return startBeside(model, options, bundled, MIN_MODEL_BYTES, System.getProperty(PROPERTY, "on"));
+        return startBeside(model, options, bundled, MIN_MODEL_BYTES, System.getProperty(PROPERTY, "on"),
+                Optional.ofNullable(cache.directory()));
     }
 
-    /** {@link #startBeside(Path, SessionOptions)} with its inputs given (tests). */
+    /** {@link #startBeside(Path, SessionOptions, LayoutCacheSettings)} with its inputs given (tests). */
     static Optional<JitWarmup> startBeside(Path model, SessionOptions options, Optional<Path> bundled, long minModelBytes,
-            String setting) {
+            String setting, Optional<Path> layoutCache) {
         if (setting.trim().equalsIgnoreCase("off") || bundled.isEmpty() || !Files.isRegularFile(bundled.get())) {
             return Optional.empty();
         }
@@ -61,14 +65,14 @@ final class JitWarmup {
         } catch (IOException e) {
             return Optional.empty(); // the load will say what is wrong with the model
         }
-        JitWarmup w = new JitWarmup(bundled.get(), options);
+        JitWarmup w = new JitWarmup(bundled.get(), options, layoutCache);
         w.thread.start();
         return Optional.of(w);
     }
 
-    private void run(Path tiny, SessionOptions options) {
+    private void run(Path tiny, SessionOptions options, Optional<Path> layoutCache) {
         try (GgufFile file = GgufFile.open(tiny)) {
-            Model model = Model.load(file);
+            Model model = load(tiny, file, layoutCache);
             try (Session s = model.newSession(options)) {
                 s.forward(new int[] {1, 2, 3, 4}); // a prompt's path: the batch kernels, then the head
                 done = true;
@@ -76,6 +80,35 @@ final class JitWarmup {
         } catch (Throwable t) {
             failure = t;
         }
+    }
+
+    /**
+     * The tiny model, its ternary layouts mapped from the big model's layout cache directory when there is one, and
+     * written there (0.7 MB, one thread's arrangement) when they were not found. Repacking them ran code that nothing
+     * after a cached big model's load needs: the warm-up's load took 0.2-0.27 s, 0.11-0.13 s from the cache
+     * (docs/bench.md, session 14). A cache that cannot be used only costs the repack.
+     */
+    private static Model load(Path tiny, GgufFile file, Optional<Path> layoutCache) {
+        MatrixKernels kernels = MatrixKernels.defaults().withThreads(1);
+        if (layoutCache.isEmpty()) {
+            return Model.load(file, kernels);
+        }
+        LayoutCache cache;
+        try {
+            cache = LayoutCache.forModel(tiny, 1, layoutCache.get());
+        } catch (IOException | RuntimeException e) {
+            return Model.load(file, kernels);
+        }
+        Model model = Model.load(file, kernels.withLayoutCache(cache));
+        if (cache.repacked() > 0) {
+            try {
+                Files.createDirectories(layoutCache.get());
+                cache.save();
+            } catch (IOException | RuntimeException e) {
+                // the next warm-up repacks again
+            }
+        }
+        return model;
     }
 
     /** Waits for the warm-up to end (tests). */

@@ -50,9 +50,9 @@ final class ModelOptions {
             err.flush();
             return Optional.empty();
         }
-        JitWarmup.startBeside(file.get(), options); // beside the load: the big model's first prompt then runs warmer code
-        LoadedModel m = BitNet.load(file.get(), options,
-                layoutCacheSettings(layoutCache, System.getProperty(LayoutCache.PROPERTY), System.getenv()));
+        LayoutCacheSettings cache = layoutCacheSettings(layoutCache, System.getProperty(LayoutCache.PROPERTY), System.getenv());
+        JitWarmup.startBeside(file.get(), options, cache); // beside the load: the big model's first prompt then runs warmer code
+        LoadedModel m = BitNet.load(file.get(), options, cache);
         Reports.loaded(err, file.get(), m);
         return Optional.of(m);
     }
