@@ -56,6 +56,33 @@ class TernaryBlockVectorMatrixTest {
         }
     }
 
+    @Test
+    void tq1DigitsOfEveryByteAreTheScalarDecodersCodes() {
+        // any byte decodes to digits (not only the ones llama.cpp writes), so every value is checked at every position
+        int blocks = 40;
+        int blockBytes = TQ1_0.FORMAT.blockBytes();
+        byte[] bytes = new byte[blocks * blockBytes];
+        SplittableRandom r = new SplittableRandom(75);
+        for (int b = 0; b < blocks; b++) {
+            for (int i = 0; i < TQ1_0.FORMAT.scaleOffset(); i++) {
+                bytes[b * blockBytes + i] = (byte) (b < 8 ? b * 32 + i % 32 : r.nextInt(256)); // blocks 0-7: all 256 values
+            }
+            short half = Float.floatToFloat16((float) r.nextDouble(-3, 3));
+            bytes[b * blockBytes + TQ1_0.FORMAT.scaleOffset()] = (byte) half;
+            bytes[b * blockBytes + TQ1_0.FORMAT.scaleOffset() + 1] = (byte) (half >> 8);
+        }
+        MemorySegment data = MemorySegment.ofArray(bytes);
+        TernaryBlockMatrix exact = new TernaryBlockMatrix("w", GgmlType.TQ1_0, blocks, 256, data, TQ1_0.FORMAT);
+        TernaryBlockMatrix fast = new TernaryBlockVectorMatrix("w", GgmlType.TQ1_0, blocks, 256, data, TQ1_0.FORMAT);
+        byte[] expected = new byte[300];
+        byte[] actual = new byte[300];
+        for (int b = 0; b < blocks; b++) {
+            float d = exact.decodeForProducts(b, expected, 7);
+            assertEquals(d, fast.decodeForProducts(b, actual, 7), "block " + b + "'s scale");
+            assertEquals(Arrays.toString(expected), Arrays.toString(actual), "block " + b);
+        }
+    }
+
     @ParameterizedTest(name = "{0}, {1} tokens, {2} threads")
     @CsvSource({"TQ2_0, 1, 1", "TQ2_0, 7, 2", "TQ1_0, 1, 2", "TQ1_0, 4, 1", "TQ2_0, 70, 2", "TQ1_0, 133, 1"})
     void productsAreTheScalarKernelsFloats(GgmlType type, int tokens, int threads) {
