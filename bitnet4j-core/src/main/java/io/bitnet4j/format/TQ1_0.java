@@ -60,14 +60,18 @@ public final class TQ1_0 extends TernaryBlockFormat {
         }
     }
 
+    /** Digit {@code k} (0 = most significant) of stored byte {@code b} (0..255): {@code ((b·3^k mod 256)·3) >> 8}. */
+    public static int digit(int b, int k) {
+        return (((b * POW3[k]) & 0xFF) * 3) >>> 8;
+    }
+
     @Override
     void decodeCodes(MemorySegment data, long at, byte[] codes, int to, long block) {
         for (Run run : RUNS) {
             for (int m = 0; m < run.bytes(); m++) {
                 int b = data.get(ValueLayout.JAVA_BYTE, at + run.byteStart() + m) & 0xFF;
                 for (int k = 0; k < run.digits(); k++) {
-                    int digit = (((b * POW3[k]) & 0xFF) * 3) >>> 8;
-                    codes[to + run.firstElement() + m + k * run.stride()] = (byte) digit;
+                    codes[to + run.firstElement() + m + k * run.stride()] = (byte) digit(b, k);
                 }
             }
         }

@@ -62,38 +62,36 @@ final class TernaryBlockVectorMatrix extends TernaryBlockMatrix {
             return super.decodeForProducts(block, codes, to);
         }
         if (format instanceof TQ1_0) {
-            return decodeTq1(block, at, codes, to); // apart: this method stays small enough for the JIT to inline
-        }
-        if (!(format instanceof TQ2_0)) {
+            decodeTq1(at, codes, to); // apart: this method stays small enough for the JIT to inline
+        } else if (format instanceof TQ2_0) {
+            for (int half = 0; half < BLOCK / (4 * RUN); half++) {
+                ByteVector b = ByteVector.fromMemorySegment(RUN_BYTES, data, at + half * RUN, ByteOrder.LITTLE_ENDIAN);
+                if (b.and(b.lanewise(VectorOperators.LSHR, 1)).and(LOW_BITS).compare(VectorOperators.NE, 0).anyTrue()) {
+                    return super.decodeForProducts(block, codes, to);
+                }
+                for (int k = 0; k < 4; k++) { // field k of byte m: element 128·half + 32·k + m
+                    b.lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3).intoArray(codes, to + half * 4 * RUN + k * RUN);
+                }
+            }
+        } else {
             return super.decodeForProducts(block, codes, to);
-        }
-        for (int half = 0; half < BLOCK / (4 * RUN); half++) {
-            ByteVector b = ByteVector.fromMemorySegment(RUN_BYTES, data, at + half * RUN, ByteOrder.LITTLE_ENDIAN);
-            if (b.and(b.lanewise(VectorOperators.LSHR, 1)).and(LOW_BITS).compare(VectorOperators.NE, 0).anyTrue()) {
-                return super.decodeForProducts(block, codes, to);
-            }
-            for (int k = 0; k < 4; k++) { // field k of byte m: element 128·half + 32·k + m
-                b.lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3).intoArray(codes, to + half * 4 * RUN + k * RUN);
-            }
         }
         float d = Float.float16ToFloat(format.scaleBits(data, block));
         return Float.isFinite(d) ? d : super.decodeForProducts(block, codes, to);
     }
 
-    /** {@link #decodeForProducts} of a TQ1_0 block inside the tensor, at byte {@code at}. */
-    private float decodeTq1(long block, long at, byte[] codes, int to) {
+    /** The codes of the TQ1_0 block at byte {@code at} (inside the tensor), for {@link #decodeForProducts}. */
+    private void decodeTq1(long at, byte[] codes, int to) {
         // TQ1_0's layout (see TQ1_0): byte m of the first run holds elements m + 32k, byte m of the second
         // 160 + m + 16k, byte j of the last 240 + j + 4k, digit k most significant first
         base3Digits(at, RUN, codes, to);
         base3Digits(at + RUN, RUN / 2, codes, to + 160);
         for (int j = 0; j < 4; j++) {
             int b = data.get(ValueLayout.JAVA_BYTE, at + RUN + RUN / 2 + j) & 0xFF;
-            for (int k = 0, pow3 = 1; k < 4; k++, pow3 *= 3) {
-                codes[to + 240 + j + 4 * k] = (byte) ((((b * pow3) & 0xFF) * 3) >>> 8);
+            for (int k = 0; k < 4; k++) {
+                codes[to + 240 + j + 4 * k] = (byte) TQ1_0.digit(b, k);
             }
         }
-        float d = Float.float16ToFloat(format.scaleBits(data, block));
-        return Float.isFinite(d) ? d : super.decodeForProducts(block, codes, to);
     }
 
     /**
