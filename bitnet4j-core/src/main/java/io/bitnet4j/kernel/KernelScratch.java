@@ -30,6 +30,7 @@ public final class KernelScratch {
     private long tablesShape;
     private float[] tileOut = new float[0];
     private MemorySegment stagedFloats = MemorySegment.NULL;
+    private Tq2PairTiles.Scratch pairTiles;
 
     /** Scratch for weight rows of up to {@code maxCols} elements. */
     public KernelScratch(int maxCols) {
@@ -95,6 +96,14 @@ public final class KernelScratch {
             stagedFloats = Arena.ofAuto().allocate((long) n * Float.BYTES, 64);
         }
         return stagedFloats;
+    }
+
+    /** The working memory of {@link Tq2PairTiles}, made on first use. */
+    Tq2PairTiles.Scratch pairTiles() {
+        if (pairTiles == null) {
+            pairTiles = new Tq2PairTiles.Scratch();
+        }
+        return pairTiles;
     }
 
     /** The longest weight row this scratch can hold. */

@@ -48,6 +48,24 @@ final class TernaryBlockVectorMatrix extends TernaryBlockMatrix {
     }
 
     /**
+     * Products of at least {@link Tq2PairTiles#MIN_TOKENS} tokens on TQ2_0 go through {@link Tq2PairTiles}, whole
+     * tiles of rows at a time; the rows left over, other formats, fewer tokens, and blocks it turns down (a code 3, a
+     * bad scale), row by row.
+     */
+    @Override
+    public void multiplyRows(Activations in, ActivationType as, Summation sum, int rowFrom, int rowTo, float[] out,
+            int outOffset, KernelScratch scratch) {
+        int tiles = (rowTo - rowFrom) / Tq2PairTiles.ROWS;
+        if (format instanceof TQ2_0 && in.rows() >= Tq2PairTiles.MIN_TOKENS && tiles > 0) {
+            checkShapes(in, rowFrom, rowTo, out, outOffset);
+            if (Tq2PairTiles.multiply(data, rows, cols, in, rowFrom, tiles, out, outOffset, scratch.pairTiles())) {
+                rowFrom += tiles * Tq2PairTiles.ROWS;
+            }
+        }
+        super.multiplyRows(in, as, sum, rowFrom, rowTo, out, outOffset, scratch);
+    }
+
+    /**
      * The codes straight from the file's bytes: for TQ2_0 half a block per load (a shift and a mask per 32 codes),
      * which in a one-token product is as much work as the product itself; for TQ1_0 its 32- and 16-byte runs of
      * base-3 bytes ({@link #base3Digits}), the 4 bytes of four digits by the scalar decoder's arithmetic. A block with
