@@ -31,6 +31,7 @@ public final class KernelScratch {
     private float[] tileOut = new float[0];
     private MemorySegment stagedFloats = MemorySegment.NULL;
     private Tq2PairTiles.Scratch pairTiles;
+    private float[] rowBlock = new float[0];
 
     /** Scratch for weight rows of up to {@code maxCols} elements. */
     public KernelScratch(int maxCols) {
@@ -96,6 +97,14 @@ public final class KernelScratch {
             stagedFloats = Arena.ofAuto().allocate((long) n * Float.BYTES, 64);
         }
         return stagedFloats;
+    }
+
+    /** At least {@code n} floats for a block of decoded weight rows, allocated on first use and kept. */
+    float[] rowBlock(int n) {
+        if (rowBlock.length < n) {
+            rowBlock = new float[n];
+        }
+        return rowBlock;
     }
 
     /** The working memory of {@link Tq2PairTiles}, made on first use. */

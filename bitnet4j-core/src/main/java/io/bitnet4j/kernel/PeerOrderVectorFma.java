@@ -50,4 +50,36 @@ final class PeerOrderVectorFma implements GgmlSimd.LaneFma {
             SCALAR.accumulate(a, aOff, b, bOff, whole, width, scratch);
         }
     }
+
+    /** Whether {@link #accumulateFour} takes the peer's lanes {@code width}: whole vectors of them. */
+    static boolean interleaves(int width) {
+        return width % L == 0;
+    }
+
+    /**
+     * {@link #accumulate} of {@code a} with four rows of {@code b} ({@code bOff + j·bStride}, lanes into
+     * {@code scratch[j·width ..]}), the four chains interleaved. The same fma in the same order per lane, so the same
+     * floats; a lone chain (tinyBLAS's one accumulator per lane) waits on each fma's latency, four keep the unit busy.
+     * {@code width} must be a multiple of our vector ({@link #interleaves}).
+     */
+    void accumulateFour(float[] a, int aOff, float[] b, int bOff, int bStride, int whole, int width, float[] scratch) {
+        for (int j = 0; j < width; j += L) {
+            FloatVector s0 = FloatVector.fromArray(FLOATS, scratch, j);
+            FloatVector s1 = FloatVector.fromArray(FLOATS, scratch, width + j);
+            FloatVector s2 = FloatVector.fromArray(FLOATS, scratch, 2 * width + j);
+            FloatVector s3 = FloatVector.fromArray(FLOATS, scratch, 3 * width + j);
+            for (int base = j; base < whole; base += width) {
+                FloatVector w = FloatVector.fromArray(FLOATS, a, aOff + base);
+                int bi = bOff + base;
+                s0 = w.fma(FloatVector.fromArray(FLOATS, b, bi), s0);
+                s1 = w.fma(FloatVector.fromArray(FLOATS, b, bi + bStride), s1);
+                s2 = w.fma(FloatVector.fromArray(FLOATS, b, bi + 2 * bStride), s2);
+                s3 = w.fma(FloatVector.fromArray(FLOATS, b, bi + 3 * bStride), s3);
+            }
+            s0.intoArray(scratch, j);
+            s1.intoArray(scratch, width + j);
+            s2.intoArray(scratch, 2 * width + j);
+            s3.intoArray(scratch, 3 * width + j);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package io.bitnet4j.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bitnet4j.gguf.GgmlType;
 import io.bitnet4j.testing.SeededArrays;
@@ -30,11 +31,33 @@ class PeerOrderVectorFmaTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}, {1}")
-    @CsvSource({"TINY_BLAS, AVX512", "TINY_BLAS, AVX2", "VEC_DOT_F16, AVX512", "VEC_DOT_F32, AVX2"})
-    void f16ProductsInAPeersOrderAreTheScalarKernels(Summation.Routine routine, GgmlSimd simd) {
+    @ParameterizedTest(name = "width {0}, {1} values")
+    @CsvSource({"16, 2560", "32, 2560", "64, 6912", "16, 16"})
+    void fourInterleavedChainsAreThePlainJavaFloats(int width, int n) {
+        assertTrue(PeerOrderVectorFma.interleaves(width), "tinyBLAS's 16 lanes and vec_dot's 32 and 64 are whole vectors at 256 and 512 bits");
+        float[] a = SeededArrays.gaussian(width + 1, n + 5, 1);
+        float[] b = SeededArrays.gaussian(n + 2, 4 * n + 9, 3);
+        float[] expected = new float[4 * width];
+        float[] actual = new float[4 * width];
+        for (int i = 0; i < 4 * width; i++) { // chains already under way
+            expected[i] = actual[i] = i * 0.37f - 3f;
+        }
+        for (int j = 0; j < 4; j++) {
+            float[] one = java.util.Arrays.copyOfRange(expected, j * width, (j + 1) * width);
+            GgmlSimd.LaneFma.SCALAR.accumulate(a, 5, b, 9 + j * n, n, width, one);
+            System.arraycopy(one, 0, expected, j * width, width);
+        }
+        PeerOrderVectorFma.INSTANCE.accumulateFour(a, 5, b, 9, n, n, width, actual);
+        for (int i = 0; i < 4 * width; i++) {
+            assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]), "token " + i / width + ", lane " + i % width);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}, {1}, {2} columns, {3} tokens")
+    @CsvSource({"TINY_BLAS, AVX512, 5160, 3", "TINY_BLAS, AVX2, 5160, 3", "VEC_DOT_F16, AVX512, 5160, 3", "VEC_DOT_F32, AVX2, 5160, 3",
+            "TINY_BLAS, AVX512, 2560, 9", "TINY_BLAS, AVX2, 2560, 9", "TINY_BLAS, AVX512, 16384, 6"})
+    void f16ProductsInAPeersOrderAreTheScalarKernels(Summation.Routine routine, GgmlSimd simd, int cols, int tokens) {
         int rows = 19;
-        int cols = 2 * 2560 + 40; // a tail after the whole blocks of 64
         short[] halves = new short[rows * cols];
         float[] w = SeededArrays.gaussian(91, halves.length, 0.5);
         for (int i = 0; i < halves.length; i++) {
@@ -45,9 +68,9 @@ class PeerOrderVectorFmaTest {
                 FloatRowDecoders.F16, ActivationType.F16);
         F16VectorMatrix vector = new F16VectorMatrix("w", rows, cols, data);
         Summation sum = new Summation(routine, simd);
-        float[] x = SeededArrays.gaussian(92, 3 * cols, 2);
-        float[] expected = Harness.multiply(scalar, x, 3, ActivationType.F16, sum, 2);
-        float[] actual = Harness.multiply(vector, x, 3, ActivationType.F16, sum, 2);
+        float[] x = SeededArrays.gaussian(92, tokens * cols, 2);
+        float[] expected = Harness.multiply(scalar, x, tokens, ActivationType.F16, sum, 2);
+        float[] actual = Harness.multiply(vector, x, tokens, ActivationType.F16, sum, 2);
         assertEquals(-1, Harness.firstBitDifference(expected, actual));
     }
 }
