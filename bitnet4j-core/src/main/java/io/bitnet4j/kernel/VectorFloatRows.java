@@ -4,6 +4,7 @@ import static io.bitnet4j.kernel.VectorWidth.FLOATS;
 import static io.bitnet4j.kernel.VectorWidth.INTS;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -41,6 +42,8 @@ final class VectorFloatRows implements FloatRows {
 
     /** Per-thread room for {@link #scoresTransposed}'s per-lane sums: {@code L} vectors. */
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L * L]);
+    /** Per-thread room for {@link #tinyBlasScoresTransposed}'s lanes: up to 16 vectors. */
+    private static final ThreadLocal<float[]> PEER_LANES = ThreadLocal.withInitial(() -> new float[16 * L]);
     /** Per-thread room for {@link #siluTimes}' e<sup>−x</sup>, a run of values at a time. */
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[64 * L]);
 
@@ -117,6 +120,74 @@ final class VectorFloatRows implements FloatRows {
             max = max.lanewise(VectorOperators.MAX, s, FLOATS.indexInRange(j, count));
         }
         return max.reduceLanes(VectorOperators.MAX);
+    }
+
+    @Override
+    public float tinyBlasScoresTransposed(GgmlSimd simd, float[] q, int qOff, float[] keysT, int keyOff, int blockStride,
+            int count, int n, float scale, float[] out, int outOff) {
+        int w = simd.lanes(); // tinyBLAS's lanes: lane l chains the elements l, l + w, ... with fma
+        if (n % w != 0 || (w != 8 && w != 16)) {
+            return FloatRows.super.tinyBlasScoresTransposed(simd, q, qOff, keysT, keyOff, blockStride, count, n, scale, out, outOff);
+        }
+        float[] lanes = PEER_LANES.get();
+        FloatVector max = FloatVector.broadcast(FLOATS, Float.NEGATIVE_INFINITY);
+        for (int j = 0, k = keyOff; j < count; j += L, k += blockStride) {
+            for (int l = 0; l < w; l++) { // tinyBLAS's lane l, for L keys
+                FloatVector s = FloatVector.zero(FLOATS);
+                for (int i = l; i < n; i += w) {
+                    s = FloatVector.fromArray(FLOATS, keysT, k + i * L).fma(FloatVector.broadcast(FLOATS, q[qOff + i]), s);
+                }
+                s.intoArray(lanes, l * L);
+            }
+            FloatVector s = peerTree(lanes, 0, L, w); // a vector of keys per lane
+            s = s.mul(scale);
+            s.intoArray(out, outOff + j);
+            max = max.lanewise(VectorOperators.MAX, s, FLOATS.indexInRange(j, count));
+        }
+        return max.reduceLanes(VectorOperators.MAX);
+    }
+
+    @Override
+    public void tinyBlasWeightedSum(GgmlSimd simd, float[] p, int n, float[] values, int valueOff, int stride, int width,
+            float[] acc, float[] out, int outOff) {
+        int w = simd.lanes();
+        if (width % L != 0 || (w != 8 && w != 16)) {
+            FloatRows.super.tinyBlasWeightedSum(simd, p, n, values, valueOff, stride, width, acc, out, outOff);
+            return;
+        }
+        Arrays.fill(acc, 0, w * width, 0f);
+        for (int j = 0; j < n; j++) { // row j into lane j mod w's accumulators: fma(p[j], value, acc)
+            FloatVector pj = FloatVector.broadcast(FLOATS, p[j]);
+            int base = (j % w) * width;
+            int v = valueOff + j * stride;
+            for (int d = 0; d < width; d += L) {
+                FloatVector.fromArray(FLOATS, values, v + d).fma(pj, FloatVector.fromArray(FLOATS, acc, base + d))
+                        .intoArray(acc, base + d);
+            }
+        }
+        for (int d = 0; d < width; d += L) {
+            peerTree(acc, d, width, w).intoArray(out, outOff + d);
+        }
+    }
+
+    /**
+     * {@link GgmlSimd#horizontalSum}'s tree over {@code w} (16 or 8) lanes, lane l a vector at {@code a[off + l·stride]}:
+     * L sums at once, each the peer's float.
+     */
+    private static FloatVector peerTree(float[] a, int off, int stride, int w) {
+        if (w == 16) {
+            FloatVector t0 = lane(a, off, stride, 0).add(lane(a, off, stride, 8)).add(lane(a, off, stride, 4).add(lane(a, off, stride, 12)));
+            FloatVector t1 = lane(a, off, stride, 1).add(lane(a, off, stride, 9)).add(lane(a, off, stride, 5).add(lane(a, off, stride, 13)));
+            FloatVector t2 = lane(a, off, stride, 2).add(lane(a, off, stride, 10)).add(lane(a, off, stride, 6).add(lane(a, off, stride, 14)));
+            FloatVector t3 = lane(a, off, stride, 3).add(lane(a, off, stride, 11)).add(lane(a, off, stride, 7).add(lane(a, off, stride, 15)));
+            return t0.add(t2).add(t1.add(t3));
+        }
+        return lane(a, off, stride, 0).add(lane(a, off, stride, 4)).add(lane(a, off, stride, 2).add(lane(a, off, stride, 6)))
+                .add(lane(a, off, stride, 1).add(lane(a, off, stride, 5)).add(lane(a, off, stride, 3).add(lane(a, off, stride, 7))));
+    }
+
+    private static FloatVector lane(float[] a, int off, int stride, int l) {
+        return FloatVector.fromArray(FLOATS, a, off + l * stride);
     }
 
     @Override

@@ -139,7 +139,10 @@ final class Attention {
             }
             caches[0].readKeys(layer, used, wideKeys);
             caches[0].readValues(layer, used, wideValues);
-            t.transposed = t.keyQuery[0].kernelOrder() && used >= MIN_TRANSPOSED;
+            // keys side by side for the vector rows' scores: in their own order, or in tinyBLAS's (a prompt's exact Q·K)
+            Summation.Routine keyQuery = t.keyQuery[0].routine();
+            t.transposed = (keyQuery == Summation.Routine.KERNEL_ORDER || keyQuery == Summation.Routine.TINY_BLAS && headDim % t.keyQuery[0].simd().lanes() == 0)
+                    && used >= MIN_TRANSPOSED;
             if (t.transposed) {
                 transposeKeys(used, caches[0].contextLength);
             }
@@ -217,6 +220,10 @@ final class Attention {
                     max = Math.max(max, rows.scores(s.query, 0, widened ? wideKeys : s.block, k, rowStride(), count, headDim, scale, p, j));
                 }
                 rows.expShifted(p, 0, n, max); // FAST's expf is the AVX-512 one
+            } else if (transposed) { // tinyBLAS's order (see run), a vector of keys per lane
+                int block = rows.keyBlock();
+                max = rows.tinyBlasScoresTransposed(keyQuery.simd(), s.query, 0, keysT, kvFrom * block, block * kvDim, n, headDim, scale, p, 0);
+                exp(p, n, max);
             } else {
                 float[] keys = widened ? wideKeys : s.row;
                 for (int j = 0; j < n; j++) {
@@ -224,9 +231,7 @@ final class Attention {
                     p[j] = keyQuery.dot(s.query, 0, keys, k, headDim, s.lanes) * scale;
                     max = Math.max(max, p[j]);
                 }
-                for (int j = 0; j < n; j++) {
-                    p[j] = simd.expf(p[j] - max);
-                }
+                exp(p, n, max);
             }
             int w = simd.lanes();
             int padded = (n + w - 1) / w * w;
@@ -245,6 +250,17 @@ final class Attention {
             weightedValues(cache, probValue[t], viewLength[t], p, n, kvFrom, out, at, s);
         }
 
+        /** {@code p[j] = expf(p[j] − max)} with the peer's expf: the vector rows' when that is AVX-512's, the same floats. */
+        private void exp(float[] p, int n, float max) {
+            if (simd == GgmlSimd.AVX512) {
+                rows.expShifted(p, 0, n, max);
+            } else {
+                for (int j = 0; j < n; j++) {
+                    p[j] = simd.expf(p[j] - max);
+                }
+            }
+        }
+
         /** {@code out[at + d] = Σ_j p[j]·V[j, kvFrom + d]}, summed per {@code probValue}. */
         private void weightedValues(KvCache cache, Summation probValue, int viewLength, float[] p, int n, int kvFrom, float[] out,
                 int at, Scratch s) {
@@ -258,8 +274,12 @@ final class Attention {
                 return;
             }
             float[] acc = s.columns;
-            float[] values = widened ? wideValues : s.row;
             boolean tiny = probValue.routine() == Summation.Routine.TINY_BLAS;
+            if (tiny && widened) { // a prompt's P·V in tinyBLAS's order, vectorized in the rows
+                rows.tinyBlasWeightedSum(probValue.simd(), p, n, wideValues, kvFrom, kvDim, headDim, acc, out, at);
+                return;
+            }
+            float[] values = widened ? wideValues : s.row;
             int lanes = tiny ? simd.lanes() : simd.vecDotStep();
             int whole = tiny ? n : Math.min(n, viewLength - viewLength % simd.vecDotStep());
             Arrays.fill(acc, 0, lanes * headDim, 0f);

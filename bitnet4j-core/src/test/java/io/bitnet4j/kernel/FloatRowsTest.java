@@ -153,6 +153,67 @@ class FloatRowsTest {
         }
     }
 
+    /** Scores in tinyBLAS's order from the transposed keys: GgmlSimd.tinyBlasDot of each key row, to the bit. */
+    @ParameterizedTest
+    @ValueSource(ints = {16, 64, 128})
+    void tinyBlasScoresFromTransposedKeysAreTinyBlasDotsToTheBit(int n) {
+        SplittableRandom rnd = new SplittableRandom(500 + n);
+        for (GgmlSimd simd : new GgmlSimd[] {GgmlSimd.AVX512, GgmlSimd.AVX2}) {
+            for (FloatRows rows : new FloatRows[] {vector, FloatRows.scalar()}) {
+                int block = rows.keyBlock();
+                for (int count : new int[] {1, 15, 16, 33, 100}) {
+                    int blocks = (count + block - 1) / block;
+                    int blockStride = n * block + 5;
+                    float[] q = random(rnd, n + 2);
+                    float[] keysT = random(rnd, 3 + blocks * blockStride);
+                    float[] key = new float[n];
+                    float[] lanes = new float[16];
+                    float[] got = new float[1 + blocks * block];
+                    float max = rows.tinyBlasScoresTransposed(simd, q, 2, keysT, 3, blockStride, count, n, 0.0883883f, got, 1);
+                    float expectedMax = Float.NEGATIVE_INFINITY;
+                    for (int j = 0; j < count; j++) {
+                        for (int i = 0; i < n; i++) {
+                            key[i] = keysT[3 + j / block * blockStride + i * block + j % block];
+                        }
+                        float expected = simd.tinyBlasDot(q, 2, key, 0, n, lanes) * 0.0883883f;
+                        expectedMax = Math.max(expectedMax, expected);
+                        assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(got[1 + j]),
+                                rows + ", " + simd + ": n " + n + ", " + count + " keys, key " + j);
+                    }
+                    assertEquals(Float.floatToRawIntBits(expectedMax), Float.floatToRawIntBits(max), rows + ": maximum of " + count);
+                }
+            }
+        }
+    }
+
+    /** P·V in tinyBLAS's order: lane j mod w's fma chains, then GgmlSimd.horizontalSum, written out here per output. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 15, 16, 100, 300})
+    void tinyBlasWeightedSumsAreThePeersFloatsToTheBit(int n) {
+        SplittableRandom rnd = new SplittableRandom(600 + n);
+        int width = 128;
+        int stride = 3 * width + 16;
+        for (GgmlSimd simd : new GgmlSimd[] {GgmlSimd.AVX512, GgmlSimd.AVX2}) {
+            for (FloatRows rows : new FloatRows[] {vector, FloatRows.scalar()}) {
+                float[] p = random(rnd, n);
+                float[] values = random(rnd, 7 + n * stride);
+                float[] acc = random(rnd, 16 * width); // whatever it held before
+                float[] out = new float[2 + width];
+                rows.tinyBlasWeightedSum(simd, p, n, values, 7, stride, width, acc, out, 2);
+                int w = simd.lanes();
+                for (int d = 0; d < width; d++) {
+                    float[] lanes = new float[w];
+                    for (int j = 0; j < n; j++) {
+                        lanes[j % w] = Math.fma(p[j], values[7 + j * stride + d], lanes[j % w]);
+                    }
+                    float expected = simd.horizontalSum(lanes, 0, 1);
+                    assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(out[2 + d]),
+                            rows + ", " + simd + ": " + n + " rows, output " + d);
+                }
+            }
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void gatedActivationsAreTheScalarFormulasToTheBit() {
         SplittableRandom rnd = new SplittableRandom(17);
