@@ -39,6 +39,32 @@ public interface FloatRows {
     float scoresTransposed(float[] q, int qOff, float[] keysT, int keyOff, int blockStride, int count, int n, float scale,
             float[] out, int outOff);
 
+    /** The keys per block of {@link #scoresTransposed}'s layout. */
+    int keyBlock();
+
+    /**
+     * {@link #scoresTransposed} in a peer's order: each score {@code sum.dot(q, key) · scale}, the float {@link
+     * Summation#dot} gives (tinyBLAS's Q·K of a batch, or ggml_vec_dot_f16/f32's) to the bit. Returns the largest
+     * score. This form gathers each key and calls {@code dot}; the vector form keeps a vector of keys per lane of
+     * the peer's register.
+     */
+    default float peerScoresTransposed(Summation sum, float[] q, int qOff, float[] keysT, int keyOff, int blockStride, int count,
+            int n, float scale, float[] out, int outOff) {
+        int block = keyBlock();
+        float[] key = new float[n];
+        float[] lanes = new float[4 * 16];
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < count; j++) {
+            int k = keyOff + j / block * blockStride + j % block;
+            for (int i = 0; i < n; i++) {
+                key[i] = keysT[k + i * block];
+            }
+            out[outOff + j] = sum.dot(q, qOff, key, 0, n, lanes) * scale;
+            max = Math.max(max, out[outOff + j]);
+        }
+        return max;
+    }
+
     /**
      * P·V in tinyBLAS's order, {@code out[outOff + d] = Σ_j p[j]·values[valueOff + j·stride + d]} for {@code d <
      * width}: row j's products go into lane {@code j mod simd.lanes()} by fma, in order of j, and the lanes are summed
@@ -59,32 +85,6 @@ public interface FloatRows {
         for (int d = 0; d < width; d++) {
             out[outOff + d] = simd.horizontalSum(acc, d, width);
         }
-    }
-
-    /** The keys per block of {@link #scoresTransposed}'s layout. */
-    int keyBlock();
-
-    /**
-     * {@link #scoresTransposed} in a peer's order: each score {@code simd.tinyBlasDot(q, key) · scale}, llamafile
-     * tinyBLAS's Q·K of a batch (its lanes' fma chains, then {@link GgmlSimd#horizontalSum}), the same float to the
-     * bit. {@code n} must be a multiple of {@code simd.lanes()}. Returns the largest score. This form gathers each key
-     * and calls {@code tinyBlasDot}; the vector form keeps a vector of keys per lane.
-     */
-    default float tinyBlasScoresTransposed(GgmlSimd simd, float[] q, int qOff, float[] keysT, int keyOff, int blockStride,
-            int count, int n, float scale, float[] out, int outOff) {
-        int block = keyBlock();
-        float[] key = new float[n];
-        float[] lanes = new float[simd.lanes()];
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < count; j++) {
-            int k = keyOff + j / block * blockStride + j % block;
-            for (int i = 0; i < n; i++) {
-                key[i] = keysT[k + i * block];
-            }
-            out[outOff + j] = simd.tinyBlasDot(q, qOff, key, 0, n, lanes) * scale;
-            max = Math.max(max, out[outOff + j]);
-        }
-        return max;
     }
 
     /**

@@ -42,8 +42,8 @@ final class VectorFloatRows implements FloatRows {
 
     /** Per-thread room for {@link #scoresTransposed}'s per-lane sums: {@code L} vectors. */
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L * L]);
-    /** Per-thread room for {@link #tinyBlasScoresTransposed}'s lanes: up to 16 vectors. */
-    private static final ThreadLocal<float[]> PEER_LANES = ThreadLocal.withInitial(() -> new float[16 * L]);
+    /** Per-thread room for {@link #peerScoresTransposed}'s chains: up to 64 vectors (ggml_vec_dot's at 16 lanes). */
+    private static final ThreadLocal<float[]> PEER_LANES = ThreadLocal.withInitial(() -> new float[64 * L]);
     /** Per-thread room for {@link #siluTimes}' e<sup>−x</sup>, a run of values at a time. */
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[64 * L]);
 
@@ -123,23 +123,38 @@ final class VectorFloatRows implements FloatRows {
     }
 
     @Override
-    public float tinyBlasScoresTransposed(GgmlSimd simd, float[] q, int qOff, float[] keysT, int keyOff, int blockStride,
-            int count, int n, float scale, float[] out, int outOff) {
-        int w = simd.lanes(); // tinyBLAS's lanes: lane l chains the elements l, l + w, ... with fma
-        if (n % w != 0 || (w != 8 && w != 16)) {
-            return FloatRows.super.tinyBlasScoresTransposed(simd, q, qOff, keysT, keyOff, blockStride, count, n, scale, out, outOff);
+    public float peerScoresTransposed(Summation sum, float[] q, int qOff, float[] keysT, int keyOff, int blockStride, int count,
+            int n, float scale, float[] out, int outOff) {
+        GgmlSimd simd = sum.simd();
+        int w = simd.lanes();
+        boolean tiny = sum.routine() == Summation.Routine.TINY_BLAS;
+        // the peer's fma chains: tinyBLAS one per lane of its register, ggml_vec_dot four registers' worth
+        int chains = tiny ? w : simd.vecDotStep();
+        if (sum.kernelOrder() || n == 0 || n % chains != 0 || (w != 8 && w != 16)) { // vec_dot's tail: key by key
+            return FloatRows.super.peerScoresTransposed(sum, q, qOff, keysT, keyOff, blockStride, count, n, scale, out, outOff);
         }
         float[] lanes = PEER_LANES.get();
         FloatVector max = FloatVector.broadcast(FLOATS, Float.NEGATIVE_INFINITY);
         for (int j = 0, k = keyOff; j < count; j += L, k += blockStride) {
-            for (int l = 0; l < w; l++) { // tinyBLAS's lane l, for L keys
+            for (int l = 0; l < chains; l++) { // the peer's chain l, for L keys
                 FloatVector s = FloatVector.zero(FLOATS);
-                for (int i = l; i < n; i += w) {
+                for (int i = l; i < n; i += chains) {
                     s = FloatVector.fromArray(FLOATS, keysT, k + i * L).fma(FloatVector.broadcast(FLOATS, q[qOff + i]), s);
                 }
                 s.intoArray(lanes, l * L);
             }
-            FloatVector s = peerTree(lanes, 0, L, w); // a vector of keys per lane
+            FloatVector s;
+            if (tiny) {
+                s = peerTree(lanes, 0, L, w);
+            } else { // GgmlSimd.reduceFour: the four registers lane by lane, then across the lanes
+                for (int l = 0; l < w; l++) {
+                    lane(lanes, 0, L, l).add(lane(lanes, 0, L, l + 2 * w)).add(lane(lanes, 0, L, l + w).add(lane(lanes, 0, L, l + 3 * w)))
+                            .intoArray(lanes, l * L);
+                }
+                s = w == 16 ? peerTree(lanes, 0, L, w)
+                        : lane(lanes, 0, L, 0).add(lane(lanes, 0, L, 4)).add(lane(lanes, 0, L, 1).add(lane(lanes, 0, L, 5)))
+                                .add(lane(lanes, 0, L, 2).add(lane(lanes, 0, L, 6)).add(lane(lanes, 0, L, 3).add(lane(lanes, 0, L, 7))));
+            }
             s = s.mul(scale);
             s.intoArray(out, outOff + j);
             max = max.lanewise(VectorOperators.MAX, s, FLOATS.indexInRange(j, count));

@@ -139,10 +139,8 @@ final class Attention {
             }
             caches[0].readKeys(layer, used, wideKeys);
             caches[0].readValues(layer, used, wideValues);
-            // keys side by side for the vector rows' scores: in their own order, or in tinyBLAS's (a prompt's exact Q·K)
-            Summation.Routine keyQuery = t.keyQuery[0].routine();
-            t.transposed = (keyQuery == Summation.Routine.KERNEL_ORDER || keyQuery == Summation.Routine.TINY_BLAS && headDim % t.keyQuery[0].simd().lanes() == 0)
-                    && used >= MIN_TRANSPOSED;
+            // keys side by side for the vector rows' scores, in their own order or the peer's (a prompt's exact Q·K)
+            t.transposed = used >= MIN_TRANSPOSED;
             if (t.transposed) {
                 transposeKeys(used, caches[0].contextLength);
             }
@@ -220,9 +218,9 @@ final class Attention {
                     max = Math.max(max, rows.scores(s.query, 0, widened ? wideKeys : s.block, k, rowStride(), count, headDim, scale, p, j));
                 }
                 rows.expShifted(p, 0, n, max); // FAST's expf is the AVX-512 one
-            } else if (transposed) { // tinyBLAS's order (see run), a vector of keys per lane
+            } else if (transposed) { // the peer's order (see run), a vector of keys per lane of its register
                 int block = rows.keyBlock();
-                max = rows.tinyBlasScoresTransposed(keyQuery.simd(), s.query, 0, keysT, kvFrom * block, block * kvDim, n, headDim, scale, p, 0);
+                max = rows.peerScoresTransposed(keyQuery, s.query, 0, keysT, kvFrom * block, block * kvDim, n, headDim, scale, p, 0);
                 exp(p, n, max);
             } else {
                 float[] keys = widened ? wideKeys : s.row;

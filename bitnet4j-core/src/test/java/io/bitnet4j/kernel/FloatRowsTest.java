@@ -153,34 +153,38 @@ class FloatRowsTest {
         }
     }
 
-    /** Scores in tinyBLAS's order from the transposed keys: GgmlSimd.tinyBlasDot of each key row, to the bit. */
+    /** Scores in a peer's order from the transposed keys: Summation.dot of each key row, to the bit. */
     @ParameterizedTest
-    @ValueSource(ints = {16, 64, 128})
-    void tinyBlasScoresFromTransposedKeysAreTinyBlasDotsToTheBit(int n) {
+    @ValueSource(ints = {16, 64, 128, 136})
+    void peerOrderScoresFromTransposedKeysAreTheDotsToTheBit(int n) {
         SplittableRandom rnd = new SplittableRandom(500 + n);
-        for (GgmlSimd simd : new GgmlSimd[] {GgmlSimd.AVX512, GgmlSimd.AVX2}) {
-            for (FloatRows rows : new FloatRows[] {vector, FloatRows.scalar()}) {
-                int block = rows.keyBlock();
-                for (int count : new int[] {1, 15, 16, 33, 100}) {
-                    int blocks = (count + block - 1) / block;
-                    int blockStride = n * block + 5;
-                    float[] q = random(rnd, n + 2);
-                    float[] keysT = random(rnd, 3 + blocks * blockStride);
-                    float[] key = new float[n];
-                    float[] lanes = new float[16];
-                    float[] got = new float[1 + blocks * block];
-                    float max = rows.tinyBlasScoresTransposed(simd, q, 2, keysT, 3, blockStride, count, n, 0.0883883f, got, 1);
-                    float expectedMax = Float.NEGATIVE_INFINITY;
-                    for (int j = 0; j < count; j++) {
-                        for (int i = 0; i < n; i++) {
-                            key[i] = keysT[3 + j / block * blockStride + i * block + j % block];
+        for (Summation.Routine routine : new Summation.Routine[] {Summation.Routine.TINY_BLAS, Summation.Routine.VEC_DOT_F16,
+                Summation.Routine.VEC_DOT_F32}) {
+            for (GgmlSimd simd : new GgmlSimd[] {GgmlSimd.AVX512, GgmlSimd.AVX2}) {
+                Summation sum = new Summation(routine, simd);
+                for (FloatRows rows : new FloatRows[] {vector, FloatRows.scalar()}) {
+                    int block = rows.keyBlock();
+                    for (int count : new int[] {1, 15, 16, 33, 100}) {
+                        int blocks = (count + block - 1) / block;
+                        int blockStride = n * block + 5;
+                        float[] q = random(rnd, n + 2);
+                        float[] keysT = random(rnd, 3 + blocks * blockStride);
+                        float[] key = new float[n];
+                        float[] lanes = new float[64];
+                        float[] got = new float[1 + blocks * block];
+                        float max = rows.peerScoresTransposed(sum, q, 2, keysT, 3, blockStride, count, n, 0.0883883f, got, 1);
+                        float expectedMax = Float.NEGATIVE_INFINITY;
+                        for (int j = 0; j < count; j++) {
+                            for (int i = 0; i < n; i++) {
+                                key[i] = keysT[3 + j / block * blockStride + i * block + j % block];
+                            }
+                            float expected = sum.dot(q, 2, key, 0, n, lanes) * 0.0883883f;
+                            expectedMax = Math.max(expectedMax, expected);
+                            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(got[1 + j]),
+                                    rows + ", " + sum + ": n " + n + ", " + count + " keys, key " + j);
                         }
-                        float expected = simd.tinyBlasDot(q, 2, key, 0, n, lanes) * 0.0883883f;
-                        expectedMax = Math.max(expectedMax, expected);
-                        assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(got[1 + j]),
-                                rows + ", " + simd + ": n " + n + ", " + count + " keys, key " + j);
+                        assertEquals(Float.floatToRawIntBits(expectedMax), Float.floatToRawIntBits(max), rows + ": maximum of " + count);
                     }
-                    assertEquals(Float.floatToRawIntBits(expectedMax), Float.floatToRawIntBits(max), rows + ": maximum of " + count);
                 }
             }
         }
