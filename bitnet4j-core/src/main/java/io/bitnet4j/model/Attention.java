@@ -35,6 +35,11 @@ final class Attention {
      * of their time, and one routine fewer for the JIT to compile makes a first short prompt faster.
      */
     private static final int MIN_TRANSPOSED = 256;
+    /**
+     * The same in a peer's order (exact numerics), where key by key each score ends in a sum across the peer's
+     * register: a perplexity chunk of 128 is worth transposing.
+     */
+    private static final int MIN_TRANSPOSED_PEER = 32;
 
     private final WorkerPool pool;
     private final Numerics numerics;
@@ -140,7 +145,7 @@ final class Attention {
             caches[0].readKeys(layer, used, wideKeys);
             caches[0].readValues(layer, used, wideValues);
             // keys side by side for the vector rows' scores, in their own order or the peer's (a prompt's exact Q·K)
-            t.transposed = used >= MIN_TRANSPOSED;
+            t.transposed = used >= (t.keyQuery[0].kernelOrder() ? MIN_TRANSPOSED : MIN_TRANSPOSED_PEER);
             if (t.transposed) {
                 transposeKeys(used, caches[0].contextLength);
             }
