@@ -30,7 +30,7 @@ public final class KernelScratch {
     private long tablesShape;
     private float[] tileOut = new float[0];
     private MemorySegment stagedFloats = MemorySegment.NULL;
-    private Tq2PairTiles.Scratch pairTiles;
+    private TernaryPairTiles.Scratch pairTiles;
     private float[] rowBlock = new float[0];
 
     /** Scratch for weight rows of up to {@code maxCols} elements. */
@@ -107,10 +107,10 @@ public final class KernelScratch {
         return rowBlock;
     }
 
-    /** The working memory of {@link Tq2PairTiles}, made on first use. */
-    Tq2PairTiles.Scratch pairTiles() {
+    /** The working memory of {@link TernaryPairTiles}, made on first use. */
+    TernaryPairTiles.Scratch pairTiles() {
         if (pairTiles == null) {
-            pairTiles = new Tq2PairTiles.Scratch();
+            pairTiles = new TernaryPairTiles.Scratch();
         }
         return pairTiles;
     }

@@ -48,18 +48,18 @@ final class TernaryBlockVectorMatrix extends TernaryBlockMatrix {
     }
 
     /**
-     * Products of at least {@link Tq2PairTiles#MIN_TOKENS} tokens on TQ2_0 go through {@link Tq2PairTiles}, whole
-     * tiles of rows at a time; the rows left over, other formats, fewer tokens, and blocks it turns down (a code 3, a
-     * bad scale), row by row.
+     * Products of at least {@link TernaryPairTiles#MIN_TOKENS} tokens go through {@link TernaryPairTiles}, whole tiles
+     * of rows at a time; the rows left over, fewer tokens, and TQ2_0 blocks it turns down (a code 3, a bad scale), row
+     * by row.
      */
     @Override
     public void multiplyRows(Activations in, ActivationType as, Summation sum, int rowFrom, int rowTo, float[] out,
             int outOffset, KernelScratch scratch) {
-        int tiles = (rowTo - rowFrom) / Tq2PairTiles.ROWS;
-        if (format instanceof TQ2_0 && in.rows() >= Tq2PairTiles.MIN_TOKENS && tiles > 0) {
+        int tiles = (rowTo - rowFrom) / TernaryPairTiles.ROWS;
+        if ((format instanceof TQ2_0 || format instanceof TQ1_0) && in.rows() >= TernaryPairTiles.MIN_TOKENS && tiles > 0) {
             checkShapes(in, rowFrom, rowTo, out, outOffset);
-            if (Tq2PairTiles.multiply(data, rows, cols, in, rowFrom, tiles, out, outOffset, scratch.pairTiles())) {
-                rowFrom += tiles * Tq2PairTiles.ROWS;
+            if (TernaryPairTiles.multiply(this, in, rowFrom, tiles, out, outOffset, scratch.pairTiles())) {
+                rowFrom += tiles * TernaryPairTiles.ROWS;
             }
         }
         super.multiplyRows(in, as, sum, rowFrom, rowTo, out, outOffset, scratch);

@@ -98,16 +98,17 @@ class TernaryBlockVectorMatrixTest {
     }
 
     /**
-     * Products of many tokens on TQ2_0 go through {@link Tq2PairTiles}: whole tiles of rows, token groups of four
-     * (and a shorter last one), the leftover rows of each thread's range row by row; values at Q8_K's extremes too.
+     * Products of many tokens go through {@link TernaryPairTiles}: whole tiles of rows, token groups of four (and a
+     * shorter last one), the leftover rows of each thread's range row by row; values at Q8_K's extremes too.
      */
-    @ParameterizedTest(name = "{0} rows, {1} tokens, {2} threads, extremes {3}")
-    @CsvSource({"64, 8, 1, false", "101, 9, 1, false", "101, 70, 2, false", "200, 11, 2, true", "96, 32, 1, true"})
-    void manyTokenTq2ProductsAreTheScalarKernelsFloats(int rows, int tokens, int threads, boolean extremes) {
+    @ParameterizedTest(name = "{0}, {1} rows, {2} tokens, {3} threads, extremes {4}")
+    @CsvSource({"TQ2_0, 64, 8, 1, false", "TQ2_0, 101, 9, 1, false", "TQ2_0, 101, 70, 2, false", "TQ2_0, 200, 11, 2, true",
+            "TQ2_0, 96, 32, 1, true", "TQ1_0, 101, 70, 2, false", "TQ1_0, 96, 13, 1, true"})
+    void manyTokenProductsAreTheScalarKernelsFloats(GgmlType type, int rows, int tokens, int threads, boolean extremes) {
         int cols = 768;
-        byte[] bytes = tensor(GgmlType.TQ2_0, rows, cols, 76);
-        TernaryBlockMatrix exact = new TernaryBlockMatrix("w", GgmlType.TQ2_0, rows, cols, MemorySegment.ofArray(bytes), TQ2_0.FORMAT);
-        TernaryBlockMatrix fast = new TernaryBlockVectorMatrix("w", GgmlType.TQ2_0, rows, cols, MemorySegment.ofArray(bytes), TQ2_0.FORMAT);
+        byte[] bytes = tensor(type, rows, cols, 76);
+        TernaryBlockMatrix exact = new TernaryBlockMatrix("w", type, rows, cols, MemorySegment.ofArray(bytes), format(type));
+        TernaryBlockMatrix fast = new TernaryBlockVectorMatrix("w", type, rows, cols, MemorySegment.ofArray(bytes), format(type));
         float[] x = SeededArrays.gaussian(77, tokens * cols, 3);
         if (extremes) { // equal magnitudes: every value quantizes to -128 or 127
             for (int i = 0; i < x.length; i++) {
@@ -119,28 +120,28 @@ class TernaryBlockVectorMatrixTest {
         assertEquals(-1, Harness.firstBitDifference(expected, actual));
     }
 
-    @Test
-    void aBadBlockInManyTokenProductsIsReportedAsTheScalarKernelReportsIt() {
+    @ParameterizedTest(name = "{0}, code 3: {1}")
+    @CsvSource({"TQ2_0, true", "TQ2_0, false", "TQ1_0, false"})
+    void aBadBlockInManyTokenProductsIsReportedAsTheScalarKernelReportsIt(GgmlType type, boolean code3) {
         int rows = 70;
         int cols = 512;
         int tokens = 12;
-        for (boolean code3 : new boolean[] {true, false}) {
-            byte[] bytes = tensor(GgmlType.TQ2_0, rows, cols, 78);
-            int block = 2 * 40 + 1; // row 40, the second tile's
-            if (code3) {
-                bytes[block * TQ2_0.FORMAT.blockBytes() + 17] = (byte) 0xC0;
-            } else {
-                bytes[block * TQ2_0.FORMAT.blockBytes() + TQ2_0.FORMAT.scaleOffset() + 1] = (byte) 0x7C; // infinity
-                bytes[block * TQ2_0.FORMAT.blockBytes() + TQ2_0.FORMAT.scaleOffset()] = 0;
-            }
-            TernaryBlockMatrix exact = new TernaryBlockMatrix("w", GgmlType.TQ2_0, rows, cols, MemorySegment.ofArray(bytes), TQ2_0.FORMAT);
-            TernaryBlockMatrix fast = new TernaryBlockVectorMatrix("w", GgmlType.TQ2_0, rows, cols, MemorySegment.ofArray(bytes), TQ2_0.FORMAT);
-            float[] x = SeededArrays.gaussian(79, tokens * cols, 1);
-            String expected = failure(() -> Harness.multiply(exact, x, tokens, ActivationType.Q8_K, LLAMA, 1));
-            String actual = failure(() -> Harness.multiply(fast, x, tokens, ActivationType.Q8_K, LLAMA, 1));
-            assertEquals(expected, actual);
-            assertTrue(expected.contains("block " + block), expected);
+        TernaryBlockFormat format = format(type);
+        byte[] bytes = tensor(type, rows, cols, 78);
+        int block = 2 * 40 + 1; // row 40, the second tile's
+        if (code3) {
+            bytes[block * format.blockBytes() + 17] = (byte) 0xC0;
+        } else {
+            bytes[block * format.blockBytes() + format.scaleOffset() + 1] = (byte) 0x7C; // infinity
+            bytes[block * format.blockBytes() + format.scaleOffset()] = 0;
         }
+        TernaryBlockMatrix exact = new TernaryBlockMatrix("w", type, rows, cols, MemorySegment.ofArray(bytes), format);
+        TernaryBlockMatrix fast = new TernaryBlockVectorMatrix("w", type, rows, cols, MemorySegment.ofArray(bytes), format);
+        float[] x = SeededArrays.gaussian(79, tokens * cols, 1);
+        String expected = failure(() -> Harness.multiply(exact, x, tokens, ActivationType.Q8_K, LLAMA, 1));
+        String actual = failure(() -> Harness.multiply(fast, x, tokens, ActivationType.Q8_K, LLAMA, 1));
+        assertEquals(expected, actual);
+        assertTrue(expected.contains("block " + block), expected);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,5 +1,6 @@
 package io.bitnet4j.kernel;
 
+import io.bitnet4j.format.TQ2_0;
 import io.bitnet4j.format.TernaryBlockFormat;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -12,8 +13,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Exact TQ2_0 products of many tokens (prompts and {@code perplexity} in llama.cpp's order) through lookup tables,
- * the same floats as {@link TernaryBlockMatrix} to the bit.
+ * Exact TQ2_0 and TQ1_0 products of many tokens (prompts and {@code perplexity} in llama.cpp's order) through lookup
+ * tables, the same floats as {@link TernaryBlockMatrix} to the bit.
  *
  * <p>Why tables fit llama.cpp's order: its lane {@code k} of a block sums the elements at positions {@code 4k ..
  * 4k+3} of each 32-element run, and byte {@code m} of a TQ2_0 half-block holds the codes of four elements at position
@@ -24,11 +25,12 @@ import jdk.incubator.vector.VectorSpecies;
  * (at most 32 products of 2 × 128 each), and each lane's fma is the scalar kernel's fma.
  *
  * <p>The side-by-side words are made per product from the file's bytes (each thread its own rows: about 1 µs per 32
- * rows × 256 weights, against 1-2 µs of products per token group), so the model keeps no second copy of its weights;
+ * rows × 256 weights, against 1-2 µs of products per token group; TQ1_0's are decoded first, and laid out as TQ2_0's),
+ * so the model keeps no second copy of its weights;
  * below {@link #MIN_TOKENS} tokens the row-by-row kernel is faster. Tokens go through four at a time, each word loaded
  * once for the four (a last, shorter group repeats its last token).
  */
-final class Tq2PairTiles {
+final class TernaryPairTiles {
     private static final VectorSpecies<Short> SHORTS = VectorWidth.SHORTS;
     private static final VectorSpecies<Integer> INTS = VectorWidth.INTS;
     private static final VectorSpecies<Float> FLOATS = VectorWidth.FLOATS;
@@ -64,7 +66,7 @@ final class Tq2PairTiles {
     /** 1 in the lanes of a vector's second table (none at 256 bits). */
     private static final ShortVector SECOND_TABLE = ShortVector.fromArray(SHORTS, secondTable(), 0);
 
-    private Tq2PairTiles() {}
+    private TernaryPairTiles() {}
 
     /** Per-thread working memory, grown on demand and kept (a thread's words, scales, tables and float lanes). */
     static final class Scratch {
@@ -76,6 +78,8 @@ final class Tq2PairTiles {
         final int[] tableAt = new int[TOKENS];
         final int[] d8At = new int[TOKENS];
         final int[] sumsAt = new int[TOKENS];
+        /** One block's codes, for formats decoded before they are laid side by side. */
+        final byte[] codes = new byte[BLOCK];
     }
 
     /**
@@ -84,11 +88,16 @@ final class Tq2PairTiles {
      * nothing, when a block there has a code 3 or a scale that is not finite, or lies outside {@code data}: the
      * scalar kernel reports those.
      */
-    static boolean multiply(MemorySegment data, int rows, int cols, Activations in, int rowFrom, int tiles, float[] out, int outOffset,
-            Scratch s) {
+    static boolean multiply(TernaryBlockMatrix m, Activations in, int rowFrom, int tiles, float[] out, int outOffset, Scratch s) {
+        int rows = m.rows;
+        int cols = m.cols;
         int blocks = cols / BLOCK;
-        if (!sideBySide(data, blocks, rowFrom, tiles, s)) {
-            return false;
+        if (m.format instanceof TQ2_0) {
+            if (!sideBySide(m.data, blocks, rowFrom, tiles, s)) {
+                return false;
+            }
+        } else {
+            sideBySideDecoded(m, blocks, rowFrom, tiles, s);
         }
         byte[] q = in.quants(ActivationType.Q8_K);
         float[] d8 = in.scales(ActivationType.Q8_K);
@@ -130,11 +139,7 @@ final class Tq2PairTiles {
         if (end > data.byteSize()) {
             return false;
         }
-        int words = tiles * blocks * POSITIONS * ROWS;
-        if (s.words.length < words) {
-            s.words = new short[words];
-            s.scales = new float[tiles * blocks * ROWS];
-        }
+        grow(s, tiles, blocks);
         short[] w = s.words;
         long threes = 0;
         boolean finite = true;
@@ -161,6 +166,40 @@ final class Tq2PairTiles {
         }
         // a 2-bit code 3 has both bits set: its low bit survives b & (b >>> 1) & 0x55 in every field
         return finite && (threes & 0x5555_5555_5555_5555L) == 0;
+    }
+
+    /**
+     * {@link #sideBySide} for any ternary block format: each block's codes decoded by {@code m} (which throws the
+     * scalar kernel's message for a bad block), then laid out as TQ2_0 holds them, the code of element {@code 128·h
+     * + 32·f + m} in bits {@code 2f} of byte m of half h. TQ1_0 has the same lanes in llama.cpp's kernels (element e in
+     * lane (e mod 32) / 4), so the same tables serve it.
+     */
+    private static void sideBySideDecoded(TernaryBlockMatrix m, int blocks, int rowFrom, int tiles, Scratch s) {
+        grow(s, tiles, blocks);
+        short[] w = s.words;
+        byte[] c = s.codes;
+        for (int tile = 0; tile < tiles; tile++) {
+            for (int r = 0; r < ROWS; r++) {
+                long row = rowFrom + (long) tile * ROWS + r;
+                for (int b = 0; b < blocks; b++) {
+                    s.scales[(tile * blocks + b) * ROWS + r] = m.decodeForProducts(row * blocks + b, c, 0);
+                    int to = (tile * blocks + b) * POSITIONS * ROWS + r;
+                    for (int p = 0; p < POSITIONS; p++) {
+                        int lo = c[p] | c[32 + p] << 2 | c[64 + p] << 4 | c[96 + p] << 6;
+                        int hi = c[128 + p] | c[160 + p] << 2 | c[192 + p] << 4 | c[224 + p] << 6;
+                        w[to + p * ROWS] = (short) (lo | hi << 8);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void grow(Scratch s, int tiles, int blocks) {
+        int words = tiles * blocks * POSITIONS * ROWS;
+        if (s.words.length < words) {
+            s.words = new short[words];
+            s.scales = new float[tiles * blocks * ROWS];
+        }
     }
 
     /**
