@@ -32,6 +32,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * product at all; a kernel's "bytes" rate over the read's (same shape and threads) is its share of the bandwidth.
  * {@code tokens} above 1 makes it a prompt's matrix × matrix product (each weight load serving several tokens):
  * ops/s × tokens is then tokens per second through that matrix, and "bytes" still counts each weight once per product.
+ * {@code order=tinyblas} measures the exact numerics' products (perplexity's) instead of the fast ones.
  */
 public class MatVecBench extends DefaultBench {
 
@@ -49,6 +50,14 @@ public class MatVecBench extends DefaultBench {
 
     @Param({"1"})
     public int tokens;
+
+    /**
+     * The summation order: {@code kernel} (fast numerics: the kernels' own order) or {@code tinyblas} (exact
+     * numerics as a llama.cpp prompt sums: the ternary products in its kernels' lane order, float matrices in
+     * tinyBLAS's).
+     */
+    @Param({"kernel"})
+    public String order;
 
     /** Bytes of weights cycled through, well beyond the last-level cache. */
     static final long FOOTPRINT = 256L << 20;
@@ -99,7 +108,11 @@ public class MatVecBench extends DefaultBench {
         acts = new Activations(x.length);
         acts.set(x, tokens, cols);
         as = mk == null ? ActivationType.F32 : matrices[0].activationType();
-        sum = new Summation(Summation.Routine.KERNEL_ORDER, GgmlSimd.AVX512);
+        sum = new Summation(switch (order) {
+            case "kernel" -> Summation.Routine.KERNEL_ORDER;
+            case "tinyblas" -> Summation.Routine.TINY_BLAS;
+            default -> throw new IllegalArgumentException("order " + order + ": kernel or tinyblas");
+        }, GgmlSimd.AVX512);
         out = new float[tokens * rows];
     }
 
