@@ -105,6 +105,27 @@ class F16VectorMatrixTest {
         }
     }
 
+    /**
+     * A prompt's products (row blocks, tokens two at a time, an odd one alone) are each token's one-token product to
+     * the bit: a batch and token-by-token decoding give the same fast-numerics logits.
+     */
+    @ParameterizedTest(name = "{0}×{1}, {2} tokens, {3} threads")
+    @CsvSource({"130, 2560, 5, 2", "300, 200, 4, 1", "40, 16384, 3, 2"})
+    void promptProductsAreEachTokensOneTokenProduct(int rows, int cols, int tokens, int threads) {
+        float[] w = SeededArrays.gaussian(43, rows * cols, 0.5);
+        short[] h = new short[w.length];
+        for (int i = 0; i < w.length; i++) {
+            h[i] = Float.floatToFloat16(w[i]);
+        }
+        float[] x = SeededArrays.gaussian(44, tokens * cols, 2);
+        WeightMatrix m = bind(rows, cols, halves(h));
+        float[] batch = Harness.multiply(m, x, tokens, ActivationType.F16, FAST, threads);
+        for (int t = 0; t < tokens; t++) {
+            float[] one = Harness.multiply(m, java.util.Arrays.copyOfRange(x, t * cols, (t + 1) * cols), 1, ActivationType.F16, FAST, threads);
+            assertEquals(-1, Harness.firstBitDifference(one, java.util.Arrays.copyOfRange(batch, t * rows, (t + 1) * rows)), "token " + t);
+        }
+    }
+
     @ParameterizedTest(name = "{0}×{1}, {2} tokens, {3} threads")
     @CsvSource({"7, 64, 1, 1", "37, 200, 3, 2", "130, 2560, 2, 2"})
     void productsMatchAPlainReference(int rows, int cols, int tokens, int threads) {
