@@ -22,7 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
  * token's values is one of 16 numbers: {@code c0·q0 + c1·q1}, built once per token, half-byte position and block. The
  * products of 32 rows (16 at 256 bits) come out of one {@code selectFrom} (vpermw) of the codes of those rows, laid
  * side by side in 16-bit lanes; the lane sums are then the same integers as the scalar kernel's, in 16-bit lanes
- * (at most 32 products of 2 × 128 each), and each lane's fma is the scalar kernel's fma.
+ * (a lane starts at minus its values' sum and stays within ±12288), and each lane's fma is the scalar kernel's fma.
  *
  * <p>The side-by-side words are made per product from the file's bytes (each thread its own rows: about 1 µs per 32
  * rows × 256 weights, against 1-2 µs of products per token group; TQ1_0's are decoded first, and laid out as TQ2_0's),
@@ -234,20 +234,26 @@ final class TernaryPairTiles {
     private static void tileSums(Scratch s, int tileBlock, int blocks, float[] d8, int[] sums32) {
         Arrays.fill(s.lanes, 0f);
         for (int b = 0; b < blocks; b++) {
-            blockSums(s.words, (tileBlock + b) * POSITIONS * ROWS, s.tables, b * BLOCK_SHORTS, s.tableAt, s.blockSums);
-            addBlock(s, b, (tileBlock + b) * ROWS, d8, sums32);
+            blockSums(s.words, (tileBlock + b) * POSITIONS * ROWS, s.tables, b * BLOCK_SHORTS, s.tableAt, sums32, s.sumsAt, b, s.blockSums);
+            addBlock(s, b, (tileBlock + b) * ROWS, d8);
         }
     }
 
     /**
-     * The integer lane sums of one tile-block for four tokens: token j's lane k, for the tile's rows, into
-     * {@code sums[(j·8 + k)·ROWS ..]}. Its own method, as {@link #addBlock}: in one method with its caller the JIT ran
+     * The integer lane sums of one tile-block for four tokens, less their values' sums ({@code sums32}, block
+     * {@code b}): token j's lane k, for the tile's rows, into {@code sums[(j·8 + k)·ROWS ..]}. Its own method, as {@link #addBlock}: in one method with its caller the JIT ran
      * out of inlining budget and left Vector API calls as calls (six times slower).
      */
-    private static void blockSums(short[] words, int w, short[] tables, int tb, int[] tableAt, short[] sums) {
+    private static void blockSums(short[] words, int w, short[] tables, int tb, int[] tableAt, int[] sums32, int[] sumsAt, int b,
+            short[] sums) {
         int ta0 = tableAt[0] + tb, ta1 = tableAt[1] + tb, ta2 = tableAt[2] + tb, ta3 = tableAt[3] + tb;
         for (int k = 0; k < LANES; k++) {
-            ShortVector c0 = ShortVector.zero(SHORTS), c1 = c0, c2 = c0, c3 = c0;
+            // each lane starts at minus its values' sum (at most 32·128), so it ends within ±12288: 16 bits hold it
+            int at = b * LANES + k;
+            ShortVector c0 = ShortVector.broadcast(SHORTS, (short) -sums32[sumsAt[0] + at]);
+            ShortVector c1 = ShortVector.broadcast(SHORTS, (short) -sums32[sumsAt[1] + at]);
+            ShortVector c2 = ShortVector.broadcast(SHORTS, (short) -sums32[sumsAt[2] + at]);
+            ShortVector c3 = ShortVector.broadcast(SHORTS, (short) -sums32[sumsAt[3] + at]);
             for (int i = 0; i < 4; i++) {
                 int m = 4 * k + i;
                 ShortVector v = ShortVector.fromArray(SHORTS, words, w + m * ROWS);
@@ -285,22 +291,20 @@ final class TernaryPairTiles {
     }
 
     /**
-     * Adds block b's lane sums ({@link Scratch#blockSums}) to the four tokens' float lanes as the scalar kernel
-     * does: {@code lanes = fma((float) (sum − values' sum), d8 · d, lanes)}, row by row, {@code d} the rows' block
-     * scales at {@code scales[sc ..]}.
+     * Adds block b's lane sums ({@link Scratch#blockSums}, already less the values' sums) to the four tokens' float
+     * lanes as the scalar kernel does: {@code lanes = fma((float) lane, d8 · d, lanes)}, row by row, {@code d} the
+     * rows' block scales at {@code scales[sc ..]}.
      */
-    private static void addBlock(Scratch s, int b, int sc, float[] d8, int[] sums32) {
+    private static void addBlock(Scratch s, int b, int sc, float[] d8) {
         short[] sums = s.blockSums;
         float[] lanes = s.lanes;
         for (int j = 0; j < TOKENS; j++) {
             float dj = d8[s.d8At[j] + b];
-            int less = s.sumsAt[j] + b * LANES;
             for (int part = 0; part < 2; part++) {
                 FloatVector scale = FloatVector.fromArray(FLOATS, s.scales, sc + part * HALF).mul(dj);
                 for (int k = 0; k < LANES; k++) {
                     int at = (j * LANES + k) * ROWS;
-                    IntVector lane = ((IntVector) ShortVector.fromArray(SHORTS, sums, at)
-                            .convertShape(VectorOperators.S2I, INTS, part)).sub(sums32[less + k]);
+                    IntVector lane = (IntVector) ShortVector.fromArray(SHORTS, sums, at).convertShape(VectorOperators.S2I, INTS, part);
                     FloatVector f = (FloatVector) lane.convertShape(VectorOperators.I2F, FLOATS, 0);
                     int to = at + part * HALF;
                     f.fma(scale, FloatVector.fromArray(FLOATS, lanes, to)).intoArray(lanes, to);
