@@ -84,11 +84,7 @@ class F16VectorMatrixTest {
     void largeAndTinyFloatActivations(double xScale) {
         int rows = 9;
         int cols = 96;
-        float[] w = SeededArrays.gaussian(43, rows * cols, 0.5);
-        short[] h = new short[w.length];
-        for (int i = 0; i < w.length; i++) {
-            h[i] = Float.floatToFloat16(w[i]);
-        }
+        short[] h = randomHalves(43, rows * cols);
         float[] x = SeededArrays.gaussian(44, 2 * cols, xScale);
         float[] got = Harness.multiply(bind(rows, cols, halves(h)), x, 2, ActivationType.F32, FAST, 1);
         for (int t = 0; t < 2; t++) {
@@ -112,11 +108,7 @@ class F16VectorMatrixTest {
     @ParameterizedTest(name = "{0}×{1}, {2} tokens, {3} threads")
     @CsvSource({"130, 2560, 5, 2", "300, 200, 4, 1", "40, 16384, 3, 2"})
     void promptProductsAreEachTokensOneTokenProduct(int rows, int cols, int tokens, int threads) {
-        float[] w = SeededArrays.gaussian(43, rows * cols, 0.5);
-        short[] h = new short[w.length];
-        for (int i = 0; i < w.length; i++) {
-            h[i] = Float.floatToFloat16(w[i]);
-        }
+        short[] h = randomHalves(43, rows * cols);
         float[] x = SeededArrays.gaussian(44, tokens * cols, 2);
         WeightMatrix m = bind(rows, cols, halves(h));
         float[] batch = Harness.multiply(m, x, tokens, ActivationType.F16, FAST, threads);
@@ -129,11 +121,7 @@ class F16VectorMatrixTest {
     @ParameterizedTest(name = "{0}×{1}, {2} tokens, {3} threads")
     @CsvSource({"7, 64, 1, 1", "37, 200, 3, 2", "130, 2560, 2, 2"})
     void productsMatchAPlainReference(int rows, int cols, int tokens, int threads) {
-        float[] w = SeededArrays.gaussian(41, rows * cols, 0.5);
-        short[] h = new short[w.length];
-        for (int i = 0; i < w.length; i++) {
-            h[i] = Float.floatToFloat16(w[i]);
-        }
+        short[] h = randomHalves(41, rows * cols);
         float[] x = SeededArrays.gaussian(42, tokens * cols, 1);
         WeightMatrix m = bind(rows, cols, halves(h));
         float[] got = Harness.multiply(m, x, tokens, ActivationType.F16, FAST, threads);
@@ -172,6 +160,16 @@ class F16VectorMatrixTest {
             h[i] = (short) i;
         }
         return halves(h);
+    }
+
+    /** {@code n} halves of Gaussian values (σ 0.5). */
+    private static short[] randomHalves(long seed, int n) {
+        float[] w = SeededArrays.gaussian(seed, n, 0.5);
+        short[] h = new short[n];
+        for (int i = 0; i < n; i++) {
+            h[i] = Float.floatToFloat16(w[i]);
+        }
+        return h;
     }
 
     private static byte[] halves(short... h) {
