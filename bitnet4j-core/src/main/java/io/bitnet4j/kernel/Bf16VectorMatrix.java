@@ -63,8 +63,10 @@ final class Bf16VectorMatrix extends InPlaceVectorMatrix {
      * weights and the staged floats alike (as {@link F16VectorMatrix}'s).
      */
     @Override
-    float dot(long p, long ahead, MemorySegment xs, long x, KernelScratch scratch) {
+    float dots(long p, long ahead, MemorySegment xs, long x, boolean two, KernelScratch scratch) {
         FloatVector e0 = FloatVector.zero(FLOATS), e1 = e0, o0 = e0, o1 = e0;
+        FloatVector f0 = e0, f1 = e0, p0 = e0, p1 = e0; // the second token's
+        long next = 4L * cols; // from the first token's values to the second's, in bytes
         IntVector touched = IntVector.zero(ReadAhead.TOUCH);
         int whole = cols - cols % (2 * L);
         int pairs = whole - whole % (4 * L);
@@ -74,24 +76,52 @@ final class Bf16VectorMatrix extends InPlaceVectorMatrix {
             touched = touched.add(IntVector.fromMemorySegment(ReadAhead.TOUCH, data, a + ahead, LE));
             IntVector w0 = IntVector.fromMemorySegment(INTS, data, a, LE);
             IntVector w1 = IntVector.fromMemorySegment(INTS, data, a + 4L * L, LE);
-            e0 = w0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(FLOATS, xs, xo, LE), e0);
-            o0 = w0.and(HIGH_HALF).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(FLOATS, xs, xo + 4L * L, LE), o0);
-            e1 = w1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(FLOATS, xs, xo + 8L * L, LE), e1);
-            o1 = w1.and(HIGH_HALF).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(FLOATS, xs, xo + 12L * L, LE), o1);
+            FloatVector we0 = w0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            FloatVector wo0 = w0.and(HIGH_HALF).reinterpretAsFloats();
+            FloatVector we1 = w1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            FloatVector wo1 = w1.and(HIGH_HALF).reinterpretAsFloats();
+            e0 = we0.fma(FloatVector.fromMemorySegment(FLOATS, xs, xo, LE), e0);
+            o0 = wo0.fma(FloatVector.fromMemorySegment(FLOATS, xs, xo + 4L * L, LE), o0);
+            e1 = we1.fma(FloatVector.fromMemorySegment(FLOATS, xs, xo + 8L * L, LE), e1);
+            o1 = wo1.fma(FloatVector.fromMemorySegment(FLOATS, xs, xo + 12L * L, LE), o1);
+            if (two) {
+                f0 = we0.fma(FloatVector.fromMemorySegment(FLOATS, xs, xo + next, LE), f0);
+                p0 = wo0.fma(FloatVector.fromMemorySegment(FLOATS, xs, xo + next + 4L * L, LE), p0);
+                f1 = we1.fma(FloatVector.fromMemorySegment(FLOATS, xs, xo + next + 8L * L, LE), f1);
+                p1 = wo1.fma(FloatVector.fromMemorySegment(FLOATS, xs, xo + next + 12L * L, LE), p1);
+            }
         }
         if (pairs < whole) { // one more pair of vectors
             IntVector w0 = IntVector.fromMemorySegment(INTS, data, p + 2L * pairs, LE);
             long xo = x + 4L * pairs;
-            e0 = w0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(FLOATS, xs, xo, LE), e0);
-            o0 = w0.and(HIGH_HALF).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(FLOATS, xs, xo + 4L * L, LE), o0);
+            FloatVector we0 = w0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            FloatVector wo0 = w0.and(HIGH_HALF).reinterpretAsFloats();
+            e0 = we0.fma(FloatVector.fromMemorySegment(FLOATS, xs, xo, LE), e0);
+            o0 = wo0.fma(FloatVector.fromMemorySegment(FLOATS, xs, xo + 4L * L, LE), o0);
+            if (two) {
+                f0 = we0.fma(FloatVector.fromMemorySegment(FLOATS, xs, xo + next, LE), f0);
+                p0 = wo0.fma(FloatVector.fromMemorySegment(FLOATS, xs, xo + next + 4L * L, LE), p0);
+            }
         }
         scratch.sink += ReadAhead.sum(touched);
         e0.add(o0).add(e1.add(o1)).intoArray(scratch.lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
         float r = LaneSums.tree(scratch.lanes, 0, L);
         for (int c = whole; c < cols; c++) {
-            r = Math.fma(Float.intBitsToFloat((data.get(BF16, p + 2L * c) & 0xFFFF) << 16),
-                    xs.get(KernelScratch.STAGED, x + 4L * c), r);
+            r = Math.fma(weight(p, c), xs.get(KernelScratch.STAGED, x + 4L * c), r);
+        }
+        if (two) {
+            f0.add(p0).add(f1.add(p1)).intoArray(scratch.lanes, SECOND);
+            float r2 = LaneSums.tree(scratch.lanes, SECOND, L);
+            for (int c = whole; c < cols; c++) {
+                r2 = Math.fma(weight(p, c), xs.get(KernelScratch.STAGED, x + next + 4L * c), r2);
+            }
+            scratch.lanes[SECOND] = r2;
         }
         return r;
+    }
+
+    /** Weight {@code c} of the row at byte {@code p}, widened. */
+    private float weight(long p, int c) {
+        return Float.intBitsToFloat((data.get(BF16, p + 2L * c) & 0xFFFF) << 16);
     }
 }

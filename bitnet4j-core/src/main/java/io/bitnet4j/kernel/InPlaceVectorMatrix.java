@@ -13,6 +13,8 @@ import java.lang.foreign.MemorySegment;
 abstract class InPlaceVectorMatrix extends StoredMatrix {
     /** A prompt's weight rows per block: about 256 KB, held in the L2 cache while the tokens go past. */
     private static final long BLOCK_BYTES = 256 * 1024;
+    /** Where {@link #dots} leaves a second token's sum in {@code scratch.lanes}: after the widest vector of lanes. */
+    static final int SECOND = 16;
 
     private final WeightMatrix exact;
     private final long rowBytes;
@@ -50,7 +52,15 @@ abstract class InPlaceVectorMatrix extends StoredMatrix {
         int blockRows = tokens == 1 ? rowTo - rowFrom : (int) Math.max(1, BLOCK_BYTES / rowBytes);
         for (int r0 = rowFrom; r0 < rowTo; r0 += blockRows) {
             int r1 = Math.min(rowTo, r0 + blockRows);
-            for (int t = 0; t < tokens; t++) {
+            int t = 0;
+            for (; t + 2 <= tokens; t += 2) {
+                for (int r = r0; r < r1; r++) {
+                    long at = r * rowBytes;
+                    long ahead = ReadAhead.aheadWithin(data, at + rowBytes, scratch.readAhead);
+                    dotTwo(at, ahead, xs, 4L * t * cols, out, outOffset + t * rows + r, scratch);
+                }
+            }
+            for (; t < tokens; t++) {
                 for (int r = r0; r < r1; r++) {
                     long at = r * rowBytes;
                     long ahead = ReadAhead.aheadWithin(data, at + rowBytes, scratch.readAhead);
@@ -72,10 +82,24 @@ abstract class InPlaceVectorMatrix extends StoredMatrix {
     /**
      * The weight row at byte {@code at} of {@link #data} times the {@code cols} floats at byte {@code x} of {@code xs}
      * (as {@link #stage} left them), summed in the kernel's fixed order, with one {@link ReadAhead#TOUCH} per cache
-     * line {@code ahead} bytes ahead. The whole hot loop lives in this one method: C2 does not inline small helpers
-     * into a large Vector API loop, and a vector passed to a call that is not inlined is boxed.
+     * line {@code ahead} bytes ahead. With {@code two}, also times the next token's floats ({@code 4·cols} bytes
+     * further), each weight vector unpacked once for both and each token's sums the same fma in the same order, so the
+     * same float; that second sum is left at {@code scratch.lanes[SECOND]}. The JIT compiles the loop
+     * once for each value of {@code two}, a loop invariant. The whole hot loop lives in this one method: C2 does not
+     * inline small helpers into a large Vector API loop, and a vector passed to a call that is not inlined is boxed.
      */
-    abstract float dot(long at, long ahead, MemorySegment xs, long x, KernelScratch scratch);
+    abstract float dots(long at, long ahead, MemorySegment xs, long x, boolean two, KernelScratch scratch);
+
+    /** One token's product with row {@code at}: {@link #dots} alone. */
+    final float dot(long at, long ahead, MemorySegment xs, long x, KernelScratch scratch) {
+        return dots(at, ahead, xs, x, false, scratch);
+    }
+
+    /** Two tokens' products with row {@code at} into {@code out[to]} and {@code out[to + rows]}. */
+    private void dotTwo(long at, long ahead, MemorySegment xs, long x, float[] out, int to, KernelScratch scratch) {
+        out[to] = dots(at, ahead, xs, x, true, scratch);
+        out[to + rows] = scratch.lanes[SECOND];
+    }
 
     @Override
     public final void dequantizeRow(int row, float[] dst, int dstOffset, KernelScratch scratch) {

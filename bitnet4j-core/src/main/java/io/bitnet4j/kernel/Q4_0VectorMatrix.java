@@ -45,8 +45,10 @@ final class Q4_0VectorMatrix extends InPlaceVectorMatrix {
      * independent sums. {@link ReadAhead} is touched once per block, 18 bytes apart, so every cache line is touched.
      */
     @Override
-    float dot(long p, long ahead, MemorySegment xs, long x, KernelScratch scratch) {
+    float dots(long p, long ahead, MemorySegment xs, long x, boolean two, KernelScratch scratch) {
         FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0;
+        FloatVector b0 = a0, b1 = a0; // the second token's
+        long next = 4L * cols; // from the first token's values to the second's, in bytes
         int blocks = cols / BLOCK;
         IntVector touched = IntVector.zero(ReadAhead.TOUCH);
         for (int b = 0; b < blocks; b++) {
@@ -62,10 +64,18 @@ final class Q4_0VectorMatrix extends InPlaceVectorMatrix {
                         .convert(VectorOperators.I2F, 0)).mul(d);
                 a0 = lo.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * j, LE), a0);
                 a1 = hi.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (HALF_BLOCK + j), LE), a1);
+                if (two) {
+                    b0 = lo.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * j + next, LE), b0);
+                    b1 = hi.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (HALF_BLOCK + j) + next, LE), b1);
+                }
             }
         }
         scratch.sink += ReadAhead.sum(touched);
         a0.add(a1).intoArray(scratch.lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
+        if (two) {
+            b0.add(b1).intoArray(scratch.lanes, SECOND);
+            LaneSums.tree(scratch.lanes, SECOND, L); // the second token's sum, left at lanes[SECOND]
+        }
         return LaneSums.tree(scratch.lanes, 0, L);
     }
 }

@@ -45,8 +45,10 @@ final class Q4_KVectorMatrix extends InPlaceVectorMatrix {
      * sub-blocks their 6-bit scales and minimums shifted out of them (the packing of {@link Q4_K}), and the 32 code bytes as pairs of L-byte runs into four independent sums.
      */
     @Override
-    float dot(long p, long ahead, MemorySegment xs, long x, KernelScratch scratch) {
+    float dots(long p, long ahead, MemorySegment xs, long x, boolean two, KernelScratch scratch) {
         FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0; // the second token's
+        long next = 4L * cols; // from the first token's values to the second's, in bytes
         int blocks = cols / BLOCK;
         IntVector touched = IntVector.zero(ReadAhead.TOUCH);
         for (int b = 0; b < blocks; b++) {
@@ -93,11 +95,21 @@ final class Q4_KVectorMatrix extends InPlaceVectorMatrix {
                     a1 = v0.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (l + L), LE), a1);
                     a2 = u1.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (32 + l), LE), a2);
                     a3 = v1.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (32 + l + L), LE), a3);
+                    if (two) {
+                        b0 = u0.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (l) + next, LE), b0);
+                        b1 = v0.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (l + L) + next, LE), b1);
+                        b2 = u1.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (32 + l) + next, LE), b2);
+                        b3 = v1.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (32 + l + L) + next, LE), b3);
+                    }
                 }
             }
         }
         scratch.sink += ReadAhead.sum(touched);
         a0.add(a1).add(a2.add(a3)).intoArray(scratch.lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
+        if (two) {
+            b0.add(b1).add(b2.add(b3)).intoArray(scratch.lanes, SECOND);
+            LaneSums.tree(scratch.lanes, SECOND, L); // the second token's sum, left at lanes[SECOND]
+        }
         return LaneSums.tree(scratch.lanes, 0, L);
     }
 }

@@ -54,8 +54,10 @@ final class Q6_KVectorMatrix extends InPlaceVectorMatrix {
      * costs more than the shifts). The code bytes are sign-extended, so the nibbles are masked after any shift.
      */
     @Override
-    float dot(long p, long ahead, MemorySegment xs, long x, KernelScratch scratch) {
+    float dots(long p, long ahead, MemorySegment xs, long x, boolean two, KernelScratch scratch) {
         FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0; // the second token's
+        long next = 4L * cols; // from the first token's values to the second's, in bytes
         int blocks = cols / BLOCK;
         IntVector touched = IntVector.zero(ReadAhead.TOUCH);
         for (int b = 0; b < blocks; b++) {
@@ -91,11 +93,21 @@ final class Q6_KVectorMatrix extends InPlaceVectorMatrix {
                     a1 = w1.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (32 + l), LE), a1);
                     a2 = w2.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (64 + l), LE), a2);
                     a3 = w3.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (96 + l), LE), a3);
+                    if (two) {
+                        b0 = w0.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (l) + next, LE), b0);
+                        b1 = w1.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (32 + l) + next, LE), b1);
+                        b2 = w2.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (64 + l) + next, LE), b2);
+                        b3 = w3.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (96 + l) + next, LE), b3);
+                    }
                 }
             }
         }
         scratch.sink += ReadAhead.sum(touched);
         a0.add(a1).add(a2.add(a3)).intoArray(scratch.lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
+        if (two) {
+            b0.add(b1).add(b2.add(b3)).intoArray(scratch.lanes, SECOND);
+            LaneSums.tree(scratch.lanes, SECOND, L); // the second token's sum, left at lanes[SECOND]
+        }
         return LaneSums.tree(scratch.lanes, 0, L);
     }
 }

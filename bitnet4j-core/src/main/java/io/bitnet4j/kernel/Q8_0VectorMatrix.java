@@ -37,8 +37,10 @@ final class Q8_0VectorMatrix extends InPlaceVectorMatrix {
      * bytes apart, so every cache line is touched.
      */
     @Override
-    float dot(long p, long ahead, MemorySegment xs, long x, KernelScratch scratch) {
+    float dots(long p, long ahead, MemorySegment xs, long x, boolean two, KernelScratch scratch) {
         FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0;
+        FloatVector b0 = a0, b1 = a0; // the second token's
+        long next = 4L * cols; // from the first token's values to the second's, in bytes
         int blocks = cols / BLOCK;
         IntVector touched = IntVector.zero(ReadAhead.TOUCH);
         for (int b = 0; b < blocks; b++) {
@@ -53,10 +55,18 @@ final class Q8_0VectorMatrix extends InPlaceVectorMatrix {
                         .convertShape(VectorOperators.B2F, FLOATS, 0)).mul(d);
                 a0 = w0.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * j, LE), a0);
                 a1 = w1.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (j + L), LE), a1);
+                if (two) {
+                    b0 = w0.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * j + next, LE), b0);
+                    b1 = w1.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (j + L) + next, LE), b1);
+                }
             }
         }
         scratch.sink += ReadAhead.sum(touched);
         a0.add(a1).intoArray(scratch.lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
+        if (two) {
+            b0.add(b1).intoArray(scratch.lanes, SECOND);
+            LaneSums.tree(scratch.lanes, SECOND, L); // the second token's sum, left at lanes[SECOND]
+        }
         return LaneSums.tree(scratch.lanes, 0, L);
     }
 }

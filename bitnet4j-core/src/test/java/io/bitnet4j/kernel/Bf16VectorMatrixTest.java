@@ -100,6 +100,20 @@ class Bf16VectorMatrixTest {
         KernelOrderReference.assertRowRangeMatches(m, x, tokens, as, rows / 3, rows - rows / 4, got);
     }
 
+    /** A prompt's products (two tokens per weight load, tails, an odd token alone) are each token's one-token product. */
+    @ParameterizedTest(name = "{0}×{1}, {2} tokens")
+    @CsvSource({"37, 200, 5", "130, 2560, 4", "9, 101, 3"})
+    void promptProductsAreEachTokensOneTokenProduct(int rows, int cols, int tokens) {
+        float[] random = SeededArrays.gaussian(33, rows * cols, 0.5);
+        short[] h = new short[random.length];
+        for (int i = 0; i < h.length; i++) {
+            h[i] = BF16.fromFloat(random[i]);
+        }
+        WeightMatrix m = bind(rows, cols, bytes(h));
+        float[] x = SeededArrays.gaussian(34, tokens * cols, 1);
+        Harness.assertPromptIsEachTokensProduct(m, x, tokens, ActivationType.F32, KernelOrderReference.FAST, 2);
+    }
+
     @Test
     void otherOrdersAndEmbeddingRowsAreTheScalarKernelsToTheBit() {
         int rows = 11;

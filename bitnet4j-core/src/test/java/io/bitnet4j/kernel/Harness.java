@@ -29,6 +29,21 @@ final class Harness {
         return multiply(w, x, tokens, w.activationType(), Summation.DEFAULT, threads);
     }
 
+    /**
+     * Asserts that multiplying {@code tokens} tokens at once gives, for each token, the floats of multiplying that token
+     * alone, to the bit: a prompt's kernels (row blocks, several tokens per weight load) against decoding's.
+     */
+    static void assertPromptIsEachTokensProduct(WeightMatrix w, float[] x, int tokens, ActivationType as, Summation sum, int threads) {
+        int cols = w.cols();
+        int rows = w.rows();
+        float[] batch = multiply(w, x, tokens, as, sum, threads);
+        for (int t = 0; t < tokens; t++) {
+            float[] one = multiply(w, java.util.Arrays.copyOfRange(x, t * cols, (t + 1) * cols), 1, as, sum, threads);
+            org.junit.jupiter.api.Assertions.assertEquals(-1,
+                    firstBitDifference(one, java.util.Arrays.copyOfRange(batch, t * rows, (t + 1) * rows)), "token " + t);
+        }
+    }
+
     /** The first index where the float bits differ, or -1. */
     static int firstBitDifference(float[] expected, float[] actual) {
         if (expected.length != actual.length) {

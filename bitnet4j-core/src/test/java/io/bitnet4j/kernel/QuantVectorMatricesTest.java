@@ -42,6 +42,19 @@ class QuantVectorMatricesTest {
         KernelOrderReference.assertRowRangeMatches(m, x, tokens, ActivationType.F32, rows / 3, rows - rows / 4, got);
     }
 
+    /**
+     * A prompt's products (row blocks, two tokens per weight unpacking, an odd token alone) are each token's
+     * one-token product to the bit, so a batch and token-by-token decoding agree.
+     */
+    @ParameterizedTest(name = "{0} {1}×{2}, {3} tokens, {4} threads")
+    @CsvSource({"Q8_0, 130, 2560, 5, 2", "Q6_K, 300, 512, 4, 1", "Q4_K, 130, 2560, 3, 2", "Q4_0, 40, 8192, 5, 2"})
+    void promptProductsAreEachTokensOneTokenProduct(GgmlType type, int rows, int cols, int tokens, int threads) {
+        GgufTensor t = Harness.tensor("w", type, rows, cols, randomTensor(type, rows, cols, 11));
+        WeightMatrix m = bindVector(t, rows, cols);
+        float[] x = SeededArrays.gaussian(12, tokens * cols, 1);
+        Harness.assertPromptIsEachTokensProduct(m, x, tokens, ActivationType.F32, KernelOrderReference.FAST, threads);
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({"Q8_0", "Q6_K", "Q4_K", "Q4_0"})
     void theKernelDequantizesEveryWeightExactly(GgmlType type) {
