@@ -29,6 +29,8 @@ import jdk.incubator.vector.VectorOperators;
 final class F16VectorMatrix extends StoredMatrix {
     /** A prompt's rows per block: about 256 KB of halves, held in the L2 cache while the tokens go past. */
     private static final long BLOCK_BYTES = 256 * 1024;
+    /** Where {@link #dots} leaves a second token's sum in {@code scratch.lanes}. */
+    private static final int SECOND = InPlaceVectorMatrix.SECOND;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final int L = FLOATS.length();
     private static final float REBIAS = 0x1p112f;
@@ -112,8 +114,9 @@ final class F16VectorMatrix extends StoredMatrix {
             for (; t + 2 <= tokens; t += 2) { // two tokens per widened weight: the same sums as dot's, interleaved
                 for (int r = r0; r < r1; r++) {
                     long p = r * rowBytes;
-                    dotTwo(p, ReadAhead.aheadWithin(data, p + rowBytes, scratch.readAhead), staged, x, t, unscale, out,
-                            outOffset + t * rows + r, scratch);
+                    long ahead = ReadAhead.aheadWithin(data, p + rowBytes, scratch.readAhead);
+                    out[outOffset + t * rows + r] = dots(p, ahead, staged, x, t * cols, unscale[t], true, unscale[t + 1], scratch);
+                    out[outOffset + (t + 1) * rows + r] = scratch.lanes[SECOND];
                 }
             }
             for (; t < tokens; t++) {
@@ -161,58 +164,25 @@ final class F16VectorMatrix extends StoredMatrix {
      * bytes ahead. The loop runs on one int byte offset, which addresses the weights and the staged floats alike.
      */
     private float dot(long p, long ahead, MemorySegment staged, float[] x, int xAt, float unscale, KernelScratch scratch) {
+        return dots(p, ahead, staged, x, xAt, unscale, false, 0f, scratch);
+    }
+
+    /**
+     * {@link #dot}, and with {@code two} also the next token's ({@code cols} values on, multiplied back by {@code
+     * unscale2}), its sum left at {@code scratch.lanes[SECOND]}: each weight load and widening serves both, each
+     * token's sums take the same fma in the same order (the same floats). The JIT compiles the loop once per value of
+     * {@code two}, a loop invariant.
+     */
+    private float dots(long p, long ahead, MemorySegment staged, float[] x, int xAt, float unscale, boolean two, float unscale2,
+            KernelScratch scratch) {
         FloatVector e0 = FloatVector.zero(FLOATS), e1 = e0, o0 = e0, o1 = e0;
+        FloatVector f0 = e0, f1 = e0, p0 = e0, p1 = e0; // the second token's
         IntVector touched = IntVector.zero(ReadAhead.TOUCH);
         int whole = cols - cols % (2 * L);
         int pairs = whole - whole % (4 * L);
         long xs = 4L * xAt; // the staged floats of this token, in bytes
+        long next = 4L * cols; // from this token's staged floats to the next one's
         for (int o = 0; o < 2 * pairs; o += 8 * L) { // o: bytes of halves; the staged floats are at twice that
-            long a = p + o;
-            long xo = xs + 2L * o;
-            touched = touched.add(IntVector.fromMemorySegment(ReadAhead.TOUCH, data, a + ahead, LE));
-            IntVector w0 = IntVector.fromMemorySegment(INTS, data, a, LE);
-            IntVector w1 = IntVector.fromMemorySegment(INTS, data, a + 4L * L, LE);
-            e0 = w0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats()
-                    .fma(FloatVector.fromMemorySegment(FLOATS, staged, xo, LE), e0);
-            o0 = w0.lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats()
-                    .fma(FloatVector.fromMemorySegment(FLOATS, staged, xo + 4L * L, LE), o0);
-            e1 = w1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats()
-                    .fma(FloatVector.fromMemorySegment(FLOATS, staged, xo + 8L * L, LE), e1);
-            o1 = w1.lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats()
-                    .fma(FloatVector.fromMemorySegment(FLOATS, staged, xo + 12L * L, LE), o1);
-        }
-        if (pairs < whole) { // one more pair of vectors
-            IntVector w0 = IntVector.fromMemorySegment(INTS, data, p + 2L * pairs, LE);
-            long xo = xs + 4L * pairs;
-            e0 = w0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats()
-                    .fma(FloatVector.fromMemorySegment(FLOATS, staged, xo, LE), e0);
-            o0 = w0.lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats()
-                    .fma(FloatVector.fromMemorySegment(FLOATS, staged, xo + 4L * L, LE), o0);
-        }
-        scratch.sink += ReadAhead.sum(touched);
-        e0.add(o0).add(e1.add(o1)).intoArray(scratch.lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
-        float r = LaneSums.tree(scratch.lanes, 0, L) * unscale;
-        for (int c = whole; c < cols; c++) {
-            r = Math.fma(Float.float16ToFloat(data.get(HALF, p + 2L * c)), x[xAt + c], r);
-        }
-        return r;
-    }
-
-    /**
-     * {@link #dot} of the row at byte {@code p} with tokens {@code t} and {@code t + 1}, into {@code out[to + j·rows]}: each
-     * token's four sums take the same fma in the same order as in {@code dot} (so the same floats), and each weight
-     * load and widening serves the two (a prompt's products: {@code dot} alone widens the row again per token).
-     */
-    private void dotTwo(long p, long ahead, MemorySegment staged, float[] x, int t, float[] unscale, float[] out, int to,
-            KernelScratch scratch) {
-        FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0; // token 0: e0, o0, e1, o1 of dot
-        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-        IntVector touched = IntVector.zero(ReadAhead.TOUCH);
-        int whole = cols - cols % (2 * L);
-        int pairs = whole - whole % (4 * L);
-        long stride = 4L * cols; // between two tokens' staged floats, in bytes
-        long xs = stride * t;
-        for (int o = 0; o < 2 * pairs; o += 8 * L) {
             long a = p + o;
             long xo = xs + 2L * o;
             touched = touched.add(IntVector.fromMemorySegment(ReadAhead.TOUCH, data, a + ahead, LE));
@@ -222,39 +192,44 @@ final class F16VectorMatrix extends StoredMatrix {
             FloatVector wo0 = w0.lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats();
             FloatVector we1 = w1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats();
             FloatVector wo1 = w1.lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats();
-            a0 = we0.fma(FloatVector.fromMemorySegment(FLOATS, staged, xo, LE), a0);
-            a1 = wo0.fma(FloatVector.fromMemorySegment(FLOATS, staged, xo + 4L * L, LE), a1);
-            a2 = we1.fma(FloatVector.fromMemorySegment(FLOATS, staged, xo + 8L * L, LE), a2);
-            a3 = wo1.fma(FloatVector.fromMemorySegment(FLOATS, staged, xo + 12L * L, LE), a3);
-            xo += stride;
-            b0 = we0.fma(FloatVector.fromMemorySegment(FLOATS, staged, xo, LE), b0);
-            b1 = wo0.fma(FloatVector.fromMemorySegment(FLOATS, staged, xo + 4L * L, LE), b1);
-            b2 = we1.fma(FloatVector.fromMemorySegment(FLOATS, staged, xo + 8L * L, LE), b2);
-            b3 = wo1.fma(FloatVector.fromMemorySegment(FLOATS, staged, xo + 12L * L, LE), b3);
+            e0 = we0.fma(FloatVector.fromMemorySegment(FLOATS, staged, xo, LE), e0);
+            o0 = wo0.fma(FloatVector.fromMemorySegment(FLOATS, staged, xo + 4L * L, LE), o0);
+            e1 = we1.fma(FloatVector.fromMemorySegment(FLOATS, staged, xo + 8L * L, LE), e1);
+            o1 = wo1.fma(FloatVector.fromMemorySegment(FLOATS, staged, xo + 12L * L, LE), o1);
+            if (two) {
+                f0 = we0.fma(FloatVector.fromMemorySegment(FLOATS, staged, xo + next, LE), f0);
+                p0 = wo0.fma(FloatVector.fromMemorySegment(FLOATS, staged, xo + next + 4L * L, LE), p0);
+                f1 = we1.fma(FloatVector.fromMemorySegment(FLOATS, staged, xo + next + 8L * L, LE), f1);
+                p1 = wo1.fma(FloatVector.fromMemorySegment(FLOATS, staged, xo + next + 12L * L, LE), p1);
+            }
         }
         if (pairs < whole) { // one more pair of vectors
             IntVector w0 = IntVector.fromMemorySegment(INTS, data, p + 2L * pairs, LE);
             FloatVector we0 = w0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats();
             FloatVector wo0 = w0.lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats();
             long xo = xs + 4L * pairs;
-            a0 = we0.fma(FloatVector.fromMemorySegment(FLOATS, staged, xo, LE), a0);
-            a1 = wo0.fma(FloatVector.fromMemorySegment(FLOATS, staged, xo + 4L * L, LE), a1);
-            xo += stride;
-            b0 = we0.fma(FloatVector.fromMemorySegment(FLOATS, staged, xo, LE), b0);
-            b1 = wo0.fma(FloatVector.fromMemorySegment(FLOATS, staged, xo + 4L * L, LE), b1);
+            e0 = we0.fma(FloatVector.fromMemorySegment(FLOATS, staged, xo, LE), e0);
+            o0 = wo0.fma(FloatVector.fromMemorySegment(FLOATS, staged, xo + 4L * L, LE), o0);
+            if (two) {
+                f0 = we0.fma(FloatVector.fromMemorySegment(FLOATS, staged, xo + next, LE), f0);
+                p0 = wo0.fma(FloatVector.fromMemorySegment(FLOATS, staged, xo + next + 4L * L, LE), p0);
+            }
         }
         scratch.sink += ReadAhead.sum(touched);
-        float[] lanes = scratch.lanes; // two vectors: each token's sum as dot adds them, then LaneSums' tree
-        a0.add(a1).add(a2.add(a3)).intoArray(lanes, 0);
-        b0.add(b1).add(b2.add(b3)).intoArray(lanes, L);
-        for (int j = 0; j < 2; j++) {
-            float r = LaneSums.tree(lanes, j * L, L) * unscale[t + j];
-            int xAt = (t + j) * cols;
-            for (int c = whole; c < cols; c++) {
-                r = Math.fma(Float.float16ToFloat(data.get(HALF, p + 2L * c)), x[xAt + c], r);
-            }
-            out[to + j * rows] = r;
+        e0.add(o0).add(e1.add(o1)).intoArray(scratch.lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
+        float r = LaneSums.tree(scratch.lanes, 0, L) * unscale;
+        for (int c = whole; c < cols; c++) {
+            r = Math.fma(Float.float16ToFloat(data.get(HALF, p + 2L * c)), x[xAt + c], r);
         }
+        if (two) {
+            f0.add(p0).add(f1.add(p1)).intoArray(scratch.lanes, SECOND);
+            float r2 = LaneSums.tree(scratch.lanes, SECOND, L) * unscale2;
+            for (int c = whole; c < cols; c++) {
+                r2 = Math.fma(Float.float16ToFloat(data.get(HALF, p + 2L * c)), x[xAt + cols + c], r2);
+            }
+            scratch.lanes[SECOND] = r2;
+        }
+        return r;
     }
 
     /**
