@@ -25,6 +25,8 @@ final class ForwardPass {
     private final ModelConfig c;
     private final ModelWeights w;
     private final Numerics numerics;
+    /** See {@link #lastLayerRows}. */
+    private static final int LAST_LAYER_ROWS = 4;
     private final MatMul matmul;
     private final Attention attention;
     private final Rope rope;
@@ -139,13 +141,17 @@ final class ForwardPass {
             LayerWeights l = w.layers().get(layer);
             attentionBlock(layer, l, n);
             if (layer == c.blockCount() - 1) {
-                rows = keepLastRows(n, outputs);
-                if (rows == 0) {
+                if (outputs == 0) {
                     return;
                 }
+                rows = keepLastRows(n, lastLayerRows(n, outputs));
             }
             RowOps.add(x, proj, rows * dim);
             feedForwardBlock(l, rows);
+        }
+        if (rows > outputs) { // the last layer kept more rows than are wanted (see lastLayerRows)
+            System.arraycopy(x, (rows - outputs) * dim, x, 0, outputs * dim);
+            rows = outputs;
         }
         norm(x, norm, rows, dim, w.outputNorm());
         acts.set(norm, rows, dim);
@@ -190,6 +196,17 @@ final class ForwardPass {
         acts.set(in, rows, ff);
         project(l.down(), rows, proj);
         RowOps.add(x, proj, rows * dim);
+    }
+
+    /**
+     * How many of a prompt's last rows go through the last layer's feed-forward: those whose logits are wanted, but
+     * under fast numerics at least {@value #LAST_LAYER_ROWS} (the prompt's batch kernels, whose floats are the one-row
+     * kernels' under fast numerics). A cold JVM's first prompt has compiled those by then, not the one-row kernels: one
+     * row through them ran 0.12 s of interpreted vector code on a 2B model's first token. Exact numerics follow the peer,
+     * which computes the wanted rows only.
+     */
+    private int lastLayerRows(int n, int outputs) {
+        return numerics == Numerics.FAST && !oneRowPerSequence ? Math.min(n, Math.max(outputs, LAST_LAYER_ROWS)) : outputs;
     }
 
     /**

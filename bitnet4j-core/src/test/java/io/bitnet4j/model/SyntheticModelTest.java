@@ -105,6 +105,27 @@ class SyntheticModelTest {
         }
     }
 
+    /**
+     * Under fast numerics the last layer's feed-forward takes a prompt's last few rows, not only the last one (the
+     * batch kernels, compiled by then in a cold JVM): the last row's logits are those of a pass that keeps every row.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void aFastPromptsLastLogitsDoNotDependOnTheRowsKept(String name, TinyModel m) throws IOException {
+        try (GgufFile f = GgufFile.open(m.write(dir.resolve("m.gguf")))) {
+            Model model = Model.load(f);
+            SessionOptions o = SessionOptions.defaults().withNumerics(Numerics.FAST).withKvCacheType(KvCacheType.F16).withThreads(2);
+            for (int n : new int[] {1, 2, 3, 4, 5, 9}) {
+                int[] prompt = tokens(n, m.vocab(), 20 + n);
+                float[] last;
+                try (Session s = model.newSession(o)) {
+                    last = s.forward(prompt).clone();
+                }
+                assertArrayEquals(Logits.lastRow(run(model, o, prompt), m.vocab()), last, name + ", " + n + " tokens");
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void resultsDoNotDependOnThreadsBatchSizeOrReuse(String name, TinyModel m) throws IOException {
