@@ -26,7 +26,7 @@ final class ForwardPass {
     private final ModelWeights w;
     private final Numerics numerics;
     /** See {@link #lastLayerRows}. */
-    private static final int LAST_LAYER_ROWS = 4;
+    private static final int LAST_LAYER_ROWS = 8;
     private final MatMul matmul;
     private final Attention attention;
     private final Rope rope;
