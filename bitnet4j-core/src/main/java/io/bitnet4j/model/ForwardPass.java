@@ -202,8 +202,9 @@ final class ForwardPass {
      * How many of a prompt's last rows go through the last layer's feed-forward: those whose logits are wanted, but
      * under fast numerics at least {@value #LAST_LAYER_ROWS} (the prompt's batch kernels, whose floats are the one-row
      * kernels' under fast numerics). A cold JVM's first prompt has compiled those by then, not the one-row kernels: one
-     * row through them ran 0.12 s of interpreted vector code on a 2B model's first token. Exact numerics follow the peer,
-     * which computes the wanted rows only.
+     * row through them ran 0.12 s of interpreted vector code on a 2B model's first token. Eight, two groups of the
+     * batch kernel's four tokens: with one group a product keeps its tables for the next, a path the compiled prompt
+     * had not taken, and it was deoptimized there. Exact numerics follow the peer, which computes the wanted rows only.
      */
     private int lastLayerRows(int n, int outputs) {
         return numerics == Numerics.FAST && !oneRowPerSequence ? Math.min(n, Math.max(outputs, LAST_LAYER_ROWS)) : outputs;
