@@ -25,10 +25,10 @@ import jdk.incubator.vector.VectorSpecies;
  * (a lane starts at minus its values' sum and stays within ±12288), and each lane's fma is the scalar kernel's fma.
  *
  * <p>The side-by-side words are made per product from the file's bytes (each thread its own rows: about 1 µs per 32
- * rows × 256 weights, against 1-2 µs of products per token group; TQ1_0's are decoded first, and laid out as TQ2_0's),
- * so the model keeps no second copy of its weights;
- * below {@link #MIN_TOKENS} tokens the row-by-row kernel is faster. Tokens go through four at a time, each word loaded
- * once for the four (a last, shorter group repeats its last token).
+ * rows × 256 weights, against 1-2 µs of products per token group; TQ1_0's are decoded first and laid out as TQ2_0's),
+ * so the model keeps no second copy of its weights; below {@link #MIN_TOKENS} tokens the row-by-row kernel is faster.
+ * Tokens go through four at a time, each word loaded once for the four (a last, shorter group repeats its last
+ * token).
  */
 final class TernaryPairTiles {
     private static final VectorSpecies<Short> SHORTS = VectorWidth.SHORTS;
@@ -83,10 +83,10 @@ final class TernaryPairTiles {
     }
 
     /**
-     * Outputs {@code rowFrom .. rowFrom + tiles·ROWS} of the product of the {@code rows × cols} TQ2_0 tensor
-     * {@code data} with {@code in} (Q8_K), into {@code out[outOffset + t·rows + r]}. Returns false, having written
-     * nothing, when a block there has a code 3 or a scale that is not finite, or lies outside {@code data}: the
-     * scalar kernel reports those.
+     * Outputs {@code rowFrom .. rowFrom + tiles·ROWS} of the product of {@code m} (TQ2_0 or TQ1_0) with {@code in}
+     * (Q8_K), into {@code out[outOffset + t·rows + r]}. Returns false, having written nothing, when a TQ2_0 block there
+     * has a code 3 or a scale that is not finite, or lies outside the tensor: the scalar kernel reports those (a bad
+     * TQ1_0 block throws its decoder's message here, the same).
      */
     static boolean multiply(TernaryBlockMatrix m, Activations in, int rowFrom, int tiles, float[] out, int outOffset, Scratch s) {
         int rows = m.rows;
