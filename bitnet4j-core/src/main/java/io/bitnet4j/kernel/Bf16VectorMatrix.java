@@ -38,7 +38,7 @@ final class Bf16VectorMatrix extends InPlaceVectorMatrix {
 
     /**
      * Copies each token's row to {@code xs} with every whole run of {@code 2·L} values reordered as its L even-indexed
-     * then its L odd-indexed ones (the lanes {@link #dot} widens from one load of 32-bit words); the tail is copied as
+     * then its L odd-indexed ones (the lanes {@link #dots} widens from one load of 32-bit words); the tail is copied as
      * it is.
      */
     @Override

@@ -27,8 +27,6 @@ import jdk.incubator.vector.VectorOperators;
  * {@link Summation.Routine#KERNEL_ORDER}, a peer's order going to the scalar {@link DenseRowMatrix}.
  */
 final class F16VectorMatrix extends StoredMatrix {
-    /** A prompt's rows per block: about 256 KB of halves, held in the L2 cache while the tokens go past. */
-    private static final long BLOCK_BYTES = 256 * 1024;
     /** Where {@link #dots} leaves a second token's sum in {@code scratch.lanes}. */
     private static final int SECOND = InPlaceVectorMatrix.SECOND;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -104,26 +102,19 @@ final class F16VectorMatrix extends StoredMatrix {
             unscale[t] = stage(x, t * cols, staged);
         }
         long rowBytes = 2L * cols;
-        // rows in blocks of about BLOCK_BYTES, which stay in the L2 cache while every token's values meet the whole
-        // block from the L1 cache; row by row, each row streamed all the tokens' values again (1.3 MB for 128 tokens
-        // of 2560), from the L3 cache. One token: one block, the rows one linear stream as before.
-        int blockRows = tokens == 1 ? rowTo - rowFrom : (int) Math.max(1, BLOCK_BYTES / rowBytes);
+        int blockRows = InPlaceVectorMatrix.promptBlockRows(tokens, rowTo - rowFrom, rowBytes);
         for (int r0 = rowFrom; r0 < rowTo; r0 += blockRows) {
             int r1 = Math.min(rowTo, r0 + blockRows);
-            int t = 0;
-            for (; t + 2 <= tokens; t += 2) { // two tokens per widened weight: the same sums as dot's, interleaved
+            for (int t = 0; t < tokens; t += 2) {
+                boolean two = t + 1 < tokens; // two tokens per widened weight, a last odd one alone
+                float unscale2 = two ? unscale[t + 1] : 0f;
                 for (int r = r0; r < r1; r++) {
                     long p = r * rowBytes;
                     long ahead = ReadAhead.aheadWithin(data, p + rowBytes, scratch.readAhead);
-                    out[outOffset + t * rows + r] = dots(p, ahead, staged, x, t * cols, unscale[t], true, unscale[t + 1], scratch);
-                    out[outOffset + (t + 1) * rows + r] = scratch.lanes[SECOND];
-                }
-            }
-            for (; t < tokens; t++) {
-                for (int r = r0; r < r1; r++) {
-                    long p = r * rowBytes;
-                    long ahead = ReadAhead.aheadWithin(data, p + rowBytes, scratch.readAhead);
-                    out[outOffset + t * rows + r] = dot(p, ahead, staged, x, t * cols, unscale[t], scratch);
+                    out[outOffset + t * rows + r] = dots(p, ahead, staged, x, t * cols, unscale[t], two, unscale2, scratch);
+                    if (two) {
+                        out[outOffset + (t + 1) * rows + r] = scratch.lanes[SECOND];
+                    }
                 }
             }
         }
@@ -131,7 +122,7 @@ final class F16VectorMatrix extends StoredMatrix {
 
     /**
      * Copies the whole pairs of vectors of row {@code x[xAt .. xAt + cols)} to the floats {@code staged[xAt ..]}, each run of
-     * {@code 2·L} values as its L even-indexed then its L odd-indexed ones (the order of the lanes {@link #dot} widens
+     * {@code 2·L} values as its L even-indexed then its L odd-indexed ones (the order of the lanes {@link #dots} widens
      * from one load of 32-bit words, each holding two halves), times 2<sup>112 − k</sup>: the widened halves are then
      * left 2<sup>112</sup> too small, which the activations make up for exactly (a power of two). {@code k} is 0
      * unless the row's largest value would overflow; returns 2<sup>k</sup>, by which the sums are multiplied back. The
@@ -162,16 +153,10 @@ final class F16VectorMatrix extends StoredMatrix {
      * low one after a shift left by 16 first. One row at a time (one linear stream: four interleaved rows read
      * slower), two loads per step into four independent sums, and one {@link ReadAhead#TOUCH} per step, {@code ahead}
      * bytes ahead. The loop runs on one int byte offset, which addresses the weights and the staged floats alike.
-     */
-    private float dot(long p, long ahead, MemorySegment staged, float[] x, int xAt, float unscale, KernelScratch scratch) {
-        return dots(p, ahead, staged, x, xAt, unscale, false, 0f, scratch);
-    }
-
-    /**
-     * {@link #dot}, and with {@code two} also the next token's ({@code cols} values on, multiplied back by {@code
-     * unscale2}), its sum left at {@code scratch.lanes[SECOND]}: each weight load and widening serves both, each
-     * token's sums take the same fma in the same order (the same floats). The JIT compiles the loop once per value of
-     * {@code two}, a loop invariant.
+     * With {@code two}, also the next token's ({@code cols} values on, multiplied back by {@code unscale2}), its sum
+     * left at {@code scratch.lanes[SECOND]}: each weight load and widening serves both, each token's sums take the same
+     * fma in the same order (the same floats). The JIT compiles the loop once per value of {@code two}, a loop
+     * invariant.
      */
     private float dots(long p, long ahead, MemorySegment staged, float[] x, int xAt, float unscale, boolean two, float unscale2,
             KernelScratch scratch) {

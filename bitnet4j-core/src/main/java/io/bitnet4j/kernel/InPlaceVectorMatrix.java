@@ -6,9 +6,9 @@ import java.lang.foreign.MemorySegment;
 /**
  * What the Vector API kernels that read a type's weights in place from the file share ({@link Bf16VectorMatrix},
  * {@link Q8_0VectorMatrix}, {@link Q4_0VectorMatrix}, {@link Q6_KVectorMatrix}, {@link Q4_KVectorMatrix}): a kernel-order product goes one
- * weight row at a time through the type's {@link #dot} (a prompt's in blocks of rows that each token meets in turn); every
+ * weight row at a time through the type's {@link #dots} (a prompt's in blocks of rows that each token meets in turn); every
  * other summation order, and embedding rows, go to the matrix that served the type before (the {@code exact} one),
- * so those results are unchanged to the bit. Each row is one {@link #dot} call whatever the thread split.
+ * so those results are unchanged to the bit. Each row and token is one {@link #dots} sum whatever the thread split.
  */
 abstract class InPlaceVectorMatrix extends StoredMatrix {
     /** A prompt's weight rows per block: about 256 KB, held in the L2 cache while the tokens go past. */
@@ -46,32 +46,35 @@ abstract class InPlaceVectorMatrix extends StoredMatrix {
         int tokens = in.rows();
         MemorySegment xs = scratch.stagedFloats(tokens * cols);
         stage(in.values(as), tokens, xs);
-        // rows in blocks of about BLOCK_BYTES, which stay in the L2 cache while each token's values meet the whole
-        // block from L1; row by row, every row streamed all the tokens' values again (1.3 MB for 128 tokens of 2560)
-        // from L3. One token: one block, the rows one linear stream.
-        int blockRows = tokens == 1 ? rowTo - rowFrom : (int) Math.max(1, BLOCK_BYTES / rowBytes);
+        int blockRows = promptBlockRows(tokens, rowTo - rowFrom, rowBytes);
         for (int r0 = rowFrom; r0 < rowTo; r0 += blockRows) {
             int r1 = Math.min(rowTo, r0 + blockRows);
-            int t = 0;
-            for (; t + 2 <= tokens; t += 2) {
+            for (int t = 0; t < tokens; t += 2) {
+                boolean two = t + 1 < tokens; // two tokens per weight unpacking, a last odd one alone
                 for (int r = r0; r < r1; r++) {
                     long at = r * rowBytes;
                     long ahead = ReadAhead.aheadWithin(data, at + rowBytes, scratch.readAhead);
-                    dotTwo(at, ahead, xs, 4L * t * cols, out, outOffset + t * rows + r, scratch);
-                }
-            }
-            for (; t < tokens; t++) {
-                for (int r = r0; r < r1; r++) {
-                    long at = r * rowBytes;
-                    long ahead = ReadAhead.aheadWithin(data, at + rowBytes, scratch.readAhead);
-                    out[outOffset + t * rows + r] = dot(at, ahead, xs, 4L * t * cols, scratch);
+                    out[outOffset + t * rows + r] = dots(at, ahead, xs, 4L * t * cols, two, scratch);
+                    if (two) {
+                        out[outOffset + (t + 1) * rows + r] = scratch.lanes[SECOND];
+                    }
                 }
             }
         }
     }
 
     /**
-     * Copies the activations of {@code tokens} tokens into {@code xs} as {@link #dot} reads them: off the heap, so
+     * Rows per block of a product of {@code tokens} tokens over {@code rows} rows of {@code rowBytes} bytes: about
+     * {@link #BLOCK_BYTES}, which stay in the L2 cache while each token's values meet the whole block from L1 (row by
+     * row, every row streamed all the tokens' values again, 1.3 MB for 128 tokens of 2560, from L3). One token: one
+     * block, the rows one linear stream. Also {@link F16VectorMatrix}'s.
+     */
+    static int promptBlockRows(int tokens, int rows, long rowBytes) {
+        return tokens == 1 ? rows : (int) Math.max(1, BLOCK_BYTES / rowBytes);
+    }
+
+    /**
+     * Copies the activations of {@code tokens} tokens into {@code xs} as {@link #dots} reads them: off the heap, so
      * that the loop addresses them with the byte offsets it has for the weights (a {@code float[]} index costs a sign
      * extension and an add per load); in their order unless a kernel rearranges them.
      */
@@ -89,17 +92,6 @@ abstract class InPlaceVectorMatrix extends StoredMatrix {
      * inline small helpers into a large Vector API loop, and a vector passed to a call that is not inlined is boxed.
      */
     abstract float dots(long at, long ahead, MemorySegment xs, long x, boolean two, KernelScratch scratch);
-
-    /** One token's product with row {@code at}: {@link #dots} alone. */
-    final float dot(long at, long ahead, MemorySegment xs, long x, KernelScratch scratch) {
-        return dots(at, ahead, xs, x, false, scratch);
-    }
-
-    /** Two tokens' products with row {@code at} into {@code out[to]} and {@code out[to + rows]}. */
-    private void dotTwo(long at, long ahead, MemorySegment xs, long x, float[] out, int to, KernelScratch scratch) {
-        out[to] = dots(at, ahead, xs, x, true, scratch);
-        out[to + rows] = scratch.lanes[SECOND];
-    }
 
     @Override
     public final void dequantizeRow(int row, float[] dst, int dstOffset, KernelScratch scratch) {

@@ -149,10 +149,7 @@ final class ForwardPass {
             RowOps.add(x, proj, rows * dim);
             feedForwardBlock(l, rows);
         }
-        if (rows > outputs) { // the last layer kept more rows than are wanted (see lastLayerRows)
-            System.arraycopy(x, (rows - outputs) * dim, x, 0, outputs * dim);
-            rows = outputs;
-        }
+        rows = keepLastRows(rows, outputs); // the last layer may have kept more (see lastLayerRows)
         norm(x, norm, rows, dim, w.outputNorm());
         acts.set(norm, rows, dim);
         multiply(w.output(), rows, logits, logitsOffset);
