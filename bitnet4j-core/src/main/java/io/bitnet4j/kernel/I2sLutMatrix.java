@@ -86,8 +86,11 @@ final class I2sLutMatrix extends LutMatrix {
     }
 
     @Override
-    float finish(float kernelSum, Activations in, int token, int row) {
+    void finishRows(float[] sums, int sumsAt, Activations in, int token, float[] out, int outAt, int n) {
         int sumQ = in.rowSums()[token];
-        return I2sMatmul.output((int) kernelSum + sumQ, sumQ, in.scales(ActivationType.I8_PER_ROW)[token], weightScale);
+        float actScale = in.scales(ActivationType.I8_PER_ROW)[token];
+        for (int i = 0; i < n; i++) {
+            out[outAt + i] = I2sMatmul.output((int) sums[sumsAt + i] + sumQ, sumQ, actScale, weightScale);
+        }
     }
 }

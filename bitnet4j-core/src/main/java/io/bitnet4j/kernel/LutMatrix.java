@@ -33,8 +33,14 @@ abstract sealed class LutMatrix implements WeightMatrix permits TernaryLutMatrix
 
     abstract int d8Offset(int token);
 
-    /** The output of row {@code row} for token {@code token} from its kernel sum. */
-    abstract float finish(float kernelSum, Activations in, int token, int row);
+    /**
+     * The outputs {@code out[outAt + i]} of {@code n} consecutive rows for token {@code token}, from their kernel sums
+     * {@code sums[sumsAt + i]}. One call per token and product, each format with its own loop: with a call per row in
+     * this class's loop, C2 hoisted the call's receiver check out of the loop from the first format it saw (the warm-up
+     * model's) and the other format's first prompt deoptimized and recompiled this method four times (docs/bench.md,
+     * session 16).
+     */
+    abstract void finishRows(float[] sums, int sumsAt, Activations in, int token, float[] out, int outAt, int n);
 
     @Override
     public final void multiplyRows(Activations in, ActivationType as, Summation sum, int rowFrom, int rowTo, float[] out,
@@ -95,10 +101,8 @@ abstract sealed class LutMatrix implements WeightMatrix permits TernaryLutMatrix
             }
             int first = tileFrom * r;
             for (int j = 0; j < n; j++) {
-                int o = outOffset + (t0 + j) * exact.rows;
-                for (int row = rowFrom; row < rowTo; row++) {
-                    out[o + row] = finish(acc[j * tiles * r + row - first], in, t0 + j, row);
-                }
+                finishRows(acc, j * tiles * r + rowFrom - first, in, t0 + j, out, outOffset + (t0 + j) * exact.rows + rowFrom,
+                        rowTo - rowFrom);
             }
             t0 += n;
         }

@@ -91,8 +91,14 @@ final class TernaryLutMatrix extends LutMatrix {
     }
 
     @Override
-    float finish(float kernelSum, Activations in, int token, int row) {
-        return Float.isNaN(uniformScale) ? kernelSum : kernelSum * uniformScale;
+    void finishRows(float[] sums, int sumsAt, Activations in, int token, float[] out, int outAt, int n) {
+        if (Float.isNaN(uniformScale)) { // the block scales are in the sums already
+            System.arraycopy(sums, sumsAt, out, outAt, n);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            out[outAt + i] = sums[sumsAt + i] * uniformScale;
+        }
     }
 
     /** The scale all blocks share, or NaN when the layout holds one per block. */
