@@ -144,11 +144,7 @@ final class GgufReader {
             throw new GgufFormatException(what + ": array length " + n + " at byte " + countAt + " is too long to hold in memory");
         }
         if (elementType == GgufValueType.STRING) {
-            String[] items = new String[(int) n];
-            for (int i = 0; i < n; i++) {
-                items[i] = in.string(what, i);
-            }
-            return new GgufArray(elementType, null, items);
+            return new GgufArray(elementType, null, readStrings((int) n, what));
         }
         long dataAt = in.position();
         byte[] raw = in.bytes((int) (n * elementType.size()), what + " array data");
@@ -157,6 +153,19 @@ final class GgufReader {
         } catch (IllegalArgumentException e) {
             throw new GgufFormatException(what + ": array at byte " + dataAt + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The {@code n} strings of array {@code what}. A loop of its own: a vocabulary's 100,000+ strings make it the hot
+     * loop of a load, and in {@link #readValue} it made the JIT compile all of that method twice (on-stack and whole,
+     * 70 ms of C2's time at the start of a 2B model's load, docs/bench.md session 16), where this small one is cheap.
+     */
+    private String[] readStrings(int n, String what) throws GgufFormatException {
+        String[] items = new String[n];
+        for (int i = 0; i < n; i++) {
+            items[i] = in.string(what, i);
+        }
+        return items;
     }
 
     private GgufValueType readValueType(String what) throws GgufFormatException {
