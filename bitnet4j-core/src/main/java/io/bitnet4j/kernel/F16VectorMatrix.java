@@ -49,10 +49,15 @@ final class F16VectorMatrix extends StoredMatrix {
     private final boolean finite;
 
     F16VectorMatrix(String name, int rows, int cols, MemorySegment data) {
+        this(name, rows, cols, data, allFinite(data, (long) rows * cols));
+    }
+
+    /** A matrix whose weights are all finite or not as {@code finite} says ({@link #allFinite} of the same bytes). */
+    F16VectorMatrix(String name, int rows, int cols, MemorySegment data, boolean finite) {
         super(name, GgmlType.F16, rows, cols, data, ActivationType.F16);
         this.exact = new DenseRowMatrix(name, GgmlType.F16, rows, cols, data, FloatRowDecoders.F16, ActivationType.F16,
                 PeerOrderVectorFma.INSTANCE);
-        this.finite = allFinite(data, (long) rows * cols);
+        this.finite = finite;
     }
 
     /**

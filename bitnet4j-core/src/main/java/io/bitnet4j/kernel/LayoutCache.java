@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -31,15 +34,24 @@ import java.util.zip.CRC32C;
 /**
  * A model's repacked lookup-table layouts kept in one file, so that a later load maps them instead of repacking
  * (the repack is most of a 2B model's load time). Each layout is stored with the CRC32C of the tensor bytes it was
- * repacked from and of its own bytes; on load both are computed again, and a layout is used only if they match and
- * its shape, tile width and tile groups are the ones asked for. Anything else, a missing, foreign, truncated or corrupt file
- * included, is a miss: the tensor is repacked and {@link #save} writes a new file (to a temporary file first, then
- * renamed, so a failed write never leaves a half-written cache). Thread-safe: the tensors of a model are bound in
- * parallel.
+ * repacked from and of its own bytes, and a layout is used only if both match and its shape, tile width and tile
+ * groups are the ones asked for. Its own bytes' CRC is computed again on every load. The source's is computed again
+ * unless the model file is the very file the cache was written from: the index records that file's size,
+ * modification time and file key (device and inode), and while all three are unchanged the recorded CRC stands for
+ * the tensor's bytes, which then are not read at all (0.52 GB of a 2B model's, which the lookup-table kernels never
+ * touch). A model file rewritten, touched or copied fails that test, and its tensors are checked byte for byte.
+ * Anything else, a missing, foreign, truncated or corrupt file included, is a miss: the tensor is repacked and
+ * {@link #save} writes a new file (to a temporary file first, then renamed, so a failed write never leaves a
+ * half-written cache). Thread-safe: the tensors of a model are bound in parallel.
  *
- * <p>File: the header {@code "B4JLUT2\n"}, then the index (an int count, then per layout its name, shape, source
- * length and checksums, and the offsets and lengths of its words and scales), then the data, each array at a
- * multiple of 4096 bytes; little-endian throughout.
+ * <p>The same test lets the index keep {@link #fact facts} that take a pass over all of a tensor's bytes to learn
+ * (whether an F16 matrix is free of infinities, whether a ternary tensor's blocks share one scale).
+ *
+ * <p>File: the header {@code "B4JLUT3\n"}, then the index (the model file's size and modification time in
+ * nanoseconds as longs and its file key as a string; an int count, then per layout its name, shape, source length and
+ * checksums, and the offsets and lengths of its words and scales; an int count, then per fact its key, source length
+ * and value), then the data, each array at a multiple of 4096 bytes; little-endian throughout, strings as a u16
+ * length and UTF-8 bytes.
  */
 public final class LayoutCache {
     /**
@@ -48,7 +60,7 @@ public final class LayoutCache {
      */
     public static final String PROPERTY = "bitnet4j.layoutcache";
 
-    private static final byte[] MAGIC = "B4JLUT2\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "B4JLUT3\n".getBytes(StandardCharsets.US_ASCII);
     /** The cache files' name ending; {@link #trim} deletes only such files (and their leftover temporary files). */
     private static final String SUFFIX = ".lut";
     /** A temporary file older than this is a leftover of a write that was killed, not one in progress. */
@@ -58,6 +70,8 @@ public final class LayoutCache {
     private static final int MAX_ENTRIES = 1 << 16;
     /** An index entry's bytes after its name: shape (5 ints), scaled flag, source length and CRC, 4 offsets and lengths, CRC. */
     private static final int ENTRY_FIXED_BYTES = 5 * 4 + 1 + 8 + 4 + 4 * 8 + 4;
+    /** A fact's bytes after its key: source length and value. */
+    private static final int FACT_FIXED_BYTES = 8 + 4;
 
     private record Entry(String name, int rows, int cols, int block, int tileRows, int groupTiles, boolean scaled, long sourceBytes,
             int sourceCrc, long wordsAt, long wordsBytes, long scalesAt, long scalesBytes, int dataCrc) {}
@@ -65,17 +79,48 @@ public final class LayoutCache {
     /** A layout bound through this cache, kept to be written by {@link #save}, with the CRC32C of its words and scales. */
     private record Kept(LutLayout layout, long sourceBytes, int sourceCrc, int dataCrc) {}
 
+    /** What a pass over {@code sourceBytes} bytes of a tensor found ({@link #fact}). */
+    private record Fact(long sourceBytes, int value) {}
+
+    /**
+     * A model file as the file system identifies it: its size, modification time and file key (device and inode on
+     * Linux; empty where the file system has none). {@link #NONE} matches no file.
+     */
+    record ModelIdentity(long size, long modifiedNanos, String fileKey) {
+        static final ModelIdentity NONE = new ModelIdentity(-1, 0, "");
+
+        static ModelIdentity of(Path model) throws IOException {
+            BasicFileAttributes a = Files.readAttributes(model, BasicFileAttributes.class);
+            Object key = a.fileKey();
+            return new ModelIdentity(a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS), key == null ? "" : key.toString());
+        }
+    }
+
+    /** The index of a cache file: the model file it was written from, its layouts and its facts. */
+    private record Index(ModelIdentity model, Map<String, Entry> entries, Map<String, Fact> facts) {
+        static final Index EMPTY = new Index(ModelIdentity.NONE, Map.of(), Map.of());
+    }
+
     private final Path file;
     private final MemorySegment mapped;
     private final Map<String, Entry> entries;
+    private final Map<String, Fact> facts;
+    /** The model file of this load; written to the index by {@link #save}. */
+    private final ModelIdentity model;
+    /** Whether this load's model file is the one the index was written from: its recorded CRCs and facts then stand. */
+    private final boolean sameModel;
     private final Map<String, Kept> kept = new ConcurrentHashMap<>();
+    private final Map<String, Fact> keptFacts = new ConcurrentHashMap<>();
     private final AtomicInteger repacked = new AtomicInteger();
     private volatile boolean changed;
 
-    private LayoutCache(Path file, MemorySegment mapped, Map<String, Entry> entries) {
+    private LayoutCache(Path file, MemorySegment mapped, Index index, ModelIdentity model) {
         this.file = file;
         this.mapped = mapped;
-        this.entries = entries;
+        this.entries = index.entries();
+        this.facts = index.facts();
+        this.model = model;
+        this.sameModel = !model.equals(ModelIdentity.NONE) && model.equals(index.model());
     }
 
     /**
@@ -87,56 +132,99 @@ public final class LayoutCache {
         // layouts for one thread and for several differ (LutLayout.groupTiles): one file each, so that alternating
         // between them does not rewrite the cache every time
         String arrangement = threads <= 1 ? "-1t" : "";
-        return open(dir.resolve(gguf.getFileName() + "-" + Files.size(gguf) + arrangement + SUFFIX));
+        ModelIdentity model = ModelIdentity.of(gguf);
+        return open(dir.resolve(gguf.getFileName() + "-" + model.size() + arrangement + SUFFIX), model);
     }
 
     /**
      * The cache in {@code file}: its layouts if it holds a readable index, else (missing, unreadable, not a cache) an
-     * empty cache that {@link #save} fills. Never throws for what the file holds.
+     * empty cache that {@link #save} fills. Never throws for what the file holds. Not tied to a model file: every
+     * source tensor is checked byte for byte ({@link #forModel} ties it).
      */
     public static LayoutCache open(Path file) {
+        return open(file, ModelIdentity.NONE);
+    }
+
+    static LayoutCache open(Path file, ModelIdentity model) {
         if (!Files.isRegularFile(file)) {
-            return new LayoutCache(file, MemorySegment.NULL, Map.of());
+            return new LayoutCache(file, MemorySegment.NULL, Index.EMPTY, model);
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             MemorySegment m = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), Arena.ofAuto());
-            return new LayoutCache(file, m, readIndex(m));
+            return new LayoutCache(file, m, readIndex(m), model);
         } catch (IOException | RuntimeException e) {
-            return new LayoutCache(file, MemorySegment.NULL, Map.of()); // unreadable: repack and write anew
+            return new LayoutCache(file, MemorySegment.NULL, Index.EMPTY, model); // unreadable: repack and write anew
         }
     }
 
-    /** The layouts' index, or an empty map if {@code m} is not a well-formed cache file (every length checked). */
-    private static Map<String, Entry> readIndex(MemorySegment m) {
+    /** The index, or an empty one if {@code m} is not a well-formed cache file (every length checked). */
+    private static Index readIndex(MemorySegment m) {
         ByteBuffer b = m.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         byte[] magic = new byte[MAGIC.length];
-        if (b.remaining() < MAGIC.length + 4) {
-            return Map.of();
+        if (b.remaining() < MAGIC.length + 16) {
+            return Index.EMPTY;
         }
         b.get(magic);
-        int count = b.getInt();
-        if (!Arrays.equals(magic, MAGIC) || count < 0 || count > MAX_ENTRIES) {
-            return Map.of();
+        if (!Arrays.equals(magic, MAGIC)) {
+            return Index.EMPTY;
+        }
+        long modelSize = b.getLong();
+        long modelModified = b.getLong();
+        String modelKey = string(b);
+        int count = b.remaining() < 4 ? -1 : b.getInt();
+        if (modelKey == null || count < 0 || count > MAX_ENTRIES) {
+            return Index.EMPTY;
         }
         Map<String, Entry> entries = new HashMap<>();
         for (int i = 0; i < count; i++) {
-            if (b.remaining() < 2) {
-                return Map.of();
+            String name = string(b);
+            if (name == null || b.remaining() < ENTRY_FIXED_BYTES) {
+                return Index.EMPTY;
             }
-            int nameBytes = Short.toUnsignedInt(b.getShort());
-            if (b.remaining() < nameBytes + ENTRY_FIXED_BYTES) {
-                return Map.of();
-            }
-            byte[] name = new byte[nameBytes];
-            b.get(name);
-            Entry e = new Entry(new String(name, StandardCharsets.UTF_8), b.getInt(), b.getInt(), b.getInt(), b.getInt(),
+            Entry e = new Entry(name, b.getInt(), b.getInt(), b.getInt(), b.getInt(),
                     b.getInt(), b.get() != 0, b.getLong(), b.getInt(), b.getLong(), b.getLong(), b.getLong(), b.getLong(), b.getInt());
             if (!within(e.wordsAt, e.wordsBytes, m.byteSize()) || !within(e.scalesAt, e.scalesBytes, m.byteSize())) {
-                return Map.of();
+                return Index.EMPTY;
             }
             entries.put(e.name, e);
         }
-        return entries;
+        int factCount = b.remaining() < 4 ? -1 : b.getInt();
+        if (factCount < 0 || factCount > MAX_ENTRIES) {
+            return Index.EMPTY;
+        }
+        Map<String, Fact> facts = new HashMap<>();
+        for (int i = 0; i < factCount; i++) {
+            String key = string(b);
+            if (key == null || b.remaining() < FACT_FIXED_BYTES) {
+                return Index.EMPTY;
+            }
+            facts.put(key, new Fact(b.getLong(), b.getInt()));
+        }
+        return new Index(new ModelIdentity(modelSize, modelModified, modelKey), entries, facts);
+    }
+
+    /** A u16-length-prefixed UTF-8 string, or null if the buffer ends first. */
+    private static String string(ByteBuffer b) {
+        if (b.remaining() < 2) {
+            return null;
+        }
+        int n = Short.toUnsignedInt(b.getShort());
+        if (b.remaining() < n) {
+            return null;
+        }
+        byte[] bytes = new byte[n];
+        b.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static void putString(ByteBuffer b, byte[] utf8) {
+        b.putShort((short) utf8.length).put(utf8);
+    }
+
+    /** The UTF-8 bytes of an index string, cut to what its u16 length can say (file keys are short; names too). */
+    private static byte[] utf8(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        return b.length <= 0xFFFF ? b : Arrays.copyOf(b, 0xFFFF);
     }
 
     private static boolean within(long at, long bytes, long size) {
@@ -149,8 +237,9 @@ public final class LayoutCache {
      */
     LutLayout layout(String name, MemorySegment source, int rows, int cols, int block, int tileRows, int groupTiles,
             boolean scaled, Supplier<LutLayout> pack) {
-        int sourceCrc = crc(source);
         Entry e = entries.get(name);
+        // the model file is the one the index was written from: the recorded CRC stands for the bytes (class comment)
+        int sourceCrc = sameModel && e != null && e.sourceBytes == source.byteSize() ? e.sourceCrc : crc(source);
         LutLayout found = null;
         int dataCrc = 0;
         if (e != null && e.rows == rows && e.cols == cols && e.block == block && e.tileRows == tileRows
@@ -175,6 +264,21 @@ public final class LayoutCache {
     }
 
     /**
+     * A value that {@code compute} learns from a pass over all {@code sourceBytes} bytes of a tensor, under
+     * {@code key} (the kind of fact and the tensor's name): the one the index recorded when this load's model file is
+     * the one the index was written from and the tensor has the same length, else {@code compute}'s. Either way kept
+     * for {@link #save} (a fact alone never makes a save write).
+     */
+    int fact(String key, long sourceBytes, IntSupplier compute) {
+        Fact f = facts.get(key);
+        if (f == null || !sameModel || f.sourceBytes() != sourceBytes) {
+            f = new Fact(sourceBytes, compute.getAsInt());
+        }
+        keptFacts.put(key, f);
+        return f.value();
+    }
+
+    /**
      * Writes the layouts bound through this cache to its file if any of them was repacked (none were found in the file,
      * or some were missing or stale), through a temporary file renamed over the old one. Returns whether it wrote.
      */
@@ -183,8 +287,12 @@ public final class LayoutCache {
             return false;
         }
         Map<String, Kept> all = new TreeMap<>(kept);
-        ByteBuffer index = ByteBuffer.allocate(indexBytes(all)).order(ByteOrder.LITTLE_ENDIAN);
-        index.put(MAGIC).putInt(all.size());
+        Map<String, Fact> allFacts = new TreeMap<>(keptFacts);
+        byte[] modelKey = utf8(model.fileKey());
+        ByteBuffer index = ByteBuffer.allocate(indexBytes(all, allFacts, modelKey)).order(ByteOrder.LITTLE_ENDIAN);
+        index.put(MAGIC).putLong(model.size()).putLong(model.modifiedNanos());
+        putString(index, modelKey);
+        index.putInt(all.size());
         // where each layout's words and scales go, decided once here and used both for the index and for the writes
         long[] wordsAt = new long[all.size()];
         long[] scalesAt = new long[all.size()];
@@ -192,7 +300,7 @@ public final class LayoutCache {
         int i = 0;
         for (Map.Entry<String, Kept> k : all.entrySet()) {
             LutLayout l = k.getValue().layout();
-            byte[] name = k.getKey().getBytes(StandardCharsets.UTF_8);
+            byte[] name = utf8(k.getKey());
             long scalesBytes = l.scales() == null ? 0 : l.scales().byteSize();
             wordsAt[i] = at;
             at = align(at + l.words().byteSize());
@@ -200,11 +308,17 @@ public final class LayoutCache {
                 scalesAt[i] = at;
                 at = align(at + scalesBytes);
             }
-            index.putShort((short) name.length).put(name).putInt(l.rows()).putInt(l.cols()).putInt(l.block())
+            putString(index, name);
+            index.putInt(l.rows()).putInt(l.cols()).putInt(l.block())
                     .putInt(l.tileRows()).putInt(l.groupTiles()).put((byte) (l.scales() == null ? 0 : 1)).putLong(k.getValue().sourceBytes())
                     .putInt(k.getValue().sourceCrc()).putLong(wordsAt[i]).putLong(l.words().byteSize()).putLong(scalesAt[i])
                     .putLong(scalesBytes).putInt(k.getValue().dataCrc());
             i++;
+        }
+        index.putInt(allFacts.size());
+        for (Map.Entry<String, Fact> f : allFacts.entrySet()) {
+            putString(index, utf8(f.getKey()));
+            index.putLong(f.getValue().sourceBytes()).putInt(f.getValue().value());
         }
         Files.createDirectories(file.toAbsolutePath().getParent());
         Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
@@ -228,10 +342,13 @@ public final class LayoutCache {
         return true;
     }
 
-    private static int indexBytes(Map<String, Kept> all) {
-        int n = MAGIC.length + 4;
+    private static int indexBytes(Map<String, Kept> all, Map<String, Fact> facts, byte[] modelKey) {
+        int n = MAGIC.length + 16 + 2 + modelKey.length + 4 + 4;
         for (String name : all.keySet()) {
-            n += 2 + name.getBytes(StandardCharsets.UTF_8).length + ENTRY_FIXED_BYTES;
+            n += 2 + utf8(name).length + ENTRY_FIXED_BYTES;
+        }
+        for (String key : facts.keySet()) {
+            n += 2 + utf8(key).length + FACT_FIXED_BYTES;
         }
         return n;
     }

@@ -14,6 +14,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -153,14 +154,19 @@ class LayoutCacheTest {
         Path file = savedCache(w);
         byte[] valid = Files.readAllBytes(file);
 
+        // the header of a cache not tied to a model file: magic (8), model size and time (16), an empty file key (2)
+        int countAt = 8 + 16 + 2;
         byte[] absurdCount = valid.clone();
-        absurdCount[8] = absurdCount[9] = absurdCount[10] = (byte) 0xFF; // a count of millions
+        absurdCount[countAt] = absurdCount[countAt + 1] = absurdCount[countAt + 2] = (byte) 0xFF; // a count of millions
         byte[] farOffset = valid.clone();
-        int nameLength = valid[12] & 0xFF | (valid[13] & 0xFF) << 8;
-        int wordsAt = 14 + nameLength + 4 * 4 + 1 + 8 + 4; // the first entry's words offset
+        int nameLength = valid[countAt + 4] & 0xFF | (valid[countAt + 5] & 0xFF) << 8;
+        int wordsAt = countAt + 6 + nameLength + 5 * 4 + 1 + 8 + 4; // the first entry's words offset
         farOffset[wordsAt + 7] = 0x40; // 2^62 bytes in
-        byte[][] bad = {new byte[0], "B4JLUT1\n".getBytes(), randomBytes(8, 4096), absurdCount, farOffset,
-            java.util.Arrays.copyOf(valid, valid.length / 2)};
+        byte[] longKey = valid.clone();
+        longKey[8 + 16] = (byte) 0xFF; // a file key longer than the file
+        longKey[8 + 17] = (byte) 0xFF;
+        byte[][] bad = {new byte[0], "B4JLUT2\n".getBytes(), randomBytes(8, 4096), absurdCount, farOffset, longKey,
+            java.util.Arrays.copyOf(valid, valid.length / 2), java.util.Arrays.copyOf(valid, countAt + 2)};
         for (byte[] b : bad) {
             Files.write(file, b);
             LayoutCache c = LayoutCache.open(file);
@@ -173,6 +179,71 @@ class LayoutCacheTest {
         try (var left = Files.list(dir)) {
             assertEquals(1, left.count(), "no temporary files left behind");
         }
+    }
+
+    /**
+     * Tied to its model file, a cache takes the recorded source checksum and facts while that file is unchanged (the
+     * tensor's bytes are not read: here they differ from the recorded ones, and the recorded layout and scale are
+     * used), and checks every byte again once the file's modification time has changed.
+     */
+    @Test
+    void theRecordedChecksStandWhileTheModelFileIsUnchanged() throws IOException {
+        Path model = Files.write(dir.resolve("model.gguf"), new byte[64]);
+        Path cacheDir = dir.resolve("layouts");
+        byte[] w = tq2(12, true);
+        LayoutCache first = LayoutCache.forModel(model, 2, cacheDir);
+        LutMatrix saved = tq2Matrix("a", w, first, new AtomicInteger());
+        AtomicInteger scans = new AtomicInteger();
+        assertEquals(7, first.fact("count of a", w.length, () -> scans.incrementAndGet() + 6));
+        assertTrue(first.save());
+
+        // the same shape, other trits and scale: as if the bytes had changed while the file kept its identity
+        byte[] other = TQ2_0.FORMAT.pack(LutKernelTest.randomTrits(ROWS * COLS, 13), filled(ROWS * COLS / 256, 0.25f));
+        AtomicInteger packs = new AtomicInteger();
+        LayoutCache same = LayoutCache.forModel(model, 2, cacheDir);
+        LutMatrix trusted = tq2Matrix("a", other, same, packs);
+        assertEquals(0, packs.get(), "the model file is unchanged: the recorded checksum stands for its bytes");
+        assertArrayEquals(bytes(saved.layout.words()), bytes(trusted.layout.words()));
+        assertEquals(((TernaryLutMatrix) saved).uniformScale(), ((TernaryLutMatrix) trusted).uniformScale(),
+                "the recorded scale, not the one of the bytes at hand");
+        assertEquals(7, same.fact("count of a", w.length, () -> scans.incrementAndGet() + 6));
+        assertEquals(1, scans.get(), "a recorded fact is not computed again");
+        assertEquals(9, same.fact("count of a", w.length + 1, () -> 9), "another length: computed");
+
+        Files.setLastModifiedTime(model, FileTime.from(Files.getLastModifiedTime(model).toInstant().plusSeconds(1)));
+        LayoutCache touched = LayoutCache.forModel(model, 2, cacheDir);
+        LutMatrix checked = tq2Matrix("a", other, touched, packs);
+        assertEquals(1, packs.get(), "a touched model file: the bytes are checked and found changed");
+        assertEquals(0.25f, ((TernaryLutMatrix) checked).uniformScale());
+        assertEquals(8, touched.fact("count of a", w.length, () -> scans.incrementAndGet() + 6));
+        assertEquals(2, scans.get(), "and its facts computed again");
+    }
+
+    /** Facts go into the file with the layouts, a fact alone never makes a save write, and a rewrite keeps them. */
+    @Test
+    void factsAreSavedWithTheLayouts() throws IOException {
+        Path model = Files.write(dir.resolve("model.gguf"), new byte[64]);
+        Path cacheDir = dir.resolve("layouts");
+        LayoutCache first = LayoutCache.forModel(model, 2, cacheDir);
+        assertEquals(1, first.fact("all finite x", 100, () -> 1));
+        assertFalse(first.save(), "no layout repacked: nothing to write");
+        tq2Matrix("a", tq2(14, false), first, new AtomicInteger());
+        assertTrue(first.save());
+
+        LayoutCache second = LayoutCache.forModel(model, 2, cacheDir);
+        assertEquals(1, second.fact("all finite x", 100, () -> 0));
+        byte[] changed = tq2(15, false);
+        Files.setLastModifiedTime(model, FileTime.from(Files.getLastModifiedTime(model).toInstant().plusSeconds(1)));
+        LayoutCache third = LayoutCache.forModel(model, 2, cacheDir);
+        assertEquals(1, third.fact("all finite x", 100, () -> 1));
+        tq2Matrix("a", changed, third, new AtomicInteger());
+        assertEquals(1, third.repacked());
+        assertTrue(third.save());
+        LayoutCache fourth = LayoutCache.forModel(model, 2, cacheDir);
+        assertEquals(1, fourth.fact("all finite x", 100, () -> 0), "the rewrite kept the fact, for the file as it is now");
+        AtomicInteger packs = new AtomicInteger();
+        tq2Matrix("a", changed, fourth, packs);
+        assertEquals(0, packs.get());
     }
 
     @Test
