@@ -70,6 +70,8 @@ public final class LayoutCache {
     private static final int MAX_ENTRIES = 1 << 16;
     /** An index entry's bytes after its name: shape (5 ints), scaled flag, source length and CRC, 4 offsets and lengths, CRC. */
     private static final int ENTRY_FIXED_BYTES = 5 * 4 + 1 + 8 + 4 + 4 * 8 + 4;
+    /** The bytes at the start of a file that its index must fit in. */
+    private static final long INDEX_WINDOW = 1L << 30;
     /** A fact's bytes after its key: source length and value. */
     private static final int FACT_FIXED_BYTES = 8 + 4;
 
@@ -159,7 +161,9 @@ public final class LayoutCache {
 
     /** The index, or an empty one if {@code m} is not a well-formed cache file (every length checked). */
     private static Index readIndex(MemorySegment m) {
-        ByteBuffer b = m.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        // the index is at the start: read through a buffer over the first gigabyte at most (a buffer cannot span the
+        // 2 GB or more of a larger model's layouts; an index that runs past it is not one of ours)
+        ByteBuffer b = m.asSlice(0, Math.min(m.byteSize(), INDEX_WINDOW)).asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         byte[] magic = new byte[MAGIC.length];
         if (b.remaining() < MAGIC.length + 16) {
             return Index.EMPTY;

@@ -246,6 +246,21 @@ class LayoutCacheTest {
         assertEquals(0, packs.get());
     }
 
+    /** A cache file of 2 GB or more (a larger model's layouts) is read like any other: its index is at the start. */
+    @Test
+    void aFileOverTwoGigabytesIsStillRead() throws IOException {
+        byte[] w = tq2(16, true);
+        Path file = savedCache(w);
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength((1L << 31) + 4096); // sparse: no disk space taken
+        }
+        LayoutCache big = LayoutCache.open(file);
+        assertEquals(1, big.storedLayouts());
+        AtomicInteger packs = new AtomicInteger();
+        tq2Matrix("a", w, big, packs);
+        assertEquals(0, packs.get(), "the layout is found in the large file");
+    }
+
     @Test
     void oneFilePerModelAndArrangement() throws IOException {
         Path model = Files.write(dir.resolve("model.gguf"), new byte[16]);
