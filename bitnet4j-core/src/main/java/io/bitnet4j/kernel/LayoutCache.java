@@ -282,6 +282,11 @@ public final class LayoutCache {
         return f.value();
     }
 
+    /** {@code cache.fact(key, sourceBytes, compute)}, or {@code compute}'s value when there is no cache (null). */
+    static int fact(LayoutCache cache, String key, long sourceBytes, IntSupplier compute) {
+        return cache == null ? compute.getAsInt() : cache.fact(key, sourceBytes, compute);
+    }
+
     /**
      * Writes the layouts bound through this cache to its file if any of them was repacked (none were found in the file,
      * or some were missing or stale), through a temporary file renamed over the old one. Returns whether it wrote.

@@ -41,9 +41,8 @@ final class TernaryLutMatrix extends LutMatrix {
         TernaryBlockMatrix exact = new TernaryBlockVectorMatrix(name, type, rows, cols, data, format);
         int blocks = cols / BLOCK;
         // a pass over every block's scale: kept in the cache's index, so that a cached layout needs none of the file's bytes
-        float uniform = cache == null ? uniformScale(data, (long) rows * blocks, format)
-                : Float.intBitsToFloat(cache.fact("uniform scale of " + name, data.byteSize(),
-                        () -> Float.floatToRawIntBits(uniformScale(data, (long) rows * blocks, format))));
+        float uniform = Float.intBitsToFloat(LayoutCache.fact(cache, "uniform scale of " + name, data.byteSize(),
+                () -> Float.floatToRawIntBits(uniformScale(data, (long) rows * blocks, format))));
         boolean scaled = Float.isNaN(uniform);
         LutLayout layout = LutLayout.pack(cache, name, data, rows, cols, BLOCK, LutKernel.tileRows(), threads, scaled, (row, codes, scales) -> {
             for (int b = 0; b < blocks; b++) {

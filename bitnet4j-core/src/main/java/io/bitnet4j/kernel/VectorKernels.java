@@ -81,8 +81,8 @@ final class VectorKernels implements KernelProvider {
     private WeightMatrix f16(String name, int rows, int cols, MemorySegment data) {
         long n = (long) rows * cols;
         // a pass over the whole matrix (0.66 GB for a 2B model's head): kept in the layout cache's index when there is one
-        boolean finite = cache == null ? F16VectorMatrix.allFinite(data, n)
-                : cache.fact("all finite " + name, data.byteSize(), () -> F16VectorMatrix.allFinite(data, n) ? 1 : 0) != 0;
+        boolean finite = LayoutCache.fact(cache, "all finite " + name, data.byteSize(),
+                () -> F16VectorMatrix.allFinite(data, n) ? 1 : 0) != 0;
         F16VectorMatrix m = new F16VectorMatrix(name, rows, cols, data, finite);
         return int8F16 && Int8CopyMatrix.fits(m) ? Int8CopyMatrix.copy(m) : m;
     }
