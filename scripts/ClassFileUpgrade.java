@@ -19,7 +19,7 @@ import java.util.zip.ZipOutputStream;
  * Rewrites the class files in a jar that are older than Java 6 (class file version 50) as Java 8 class files (52)
  * with the stack maps that version requires, leaving everything else in the jar as it is.
  *
- * <p>Why: the JVM's startup cache (JDK 25's AOT cache, which {@code ./bitnet4j} makes once per build) cannot hold
+ * <p>Why: the JVM's startup cache (the class-data-sharing archive {@code ./bitnet4j} makes once per build) cannot hold
  * classes of version 49 or older, because they are verified by the old type-inferring verifier at every start.
  * picocli's jar is compiled for Java 5, so its classes (173 of them for {@code run}) were read from the jar,
  * parsed and verified on every start of the CLI: about 0.05 s of each command (docs/bench.md, session 14). The
