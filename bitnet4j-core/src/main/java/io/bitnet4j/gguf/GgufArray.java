@@ -3,6 +3,7 @@ package io.bitnet4j.gguf;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -216,7 +217,7 @@ public final class GgufArray implements GgufValue {
         if (strings == null) {
             throw new IllegalArgumentException("array of " + elementType + " has no string elements");
         }
-        return List.of(strings);
+        return Collections.unmodifiableList(Arrays.asList(strings)); // a view: a vocabulary is 128k strings
     }
 
     /** The raw little-endian element bytes of a fixed-size array (not copied: callers must not modify). */

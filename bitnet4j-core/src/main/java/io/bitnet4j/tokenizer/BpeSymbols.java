@@ -36,6 +36,18 @@ final class BpeSymbols {
         });
     }
 
+    /** {@link #intern(String)} of {@code s.substring(from, to)}, made as a string only when it is not a token. */
+    int intern(String s, int from, int to) {
+        int id = vocab.id(s, from, to);
+        return id >= 0 ? id : intern(s.substring(from, to));
+    }
+
+    /** {@link #intern(String)} of {@code s} without its character at {@code cut}, made only when not a token. */
+    int internWithout(String s, int cut) {
+        int id = vocab.idWithout(s, cut);
+        return id >= 0 ? id : intern(s.substring(0, cut) + s.substring(cut + 1));
+    }
+
     /** The symbol of {@code text}, or -1 if it has none. */
     int find(String text) {
         int id = vocab.id(text);
