@@ -18,8 +18,14 @@ public enum TokenType {
     UNUSED(5),
     BYTE(6);
 
-    /** The types by code (each code is its ordinal): a vocabulary's 128k lookups without a copy of values() each. */
-    private static final TokenType[] BY_CODE = values();
+    /** The types by code: a vocabulary's 128k lookups without a copy of values() each. */
+    private static final TokenType[] BY_CODE = new TokenType[7];
+
+    static {
+        for (TokenType t : values()) {
+            BY_CODE[t.code] = t;
+        }
+    }
 
     private final int code;
 
