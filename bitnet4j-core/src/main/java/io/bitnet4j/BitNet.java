@@ -2,6 +2,7 @@ package io.bitnet4j;
 
 import io.bitnet4j.gguf.GgufFile;
 import io.bitnet4j.kernel.LayoutCache;
+import io.bitnet4j.kernel.LayoutCacheDirectory;
 import io.bitnet4j.kernel.MatrixKernels;
 import io.bitnet4j.model.Model;
 import io.bitnet4j.model.Numerics;
@@ -122,7 +123,7 @@ public final class BitNet {
             }
             cache.save();
             if (settings.maxDirectoryBytes() < Long.MAX_VALUE) {
-                LayoutCache.trim(dir, settings.maxDirectoryBytes(), cache.file());
+                LayoutCacheDirectory.trim(dir, settings.maxDirectoryBytes(), cache.file());
             }
             return new LayoutCacheOutcome(LayoutCacheOutcome.Status.WRITTEN, cache.file(), bytes, "");
         } catch (IOException | RuntimeException e) {

@@ -13,12 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
@@ -61,10 +55,8 @@ public final class LayoutCache {
     public static final String PROPERTY = "bitnet4j.layoutcache";
 
     private static final byte[] MAGIC = "B4JLUT3\n".getBytes(StandardCharsets.US_ASCII);
-    /** The cache files' name ending; {@link #trim} deletes only such files (and their leftover temporary files). */
-    private static final String SUFFIX = ".lut";
-    /** A temporary file older than this is a leftover of a write that was killed, not one in progress. */
-    private static final Duration STALE_TEMPORARY = Duration.ofHours(1);
+    /** The cache files' name ending; {@link LayoutCacheDirectory#trim} deletes only such files (and their leftovers). */
+    static final String SUFFIX = ".lut";
     private static final long ALIGN = 4096;
     /** More layouts than any model has: a count beyond it means the file is not one of ours. */
     private static final int MAX_ENTRIES = 1 << 16;
@@ -411,63 +403,9 @@ public final class LayoutCache {
         return n;
     }
 
-    /**
-     * Marks the file as just used (its modification time), so that {@link #trim} deletes it after the caches that
-     * were used less recently. A file that cannot be touched is left as it is.
-     */
+    /** Marks the file as just used, for {@link LayoutCacheDirectory#trim}'s least-recently-used order. */
     public void markUsed() {
-        try {
-            Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
-        } catch (IOException | RuntimeException e) {
-            // only the order of eviction depends on it
-        }
-    }
-
-    /**
-     * Deletes the least recently used cache files ({@code *.lut}, by modification time) in {@code dir} until those
-     * left take at most {@code maxBytes}, never {@code keep}; also the temporary files of writes killed more than an
-     * hour ago. Other files are not touched, and a file that cannot be deleted is skipped. Returns the files deleted.
-     */
-    public static List<Path> trim(Path dir, long maxBytes, Path keep) throws IOException {
-        record Found(Path path, long bytes, FileTime modified) {}
-        List<Found> caches = new ArrayList<>();
-        List<Path> deleted = new ArrayList<>();
-        Instant staleBefore = Instant.now().minus(STALE_TEMPORARY);
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                String name = p.getFileName().toString();
-                try {
-                    FileTime modified = Files.getLastModifiedTime(p);
-                    if (name.endsWith(SUFFIX) && Files.isRegularFile(p)) {
-                        caches.add(new Found(p, Files.size(p), modified));
-                    } else if (name.contains(SUFFIX) && name.endsWith(".tmp") && modified.toInstant().isBefore(staleBefore)
-                            && Files.deleteIfExists(p)) {
-                        deleted.add(p);
-                    }
-                } catch (IOException e) {
-                    // gone meanwhile, or not ours to read: skip it
-                }
-            }
-        }
-        long total = caches.stream().mapToLong(Found::bytes).sum();
-        caches.sort(Comparator.comparing(Found::modified));
-        for (Found f : caches) {
-            if (total <= maxBytes) {
-                break;
-            }
-            if (keep != null && f.path().toAbsolutePath().normalize().equals(keep.toAbsolutePath().normalize())) {
-                continue;
-            }
-            try {
-                if (Files.deleteIfExists(f.path())) {
-                    deleted.add(f.path());
-                }
-                total -= f.bytes(); // gone either way: deleted here or by another process
-            } catch (IOException e) {
-                // in use or not ours: keep it
-            }
-        }
-        return deleted;
+        LayoutCacheDirectory.markUsed(file);
     }
 
     /** The file this cache reads and writes. */

@@ -279,14 +279,14 @@ class LayoutCacheTest {
         Path staleTemp = sized(cache.resolve("d.gguf-1.lut123.tmp"), 10, 0); // a killed write's leftover
         Path liveTemp = Files.write(cache.resolve("e.gguf-1.lut456.tmp"), new byte[10]); // a write in progress now
 
-        assertEquals(java.util.List.of(staleTemp, oldest), LayoutCache.trim(cache, 900, newest));
+        assertEquals(java.util.List.of(staleTemp, oldest), LayoutCacheDirectory.trim(cache, 900, newest));
         assertFalse(Files.exists(oldest));
         assertTrue(Files.exists(middle) && Files.exists(newest) && Files.exists(other) && Files.exists(liveTemp));
 
         // the one to keep survives even when it alone is over the cap; the others go, oldest first
-        assertEquals(java.util.List.of(middle), LayoutCache.trim(cache, 100, newest));
+        assertEquals(java.util.List.of(middle), LayoutCacheDirectory.trim(cache, 100, newest));
         assertTrue(Files.exists(newest));
-        assertEquals(java.util.List.of(), LayoutCache.trim(cache, 400, null), "within the cap: nothing to delete");
+        assertEquals(java.util.List.of(), LayoutCacheDirectory.trim(cache, 400, null), "within the cap: nothing to delete");
     }
 
     @Test
@@ -295,7 +295,7 @@ class LayoutCacheTest {
         Path used = sized(cache.resolve("a.gguf-1.lut"), 400, 1_000);
         Path idle = sized(cache.resolve("b.gguf-1.lut"), 400, 2_000);
         LayoutCache.open(used).markUsed();
-        assertEquals(java.util.List.of(idle), LayoutCache.trim(cache, 500, null));
+        assertEquals(java.util.List.of(idle), LayoutCacheDirectory.trim(cache, 500, null));
         assertTrue(Files.exists(used));
     }
 
