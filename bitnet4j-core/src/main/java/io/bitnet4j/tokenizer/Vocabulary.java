@@ -88,34 +88,29 @@ final class Vocabulary {
 
     /** {@link #id(String)} of {@code s.substring(from, to)}, without making that string. */
     int id(String s, int from, int to) {
-        int h = 0;
-        for (int i = from; i < to; i++) {
-            h = 31 * h + s.charAt(i); // String.hashCode's own formula
-        }
-        int length = to - from;
-        int mask = slots.length - 1;
-        for (int at = slot(h); slots[at] != 0; at = (at + 1) & mask) {
-            String t = texts[slots[at] - 1];
-            if (t.length() == length && t.regionMatches(0, s, from, length)) {
-                return slots[at] - 1;
-            }
-        }
-        return -1;
+        return idOfJoin(s, from, to, to, to);
     }
 
     /** {@link #id(String)} of {@code s} without its character at {@code cut}, without making that string. */
     int idWithout(String s, int cut) {
+        return idOfJoin(s, 0, cut, cut + 1, s.length());
+    }
+
+    /** {@link #id(String)} of {@code s.substring(from1, to1) + s.substring(from2, to2)}, without making that string. */
+    private int idOfJoin(String s, int from1, int to1, int from2, int to2) {
         int h = 0;
-        for (int i = 0; i < s.length(); i++) {
-            if (i != cut) {
-                h = 31 * h + s.charAt(i);
-            }
+        for (int i = from1; i < to1; i++) {
+            h = 31 * h + s.charAt(i); // String.hashCode's own formula, over both parts
         }
-        int length = s.length() - 1;
+        for (int i = from2; i < to2; i++) {
+            h = 31 * h + s.charAt(i);
+        }
+        int first = to1 - from1;
+        int length = first + to2 - from2;
         int mask = slots.length - 1;
         for (int at = slot(h); slots[at] != 0; at = (at + 1) & mask) {
             String t = texts[slots[at] - 1];
-            if (t.length() == length && t.regionMatches(0, s, 0, cut) && t.regionMatches(cut, s, cut + 1, length - cut)) {
+            if (t.length() == length && t.regionMatches(0, s, from1, first) && t.regionMatches(first, s, from2, length - first)) {
                 return slots[at] - 1;
             }
         }
