@@ -3,6 +3,7 @@ package io.bitnet4j.tokenizer;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The {@link Tokenizer} every loader builds: a vocabulary, its special tokens and a subword algorithm.
@@ -16,8 +17,12 @@ final class VocabTokenizer implements Tokenizer {
     private final SpecialTokens special;
     private final SubwordEncoder encoder;
     private final SpecialTokenSplitter splitter;
-    /** Each token's bytes with special tokens rendered; hidden ones are blanked on the way out. */
-    private final byte[][] pieces;
+    /**
+     * Each token's bytes with special tokens rendered (hidden ones are blanked on the way out), rendered when first
+     * asked for: a 128k-token vocabulary took 50-70 ms to render whole at a cold load, before the first prompt, which
+     * needs none of them. Rendering is deterministic, so two threads that race on one token store equal arrays.
+     */
+    private final AtomicReferenceArray<byte[]> pieces;
     private final BitSet endOfGeneration = new BitSet();
 
     VocabTokenizer(Vocabulary vocab, SpecialTokens special, SubwordEncoder encoder) {
@@ -25,11 +30,11 @@ final class VocabTokenizer implements Tokenizer {
         this.special = special;
         this.encoder = encoder;
         this.splitter = new SpecialTokenSplitter(vocab);
-        this.pieces = new byte[vocab.size()][];
-        for (int id = 0; id < pieces.length; id++) {
-            TokenType type = vocab.type(id);
-            boolean literal = type.isSpecial() || type == TokenType.USER_DEFINED;
-            pieces[id] = literal ? vocab.text(id).getBytes(StandardCharsets.UTF_8) : encoder.render(id, vocab.text(id), type);
+        this.pieces = new AtomicReferenceArray<>(vocab.size());
+        for (int id = 0; id < vocab.size(); id++) {
+            if (vocab.type(id) == TokenType.BYTE) {
+                pieces.set(id, render(id)); // now: a byte token whose text is not <0xNN> is the vocabulary's error
+            }
         }
         special.endOfGeneration().forEach(endOfGeneration::set);
     }
@@ -81,7 +86,22 @@ final class VocabTokenizer implements Tokenizer {
     }
 
     private byte[] rawPiece(int id, boolean renderSpecial) {
-        return !renderSpecial && vocab.type(id).isSpecial() ? NONE : pieces[id];
+        TokenType type = vocab.type(id);
+        if (!renderSpecial && type.isSpecial()) {
+            return NONE;
+        }
+        byte[] piece = pieces.get(id);
+        if (piece == null) {
+            piece = render(id);
+            pieces.set(id, piece);
+        }
+        return piece;
+    }
+
+    private byte[] render(int id) {
+        TokenType type = vocab.type(id);
+        boolean literal = type.isSpecial() || type == TokenType.USER_DEFINED;
+        return literal ? vocab.text(id).getBytes(StandardCharsets.UTF_8) : encoder.render(id, vocab.text(id), type);
     }
 
     @Override

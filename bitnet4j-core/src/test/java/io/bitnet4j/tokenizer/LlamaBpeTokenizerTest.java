@@ -140,6 +140,31 @@ class LlamaBpeTokenizerTest {
     }
 
     @Test
+    void piecesRenderedByTwoThreadsAtOnceAreTheSequentialOnes() throws Exception {
+        Tokenizer fresh = Tokenizers.fromGguf(metadata); // nothing rendered yet: pieces render when first asked for
+        int n = fresh.vocabSize();
+        byte[][][] seen = new byte[2][n][];
+        Thread[] threads = new Thread[2];
+        for (int t = 0; t < 2; t++) {
+            int thread = t;
+            threads[t] = new Thread(() -> {
+                for (int id = 0; id < n; id++) {
+                    seen[thread][id] = fresh.piece(id, true);
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        for (int id = 0; id < n; id++) {
+            byte[] expected = tiktoken.piece(id, true); // another loader's tokenizer, asked one token at a time
+            assertArrayEquals(expected, seen[0][id], "piece " + id);
+            assertArrayEquals(expected, seen[1][id], "piece " + id);
+        }
+    }
+
+    @Test
     void missingPreTokenizerOnALlama3VocabularyUsesLlama3Rules() {
         Map<String, GgufValue> entries = new LinkedHashMap<>(metadata.asMap());
         entries.remove("tokenizer.ggml.pre");
