@@ -21,9 +21,20 @@ final class GgufCursor {
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** The largest Java array we are willing to make (a little under the VM limit). */
     static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
+    /** How many bytes {@link #string} copies from the file at a time. */
+    private static final int WINDOW = 1 << 20;
 
     private final MemorySegment bytes;
     private final long size;
+    /**
+     * A copy of the file's bytes {@code [windowStart, windowEnd)} that strings are read from: a vocabulary's 400k
+     * strings (LLaMA 3's tokens and merge rules) each copied out of the mapped file on their own spent more time in the
+     * copy's checks than in the bytes (a fifth of a cold load of the metadata), and each went through a byte array of
+     * its own before its String.
+     */
+    private byte[] window = new byte[0];
+    private long windowStart;
+    private long windowEnd;
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -118,7 +129,11 @@ final class GgufCursor {
         if (remaining() < 8) {
             require(8, name(what, index) + " length");
         }
-        long len = bytes.get(U64, pos);
+        int o = windowed(pos, 8);
+        long len = 0;
+        for (int i = 7; i >= 0; i--) {
+            len = len << 8 | (window[o + i] & 0xFF); // little-endian
+        }
         pos += 8;
         if (len < 0 || len > remaining()) {
             throw exceeds(name(what, index) + " length", len, at);
@@ -126,22 +141,39 @@ final class GgufCursor {
         if (len > MAX_ARRAY) {
             throw new GgufFormatException(name(what, index) + " length " + len + " at byte " + at + " is too long to hold in memory");
         }
-        byte[] raw = bytes((int) len, what); // its check cannot fail here: the length was checked against what is left
-        if (isAscii(raw)) {
-            return new String(raw, StandardCharsets.US_ASCII);
-        }
+        int n = (int) len;
+        o = windowed(pos, n); // cannot fail: the length was checked against what is left
+        pos += n;
         // the JDK's own decoding, much faster than a CharsetDecoder, replaces each malformed sequence (overlong forms
-        // and encoded surrogates included) with U+FFFD; a string without one was valid, one with one is decoded again
-        // strictly, which throws unless the U+FFFD was really there
-        String fast = new String(raw, StandardCharsets.UTF_8);
+        // and encoded surrogates included) with U+FFFD; a string without one was valid (an ASCII or Latin-1 string
+        // cannot hold one: no scan), one with one is decoded again strictly, which throws unless the U+FFFD was really
+        // there
+        String fast = new String(window, o, n, StandardCharsets.UTF_8);
         if (fast.indexOf('\uFFFD') < 0) {
             return fast;
         }
         try {
-            return utf8.decode(ByteBuffer.wrap(raw)).toString();
+            return utf8.decode(ByteBuffer.wrap(window, o, n)).toString();
         } catch (CharacterCodingException e) {
             throw new GgufFormatException(name(what, index) + " at byte " + at + " is not valid UTF-8", e);
         }
+    }
+
+    /**
+     * The offset in {@link #window} of the file's bytes {@code [at, at + n)}, copied there first unless they already
+     * are; the caller has checked that the file holds them.
+     */
+    private int windowed(long at, int n) {
+        if (at < windowStart || at + n > windowEnd) {
+            int length = (int) Math.min(Math.max(n, WINDOW), size - at);
+            if (window.length < length) {
+                window = new byte[length];
+            }
+            MemorySegment.copy(bytes, ValueLayout.JAVA_BYTE, at, window, 0, length);
+            windowStart = at;
+            windowEnd = at + length;
+        }
+        return (int) (at - windowStart);
     }
 
     private static String name(String what, int index) {
@@ -152,14 +184,5 @@ final class GgufCursor {
     GgufFormatException exceeds(String what, long value, long at) {
         return new GgufFormatException(what + " " + Long.toUnsignedString(value) + " at byte " + at + " exceeds what the "
                 + remaining() + " bytes left in the file can hold (truncated or corrupt file)");
-    }
-
-    private static boolean isAscii(byte[] raw) {
-        for (byte b : raw) {
-            if (b < 0) {
-                return false;
-            }
-        }
-        return true;
     }
 }

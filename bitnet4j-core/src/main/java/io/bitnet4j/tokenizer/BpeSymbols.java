@@ -36,16 +36,13 @@ final class BpeSymbols {
         });
     }
 
-    /** {@link #intern(String)} of {@code s.substring(from, to)}, made as a string only when it is not a token. */
-    int intern(String s, int from, int to) {
-        int id = vocab.id(s, from, to);
-        return id >= 0 ? id : intern(s.substring(from, to));
-    }
-
-    /** {@link #intern(String)} of {@code s} without its character at {@code cut}, made only when not a token. */
-    int internWithout(String s, int cut) {
-        int id = vocab.idWithout(s, cut);
-        return id >= 0 ? id : intern(s.substring(0, cut) + s.substring(cut + 1));
+    /**
+     * {@link #intern(String)} of the text {@code cs[from1 .. to1)} followed by {@code cs[from2 .. to2)} (the second range
+     * may be empty), made as a string only when it is not a token. Loading only.
+     */
+    int intern(char[] cs, int from1, int to1, int from2, int to2) {
+        int id = vocab.id(cs, from1, to1, from2, to2);
+        return id >= 0 ? id : intern(new String(cs, from1, to1 - from1) + new String(cs, from2, to2 - from2));
     }
 
     /** The symbol of {@code text}, or -1 if it has none. */

@@ -1,5 +1,6 @@
 package io.bitnet4j.tokenizer;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -10,18 +11,24 @@ import java.util.List;
  * by {@code [EMPTY_<id>]} (an empty string cannot be matched or merged) and when two ids share one text
  * the lookup returns the later id.
  *
- * <p>The reverse lookup is an open-addressing table of ids keyed by {@link String#hashCode}, not a
- * {@code HashMap<String, Integer>}: a 128k-token vocabulary then costs one int array instead of 128k entries and
- * boxes, and its loading loop runs cold (the first thing a model's load does with it) in a third of the time. It
- * also looks up a part of a string without making that part ({@link #id(String, int, int)}), which is how the
- * loader reads the 280k merge rules of a byte-level BPE.
+ * <p>The reverse lookup is an open-addressing table keyed by {@link String#hashCode}, not a
+ * {@code HashMap<String, Integer>}: a 128k-token vocabulary then costs one array instead of 128k entries and
+ * boxes, and its loading loop runs cold (the first thing a model's load does with it) in a third of the time. Each
+ * slot holds the token's hash beside its id, so a probe touches a token only when the hashes agree. The loader of
+ * a byte-level BPE looks up the two parts of each of 280k merge rules and their join, given as ranges of a char
+ * array ({@link #id(char[], int, int, int, int)}); those compare against a copy of all token texts laid end to end
+ * in one array. Both spare cache misses: the String objects of a vocabulary lie all over the heap, and the merge
+ * rules' lookups, at random places in the table, were bound by those misses (three or four a lookup).
  */
 final class Vocabulary {
     private final String[] texts;
     private final float[] scores;
     private final TokenType[] types;
-    /** The table: id + 1 of the token at each slot, 0 for an empty slot; its length a power of two. */
-    private final int[] slots;
+    /** All token texts end to end: token {@code i} is {@code chars[starts[i] .. starts[i + 1])}. */
+    private final char[] chars;
+    private final int[] starts;
+    /** The table: the token's hash in the high 32 bits of its slot and its id + 1 in the low 32, 0 for an empty slot. */
+    private final long[] slots;
     /** 32 minus the table's log2 length: a hash's top bits pick the slot ({@link #slot}). */
     private final int shift;
 
@@ -43,19 +50,34 @@ final class Vocabulary {
         this.texts = new String[n];
         this.scores = scores != null ? scores.clone() : new float[n];
         this.types = new TokenType[n];
-        this.slots = new int[Integer.highestOneBit(n) << 2]; // at most half full
-        this.shift = Integer.numberOfLeadingZeros(slots.length) + 1;
-        int mask = slots.length - 1;
+        this.starts = new int[n + 1];
+        long total = 0;
         for (int i = 0; i < n; i++) {
             String t = texts.get(i);
             t = t.isEmpty() ? "[EMPTY_" + i + "]" : t;
             this.texts[i] = t;
             this.types[i] = types != null ? types[i] : TokenType.NORMAL;
-            int at = slot(t.hashCode());
-            while (slots[at] != 0 && !this.texts[slots[at] - 1].equals(t)) {
+            total += t.length();
+            if (total > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("the vocabulary's texts hold more than 2^31 characters");
+            }
+            starts[i + 1] = (int) total;
+        }
+        this.chars = new char[(int) total];
+        for (int i = 0; i < n; i++) {
+            this.texts[i].getChars(0, this.texts[i].length(), chars, starts[i]);
+        }
+        this.slots = new long[Integer.highestOneBit(n) << 2]; // at most half full
+        this.shift = Integer.numberOfLeadingZeros(slots.length) + 1;
+        int mask = slots.length - 1;
+        for (int i = 0; i < n; i++) {
+            String t = this.texts[i];
+            int h = t.hashCode();
+            int at = slot(h);
+            while (slots[at] != 0 && !(hashOf(slots[at]) == h && this.texts[idOf(slots[at])].equals(t))) {
                 at = (at + 1) & mask;
             }
-            slots[at] = i + 1; // a repeated text: the later id
+            slots[at] = ((long) h << 32) | (i + 1); // a repeated text: the later id
         }
     }
 
@@ -77,44 +99,51 @@ final class Vocabulary {
 
     /** The id of the token whose text is exactly {@code text}, or -1. */
     int id(String text) {
+        int h = text.hashCode();
         int mask = slots.length - 1;
-        for (int at = slot(text.hashCode()); slots[at] != 0; at = (at + 1) & mask) {
-            if (texts[slots[at] - 1].equals(text)) {
-                return slots[at] - 1;
+        for (int at = slot(h); slots[at] != 0; at = (at + 1) & mask) {
+            if (hashOf(slots[at]) == h && texts[idOf(slots[at])].equals(text)) {
+                return idOf(slots[at]);
             }
         }
         return -1;
     }
 
-    /** {@link #id(String)} of {@code s.substring(from, to)}, without making that string. */
-    int id(String s, int from, int to) {
-        return idOfJoin(s, from, to, to, to);
-    }
-
-    /** {@link #id(String)} of {@code s} without its character at {@code cut}, without making that string. */
-    int idWithout(String s, int cut) {
-        return idOfJoin(s, 0, cut, cut + 1, s.length());
-    }
-
-    /** {@link #id(String)} of {@code s.substring(from1, to1) + s.substring(from2, to2)}, without making that string. */
-    private int idOfJoin(String s, int from1, int to1, int from2, int to2) {
+    /**
+     * {@link #id(String)} of the text {@code cs[from1 .. to1)} followed by {@code cs[from2 .. to2)} (the second range
+     * may be empty), without making that string. Loading only: it reads the texts laid end to end.
+     */
+    int id(char[] cs, int from1, int to1, int from2, int to2) {
         int h = 0;
         for (int i = from1; i < to1; i++) {
-            h = 31 * h + s.charAt(i); // String.hashCode's own formula, over both parts
+            h = 31 * h + cs[i]; // String.hashCode's own formula, over both ranges
         }
         for (int i = from2; i < to2; i++) {
-            h = 31 * h + s.charAt(i);
+            h = 31 * h + cs[i];
         }
         int first = to1 - from1;
         int length = first + to2 - from2;
         int mask = slots.length - 1;
         for (int at = slot(h); slots[at] != 0; at = (at + 1) & mask) {
-            String t = texts[slots[at] - 1];
-            if (t.length() == length && t.regionMatches(0, s, from1, first) && t.regionMatches(first, s, from2, length - first)) {
-                return slots[at] - 1;
+            if (hashOf(slots[at]) != h) {
+                continue;
+            }
+            int id = idOf(slots[at]);
+            int start = starts[id];
+            if (starts[id + 1] - start == length && Arrays.equals(chars, start, start + first, cs, from1, to1)
+                    && Arrays.equals(chars, start + first, start + length, cs, from2, to2)) {
+                return id;
             }
         }
         return -1;
+    }
+
+    private static int hashOf(long slot) {
+        return (int) (slot >>> 32);
+    }
+
+    private static int idOf(long slot) {
+        return (int) slot - 1;
     }
 
     /**
