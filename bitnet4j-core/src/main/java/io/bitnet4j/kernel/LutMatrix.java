@@ -9,8 +9,9 @@ import java.util.Objects;
  * What the lookup-table matrices share: a {@link LutLayout} repacked from the file, the scalar kernel over
  * the file's bytes for everything the layout does not serve, and the loop over tiles and tokens around
  * {@link LutKernel}. Tokens go through in fours ({@link LutKernel#block4}: each weight word loaded once for
- * four tokens) and the rest one by one; each thread builds the tables of the tokens in hand in its scratch and,
- * group by group, sweeps the blocks of its rows one after another, keeping the tiles' float sums in its scratch.
+ * four tokens), a batch's last one to three in a four that overlaps the one before (fewer than four tokens: one by
+ * one); each thread builds the tables of the tokens in hand in its scratch and, group by group, sweeps the blocks of
+ * its rows one after another, keeping the tiles' float sums in its scratch.
  */
 abstract sealed class LutMatrix implements WeightMatrix permits TernaryLutMatrix, I2sLutMatrix {
     final StoredMatrix exact;
@@ -74,6 +75,15 @@ abstract sealed class LutMatrix implements WeightMatrix permits TernaryLutMatrix
         }
         for (int t0 = 0; t0 < tokens; ) {
             int n = tokens - t0 >= LutKernel.TOKENS ? LutKernel.TOKENS : 1;
+            int finished = 0; // of this pass's tokens, those the pass before already finished
+            if (n == 1 && tokens > LutKernel.TOKENS) {
+                // a prompt's last one to three tokens: one pass of four that overlaps the pass before, not one pass
+                // over the weights per token (each as long as a decode step), with the same floats (the kernels agree
+                // token by token); and a cold JVM's prompt then runs no one-token kernel before it is compiled
+                finished = LutKernel.TOKENS - (tokens - t0);
+                t0 = tokens - LutKernel.TOKENS;
+                n = LutKernel.TOKENS;
+            }
             if (!keep || !scratch.holdsTables(in, shape)) {
                 for (int j = 0; j < n; j++) {
                     LutKernel.buildTables(q, (t0 + j) * layout.cols(), blocks, layout.block(), words, tables, j * perToken);
@@ -100,7 +110,7 @@ abstract sealed class LutMatrix implements WeightMatrix permits TernaryLutMatrix
                 g += run;
             }
             int first = tileFrom * r;
-            for (int j = 0; j < n; j++) {
+            for (int j = finished; j < n; j++) {
                 finishRows(acc, j * tiles * r + rowFrom - first, in, t0 + j, out, outOffset + (t0 + j) * exact.rows + rowFrom,
                         rowTo - rowFrom);
             }
