@@ -31,7 +31,11 @@ done
 [[ "$threads" =~ ^[1-9][0-9]*$ && "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "first-token: -t and -r take positive numbers" >&2; exit 2; }
 
 peer_cmd=("$peer" -m "$model" -p "$prompt" -n 1 -t "$threads" --temp 0)
-if "$peer" --help 2>&1 | grep -q -- '-no-cnv'; then
+# llama.cpp's llama-cli turns to conversation mode (waiting for input) when the file has a chat template; older builds
+# (bitnet.cpp's) have no -no-cnv. The help is read whole: `grep -q` would close the pipe early, and under pipefail
+# the peer's SIGPIPE made the test false.
+peer_help="$("$peer" --help 2>&1 || true)"
+if [[ "$peer_help" == *-no-cnv* ]]; then
   peer_cmd+=(-no-cnv)
 fi
 ours_cmd=("$root/bitnet4j" run -m "$model" -p "$prompt" -n 1 -t "$threads" --temp 0)
