@@ -9,9 +9,10 @@ import java.util.Objects;
  * What the lookup-table matrices share: a {@link LutLayout} repacked from the file, the scalar kernel over
  * the file's bytes for everything the layout does not serve, and the loop over tiles and tokens around
  * {@link LutKernel}. Tokens go through in fours ({@link LutKernel#block4}: each weight word loaded once for
- * four tokens), a batch's last one to three in a four that overlaps the one before (fewer than four tokens: one by
- * one); each thread builds the tables of the tokens in hand in its scratch and, group by group, sweeps the blocks of
- * its rows one after another, keeping the tiles' float sums in its scratch.
+ * four tokens), a batch's last one to three in a four that overlaps the one before, a batch of two or three in a
+ * four padded with its last token, and single tokens one by one; each thread builds the tables of the tokens in
+ * hand in its scratch and, group by group, sweeps the blocks of its rows one after another, keeping the tiles' float
+ * sums in its scratch.
  */
 abstract sealed class LutMatrix implements WeightMatrix permits TernaryLutMatrix, I2sLutMatrix {
     final StoredMatrix exact;
@@ -61,7 +62,7 @@ abstract sealed class LutMatrix implements WeightMatrix permits TernaryLutMatrix
         int tileFrom = rowFrom / r;
         int tileTo = (rowTo + r - 1) / r;
         int tiles = tileTo - tileFrom;
-        MemorySegment tables = scratch.tables(Math.min(tokens, LutKernel.TOKENS) * perToken);
+        MemorySegment tables = scratch.tables((tokens == 1 ? 1 : LutKernel.TOKENS) * perToken);
         float[] acc = scratch.tileOut(LutKernel.TOKENS * tiles * r);
         MemorySegment w = layout.words();
         MemorySegment s = scales();
@@ -83,10 +84,18 @@ abstract sealed class LutMatrix implements WeightMatrix permits TernaryLutMatrix
                 finished = LutKernel.TOKENS - (tokens - t0);
                 t0 = tokens - LutKernel.TOKENS;
                 n = LutKernel.TOKENS;
+            } else if (n == 1 && tokens > 1) {
+                // two or three tokens (a short prompt): one pass of four, the last token standing in for the missing
+                // ones (their sums are made and dropped), on the kernel a cold JVM has compiled by then
+                n = LutKernel.TOKENS;
             }
+            // the pass's tokens that are there; a padded pass's others get the last one's tables, and read block scales
+            // past the batch's (stale, in bounds: Activations keeps a scale slot per element) into sums it drops
+            int real = Math.min(n, tokens - t0);
             if (!keep || !scratch.holdsTables(in, shape)) {
                 for (int j = 0; j < n; j++) {
-                    LutKernel.buildTables(q, (t0 + j) * layout.cols(), blocks, layout.block(), words, tables, j * perToken);
+                    LutKernel.buildTables(q, (t0 + Math.min(j, real - 1)) * layout.cols(), blocks, layout.block(), words,
+                            tables, j * perToken);
                 }
                 if (keep) {
                     scratch.keptTables(in, shape);
@@ -110,7 +119,7 @@ abstract sealed class LutMatrix implements WeightMatrix permits TernaryLutMatrix
                 g += run;
             }
             int first = tileFrom * r;
-            for (int j = finished; j < n; j++) {
+            for (int j = finished; j < real; j++) {
                 finishRows(acc, j * tiles * r + rowFrom - first, in, t0 + j, out, outOffset + (t0 + j) * exact.rows + rowFrom,
                         rowTo - rowFrom);
             }

@@ -47,7 +47,7 @@ class LutKernelTest {
 
     @ParameterizedTest(name = "{0} {1}×{2}, {3} tokens, {4} threads")
     @CsvSource({"TQ2_0, 37, 256, 1, 1", "TQ2_0, 64, 768, 5, 2", "TQ2_0, 100, 512, 9, 2", "TQ1_0, 50, 512, 4, 1",
-            "TQ1_0, 33, 256, 3, 2"})
+            "TQ1_0, 33, 256, 3, 2", "TQ2_0, 40, 512, 2, 1", "TQ2_0, 70, 256, 7, 2"})
     void ternaryProductsFollowTheStatedOrderExactly(GgmlType type, int rows, int cols, int tokens, int threads) {
         TernaryBlockFormat format = type == GgmlType.TQ1_0 ? TQ1_0.FORMAT : TQ2_0.FORMAT;
         byte[] bytes = format.pack(randomTrits(rows * cols, 21), SeededArrays.uniform(22, rows * cols / 256, 2));
@@ -163,7 +163,8 @@ class LutKernelTest {
     }
 
     @ParameterizedTest(name = "{0}×{1}, {2} tokens, {3} threads")
-    @CsvSource({"37, 128, 1, 1", "64, 384, 5, 2", "31, 512, 9, 2", "100, 2560, 4, 2"})
+    @CsvSource({"37, 128, 1, 1", "64, 384, 5, 2", "31, 512, 9, 2", "100, 2560, 4, 2", "45, 256, 2, 1", "33, 384, 3, 2",
+            "50, 256, 6, 2"})
     void i2sProductsEqualTheScalarKernelExactly(int rows, int cols, int tokens, int threads) {
         byte[] bytes = I2_S.pack(randomTrits(rows * cols, 31), 0.75f);
         float[] x = SeededArrays.gaussian(32, tokens * cols, 2);
