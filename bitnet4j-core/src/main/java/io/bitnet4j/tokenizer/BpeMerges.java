@@ -6,8 +6,8 @@ import java.util.List;
  * The merge rules of a byte-level BPE: (left symbol, right symbol) → (rank, result symbol), lower rank
  * merging first. An open-addressing table of primitive longs: LLaMA 3 has 280 147 rules, and a
  * {@code HashMap<Long, ...>} of them would cost several times the memory and a box per lookup. Each slot's key and
- * value sit side by side (one cache miss a probe where two arrays cost two: loading LLaMA 3's rules spent a third of
- * its time in those misses), and a key is never 0, so a new table needs no filling.
+ * value sit side by side (one cache miss a probe where two arrays cost two: the insert was a quarter of loading LLaMA 3's
+ * rules), and a key is never 0, so a new table needs no filling.
  */
 final class BpeMerges {
     /** Slot {@code i}'s key at {@code 2i} (0: empty), its packed rule at {@code 2i + 1}. */
