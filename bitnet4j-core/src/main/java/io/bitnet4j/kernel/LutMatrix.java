@@ -9,10 +9,9 @@ import java.util.Objects;
  * What the lookup-table matrices share: a {@link LutLayout} repacked from the file, the scalar kernel over
  * the file's bytes for everything the layout does not serve, and the loop over tiles and tokens around
  * {@link LutKernel}. Tokens go through in fours ({@link LutKernel#block4}: each weight word loaded once for
- * four tokens), a batch's last one to three in a four that overlaps the one before, a batch of two or three in a
- * four padded with its last token, and single tokens one by one; each thread builds the tables of the tokens in
- * hand in its scratch and, group by group, sweeps the blocks of its rows one after another, keeping the tiles' float
- * sums in its scratch.
+ * four tokens), three left over in a four too (overlapping the one before, or padded), one or two one by one; each
+ * thread builds the tables of the tokens in hand in its scratch and, group by group, sweeps the blocks of its rows
+ * one after another, keeping the tiles' float sums in its scratch.
  */
 abstract sealed class LutMatrix implements WeightMatrix permits TernaryLutMatrix, I2sLutMatrix {
     final StoredMatrix exact;
@@ -62,7 +61,8 @@ abstract sealed class LutMatrix implements WeightMatrix permits TernaryLutMatrix
         int tileFrom = rowFrom / r;
         int tileTo = (rowTo + r - 1) / r;
         int tiles = tileTo - tileFrom;
-        MemorySegment tables = scratch.tables((tokens == 1 ? 1 : LutKernel.TOKENS) * perToken);
+        int slots = tokens >= LutKernel.TOKENS - 1 ? LutKernel.TOKENS : tokens; // three tokens alone are padded to four
+        MemorySegment tables = scratch.tables(slots * perToken);
         float[] acc = scratch.tileOut(LutKernel.TOKENS * tiles * r);
         MemorySegment w = layout.words();
         MemorySegment s = scales();
@@ -77,16 +77,17 @@ abstract sealed class LutMatrix implements WeightMatrix permits TernaryLutMatrix
         for (int t0 = 0; t0 < tokens; ) {
             int n = tokens - t0 >= LutKernel.TOKENS ? LutKernel.TOKENS : 1;
             int finished = 0; // of this pass's tokens, those the pass before already finished
-            if (n == 1 && tokens > LutKernel.TOKENS) {
-                // a prompt's last one to three tokens: one pass of four that overlaps the pass before, not one pass
-                // over the weights per token (each as long as a decode step), with the same floats (the kernels agree
-                // token by token); and a cold JVM's prompt then runs no one-token kernel before it is compiled
-                finished = LutKernel.TOKENS - (tokens - t0);
-                t0 = tokens - LutKernel.TOKENS;
-                n = LutKernel.TOKENS;
-            } else if (n == 1 && tokens > 1) {
-                // two or three tokens (a short prompt): one pass of four, the last token standing in for the missing
-                // ones (their sums are made and dropped), on the kernel a cold JVM has compiled by then
+            if (n == 1 && tokens - t0 == LutKernel.TOKENS - 1) {
+                // three tokens left: one pass of four instead of three of the one-token kernel, with the same floats
+                // (the kernels agree token by token). Cold, a JVM's prompt then runs no one-token kernel before it is
+                // compiled (a 31-token prompt's first token 0.15 s sooner); warm, a pass of four costs 3.1-3.5 of one
+                // (JMH MatVecBench, I2_S, two threads), so these three take up to a sixth longer. After a pass of four
+                // it overlaps that pass; three tokens alone are padded with the last one, whose copies' sums are
+                // dropped. One or two left stay one by one: a pass of four would cost up to three times theirs.
+                if (tokens > LutKernel.TOKENS) {
+                    finished = 1;
+                    t0 = tokens - LutKernel.TOKENS;
+                }
                 n = LutKernel.TOKENS;
             }
             // the pass's tokens that are there; a padded pass's others get the last one's tables, and read block scales
