@@ -74,16 +74,8 @@ final class BpeMerges {
     /** The packed rule for the pair, or -1: use {@link #rank} and {@link #result}. */
     long find(int left, int right) {
         long key = key(left, right);
-        int mask = table.length / 2 - 1;
-        for (int i = slot(key, mask); ; i = (i + 1) & mask) {
-            long k = table[2 * i];
-            if (k == key) {
-                return table[2 * i + 1];
-            }
-            if (k == 0) {
-                return -1;
-            }
-        }
+        int i = indexOf(key);
+        return table[2 * i] == key ? table[2 * i + 1] : -1;
     }
 
     static int rank(long rule) {
@@ -103,13 +95,9 @@ final class BpeMerges {
             grow();
         }
         long key = key(left, right);
-        int mask = table.length / 2 - 1;
-        int i = slot(key, mask);
-        while (table[2 * i] != 0) {
-            if (table[2 * i] == key) {
-                return;
-            }
-            i = (i + 1) & mask;
+        int i = indexOf(key);
+        if (table[2 * i] == key) {
+            return;
         }
         table[2 * i] = key;
         table[2 * i + 1] = ((long) rank << 32) | (result & 0xFFFF_FFFFL);
@@ -119,17 +107,23 @@ final class BpeMerges {
     private void grow() {
         long[] old = table;
         table = new long[Math.multiplyExact(old.length, 2)];
-        int mask = table.length / 2 - 1;
         for (int j = 0; j < old.length; j += 2) {
             if (old[j] != 0) {
-                int i = slot(old[j], mask);
-                while (table[2 * i] != 0) {
-                    i = (i + 1) & mask;
-                }
+                int i = indexOf(old[j]); // an empty slot: the keys are distinct
                 table[2 * i] = old[j];
                 table[2 * i + 1] = old[j + 1];
             }
         }
+    }
+
+    /** The slot holding {@code key}, or the empty slot where it would go (linear probing from {@link #slot}). */
+    private int indexOf(long key) {
+        int mask = table.length / 2 - 1;
+        int i = slot(key, mask);
+        while (table[2 * i] != 0 && table[2 * i] != key) {
+            i = (i + 1) & mask;
+        }
+        return i;
     }
 
     /** The pair's key: each id + 1, so that no key is 0 (an empty slot). */

@@ -69,15 +69,10 @@ final class Vocabulary {
         }
         this.slots = new long[Integer.highestOneBit(n) << 2]; // at most half full
         this.shift = Integer.numberOfLeadingZeros(slots.length) + 1;
-        int mask = slots.length - 1;
         for (int i = 0; i < n; i++) {
             String t = this.texts[i];
             int h = t.hashCode();
-            int at = slot(h);
-            while (slots[at] != 0 && !(hashOf(slots[at]) == h && this.texts[idOf(slots[at])].equals(t))) {
-                at = (at + 1) & mask;
-            }
-            slots[at] = ((long) h << 32) | (i + 1); // a repeated text: the later id
+            slots[indexOf(t, h)] = ((long) h << 32) | (i + 1); // a repeated text: the later id
         }
     }
 
@@ -99,14 +94,18 @@ final class Vocabulary {
 
     /** The id of the token whose text is exactly {@code text}, or -1. */
     int id(String text) {
-        int h = text.hashCode();
+        long slot = slots[indexOf(text, text.hashCode())];
+        return slot == 0 ? -1 : idOf(slot);
+    }
+
+    /** The slot holding {@code text} (whose hash is {@code h}), or the empty slot where it would go. */
+    private int indexOf(String text, int h) {
         int mask = slots.length - 1;
-        for (int at = slot(h); slots[at] != 0; at = (at + 1) & mask) {
-            if (hashOf(slots[at]) == h && texts[idOf(slots[at])].equals(text)) {
-                return idOf(slots[at]);
-            }
+        int at = slot(h);
+        while (slots[at] != 0 && !(hashOf(slots[at]) == h && texts[idOf(slots[at])].equals(text))) {
+            at = (at + 1) & mask;
         }
-        return -1;
+        return at;
     }
 
     /**
