@@ -73,7 +73,7 @@ final class Bf16VectorMatrix extends InPlaceVectorMatrix {
         for (int o = 0; o < 2 * pairs; o += 8 * L) { // o: bytes of weights; the staged floats are at twice that
             long a = p + o;
             long xo = x + 2L * o;
-            touched = touched.add(IntVector.fromMemorySegment(ReadAhead.TOUCH, data, a + ahead, LE));
+            touched = touched.lanewise(VectorOperators.ADD, IntVector.fromMemorySegment(ReadAhead.TOUCH, data, a + ahead, LE));
             IntVector w0 = IntVector.fromMemorySegment(INTS, data, a, LE);
             IntVector w1 = IntVector.fromMemorySegment(INTS, data, a + 4L * L, LE);
             FloatVector we0 = w0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();

@@ -175,7 +175,7 @@ final class F16VectorMatrix extends StoredMatrix {
         for (int o = 0; o < 2 * pairs; o += 8 * L) { // o: bytes of halves; the staged floats are at twice that
             long a = p + o;
             long xo = xs + 2L * o;
-            touched = touched.add(IntVector.fromMemorySegment(ReadAhead.TOUCH, data, a + ahead, LE));
+            touched = touched.lanewise(VectorOperators.ADD, IntVector.fromMemorySegment(ReadAhead.TOUCH, data, a + ahead, LE));
             IntVector w0 = IntVector.fromMemorySegment(INTS, data, a, LE);
             IntVector w1 = IntVector.fromMemorySegment(INTS, data, a + 4L * L, LE);
             FloatVector we0 = w0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 3).and(BITS).reinterpretAsFloats();

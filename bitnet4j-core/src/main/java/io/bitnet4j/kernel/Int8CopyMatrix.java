@@ -87,7 +87,8 @@ final class Int8CopyMatrix extends StoredMatrix {
                 FloatVector y = FloatVector.fromArray(FLOATS, w, first + j).mul(inv);
                 IntVector t = (IntVector) y.convertShape(VectorOperators.F2I, INTS, 0);
                 FloatVector rest = y.sub((FloatVector) t.convertShape(VectorOperators.I2F, FLOATS, 0));
-                t = t.add(1, rest.compare(VectorOperators.GE, 0.5f).cast(INTS)).sub(1, rest.compare(VectorOperators.LT, -0.5f).cast(INTS));
+                t = t.lanewise(VectorOperators.ADD, 1, rest.compare(VectorOperators.GE, 0.5f).cast(INTS))
+                        .sub(1, rest.compare(VectorOperators.LT, -0.5f).cast(INTS));
                 t.convertShape(VectorOperators.I2B, QUARTER_BYTES, 0).reinterpretAsBytes()
                         .intoMemorySegment(q, (long) r * cols + first + j, LE);
             }
@@ -137,7 +138,7 @@ final class Int8CopyMatrix extends StoredMatrix {
         for (int b = 0; b < pairs; b += 2) {
             long at = q + (long) b * BLOCK;
             long xb = x + 4L * b * BLOCK;
-            touched = touched.add(IntVector.fromMemorySegment(ReadAhead.TOUCH, quants, at + ahead, LE));
+            touched = touched.lanewise(VectorOperators.ADD, IntVector.fromMemorySegment(ReadAhead.TOUCH, quants, at + ahead, LE));
             FloatVector p0 = FloatVector.zero(FLOATS), p1 = p0;
             for (int j = 0; j < BLOCK; j += L) {
                 p0 = ((FloatVector) ByteVector.fromMemorySegment(QUARTER_BYTES, quants, at + j, LE).convertShape(VectorOperators.B2F, FLOATS, 0))

@@ -158,17 +158,17 @@ final class LutKernel {
                 ShortVector t2lo = ShortVector.fromMemorySegment(SHORTS, tables, tp + 2 * TABLE_BYTES, LE);
                 ShortVector t2hi = ShortVector.fromMemorySegment(SHORTS, tables, tp + 2 * TABLE_BYTES + HI, LE);
                 if (HI == 0) { // one table vector: the one-source permute (see HI)
-                    sa = sa.add(va.selectFrom(t0lo))
+                    sa = sa.lanewise(VectorOperators.ADD, va.selectFrom(t0lo))
                             .add(va.lanewise(VectorOperators.LSHR, 5).selectFrom(t1lo))
                             .add(va.lanewise(VectorOperators.LSHR, 10).selectFrom(t2lo));
-                    sb = sb.add(vb.selectFrom(t0lo))
+                    sb = sb.lanewise(VectorOperators.ADD, vb.selectFrom(t0lo))
                             .add(vb.lanewise(VectorOperators.LSHR, 5).selectFrom(t1lo))
                             .add(vb.lanewise(VectorOperators.LSHR, 10).selectFrom(t2lo));
                 } else {
-                    sa = sa.add(va.selectFrom(t0lo, t0hi))
+                    sa = sa.lanewise(VectorOperators.ADD, va.selectFrom(t0lo, t0hi))
                             .add(va.lanewise(VectorOperators.LSHR, 5).selectFrom(t1lo, t1hi))
                             .add(va.lanewise(VectorOperators.LSHR, 10).selectFrom(t2lo, t2hi));
-                    sb = sb.add(vb.selectFrom(t0lo, t0hi))
+                    sb = sb.lanewise(VectorOperators.ADD, vb.selectFrom(t0lo, t0hi))
                             .add(vb.lanewise(VectorOperators.LSHR, 5).selectFrom(t1lo, t1hi))
                             .add(vb.lanewise(VectorOperators.LSHR, 10).selectFrom(t2lo, t2hi));
                 }
@@ -219,18 +219,18 @@ final class LutKernel {
                 for (int g = 0; g < 3; g++) {
                     ShortVector idx = v.lanewise(VectorOperators.LSHR, 5 * g);
                     if (HI == 0) { // one table vector: the one-source permute (see HI)
-                        s0 = s0.add(idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t0, LE)));
-                        s1 = s1.add(idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t1, LE)));
-                        s2 = s2.add(idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t2, LE)));
-                        s3 = s3.add(idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t3, LE)));
+                        s0 = s0.lanewise(VectorOperators.ADD, idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t0, LE)));
+                        s1 = s1.lanewise(VectorOperators.ADD, idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t1, LE)));
+                        s2 = s2.lanewise(VectorOperators.ADD, idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t2, LE)));
+                        s3 = s3.lanewise(VectorOperators.ADD, idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t3, LE)));
                     } else {
-                        s0 = s0.add(idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t0, LE),
+                        s0 = s0.lanewise(VectorOperators.ADD, idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t0, LE),
                                 ShortVector.fromMemorySegment(SHORTS, tables, t0 + HI, LE)));
-                        s1 = s1.add(idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t1, LE),
+                        s1 = s1.lanewise(VectorOperators.ADD, idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t1, LE),
                                 ShortVector.fromMemorySegment(SHORTS, tables, t1 + HI, LE)));
-                        s2 = s2.add(idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t2, LE),
+                        s2 = s2.lanewise(VectorOperators.ADD, idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t2, LE),
                                 ShortVector.fromMemorySegment(SHORTS, tables, t2 + HI, LE)));
-                        s3 = s3.add(idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t3, LE),
+                        s3 = s3.lanewise(VectorOperators.ADD, idx.selectFrom(ShortVector.fromMemorySegment(SHORTS, tables, t3, LE),
                                 ShortVector.fromMemorySegment(SHORTS, tables, t3 + HI, LE)));
                     }
                     t0 += TABLE_BYTES;

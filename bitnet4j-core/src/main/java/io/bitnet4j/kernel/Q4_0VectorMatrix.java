@@ -53,7 +53,7 @@ final class Q4_0VectorMatrix extends InPlaceVectorMatrix {
         IntVector touched = IntVector.zero(ReadAhead.TOUCH);
         for (int b = 0; b < blocks; b++) {
             long q = p + (long) b * BLOCK_BYTES;
-            touched = touched.add(IntVector.fromMemorySegment(ReadAhead.TOUCH, data, q + ahead, LE));
+            touched = touched.lanewise(VectorOperators.ADD, IntVector.fromMemorySegment(ReadAhead.TOUCH, data, q + ahead, LE));
             float d = Float.float16ToFloat(data.get(HALF, q));
             long c = x + 4L * b * BLOCK; // this block's activations, in bytes
             for (int j = 0; j < HALF_BLOCK; j += L) {

@@ -62,7 +62,7 @@ final class Q6_KVectorMatrix extends InPlaceVectorMatrix {
         IntVector touched = IntVector.zero(ReadAhead.TOUCH);
         for (int b = 0; b < blocks; b++) {
             long q = p + (long) b * BLOCK_BYTES;
-            touched = touched.add(IntVector.fromMemorySegment(ReadAhead.TOUCH, data, q + ahead, LE))
+            touched = touched.lanewise(VectorOperators.ADD, IntVector.fromMemorySegment(ReadAhead.TOUCH, data, q + ahead, LE))
                     .add(IntVector.fromMemorySegment(ReadAhead.TOUCH, data, q + 64 + ahead, LE))
                     .add(IntVector.fromMemorySegment(ReadAhead.TOUCH, data, q + 128 + ahead, LE))
                     .add(IntVector.fromMemorySegment(ReadAhead.TOUCH, data, q + 192 + ahead, LE));

@@ -45,7 +45,7 @@ final class Q8_0VectorMatrix extends InPlaceVectorMatrix {
         IntVector touched = IntVector.zero(ReadAhead.TOUCH);
         for (int b = 0; b < blocks; b++) {
             long q = p + (long) b * BLOCK_BYTES;
-            touched = touched.add(IntVector.fromMemorySegment(ReadAhead.TOUCH, data, q + ahead, LE));
+            touched = touched.lanewise(VectorOperators.ADD, IntVector.fromMemorySegment(ReadAhead.TOUCH, data, q + ahead, LE));
             FloatVector d = FloatVector.broadcast(FLOATS, Float.float16ToFloat(data.get(HALF, q)));
             long c = x + 4L * b * BLOCK; // this block's activations, in bytes
             for (int j = 0; j < BLOCK; j += 2 * L) {

@@ -23,7 +23,7 @@ final class ReadAhead {
 
     /**
      * The species of a vector touch: eight bytes. A kernel loop touches with
-     * {@code sink = sink.add(IntVector.fromMemorySegment(TOUCH, data, at + ahead, LE))}, one instruction with its
+     * {@code sink = sink.lanewise(ADD, IntVector.fromMemorySegment(TOUCH, data, at + ahead, LE))}, one instruction with its
      * load folded in, where {@link #touch} costs a clamp, a bounds check and an add (about eight instructions,
      * which in the F16 loop were a fifth of its work). It is unchecked (with the launcher's
      * {@code VECTOR_ACCESS_OOB_CHECK=0}), so the kernel takes its distance from {@link #aheadWithin}, which keeps

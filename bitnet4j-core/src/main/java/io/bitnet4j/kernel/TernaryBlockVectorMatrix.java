@@ -139,7 +139,7 @@ final class TernaryBlockVectorMatrix extends TernaryBlockMatrix {
             for (int run = 0; run < BLOCK; run += RUN) {
                 ShortVector c = (ShortVector) ByteVector.fromArray(BYTES, codes, w + run + from).convertShape(VectorOperators.B2S, SHORTS, 0);
                 ShortVector v = (ShortVector) ByteVector.fromArray(BYTES, q, x + run + from).convertShape(VectorOperators.B2S, SHORTS, 0);
-                acc = acc.add(c.mul(v));
+                acc = acc.lanewise(VectorOperators.ADD, c.mul(v));
             }
             // sums of neighbouring positions, sign-extended out of the halves of wider lanes (little-endian lanes)
             IntVector pairs = acc.reinterpretAsInts();

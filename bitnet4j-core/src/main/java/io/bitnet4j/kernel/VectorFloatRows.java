@@ -66,11 +66,11 @@ final class VectorFloatRows implements FloatRows {
         // lanes are not used). Written here, not in a helper: a vector passed to a method C2 does not inline is boxed.
         FloatVector v = s0.add(s1);
         if (L == 16) {
-            v = v.add(v.rearrange(UP_8));
+            v = v.lanewise(VectorOperators.ADD, v.rearrange(UP_8));
         }
-        v = v.add(v.rearrange(UP_4));
-        v = v.add(v.rearrange(UP_2));
-        v = v.add(v.rearrange(UP_1));
+        v = v.lanewise(VectorOperators.ADD, v.rearrange(UP_4));
+        v = v.lanewise(VectorOperators.ADD, v.rearrange(UP_2));
+        v = v.lanewise(VectorOperators.ADD, v.rearrange(UP_1));
         float s = v.lane(0);
         for (int i = whole; i < n; i++) {
             s = Math.fma(a[aOff + i], b[bOff + i], s);
@@ -115,7 +115,7 @@ final class VectorFloatRows implements FloatRows {
             for (int i = whole; i < n; i++) {
                 s = FloatVector.fromArray(FLOATS, keysT, k + i * L).fma(FloatVector.broadcast(FLOATS, q[qOff + i]), s);
             }
-            s = s.mul(scale);
+            s = s.lanewise(VectorOperators.MUL, scale);
             s.intoArray(out, outOff + j);
             max = max.lanewise(VectorOperators.MAX, s, FLOATS.indexInRange(j, count));
         }
@@ -155,7 +155,7 @@ final class VectorFloatRows implements FloatRows {
                         : lane(lanes, 0, L, 0).add(lane(lanes, 0, L, 4)).add(lane(lanes, 0, L, 1).add(lane(lanes, 0, L, 5)))
                                 .add(lane(lanes, 0, L, 2).add(lane(lanes, 0, L, 6)).add(lane(lanes, 0, L, 3).add(lane(lanes, 0, L, 7))));
             }
-            s = s.mul(scale);
+            s = s.lanewise(VectorOperators.MUL, scale);
             s.intoArray(out, outOff + j);
             max = max.lanewise(VectorOperators.MAX, s, FLOATS.indexInRange(j, count));
         }
@@ -254,7 +254,7 @@ final class VectorFloatRows implements FloatRows {
         int whole = n - n % L;
         for (int i = off; i < off + whole; i += L) {
             FloatVector x = FloatVector.fromArray(FLOATS, g, i);
-            FloatVector relu = x.blend(0f, x.compare(VectorOperators.GT, 0f).not());
+            FloatVector relu = FloatVector.zero(FLOATS).blend(x, x.compare(VectorOperators.GT, 0f)); // NaN -> 0, as x > 0 ? x : 0
             relu.mul(relu).mul(FloatVector.fromArray(FLOATS, up, i)).intoArray(g, i);
         }
         ScalarFloatRows.INSTANCE.reluSquaredTimes(g, up, off + whole, n - whole);

@@ -33,7 +33,7 @@ final class VectorQuantizers {
         int n = Q8_K.BLOCK_SIZE;
         FloatVector largest = FloatVector.zero(FLOATS);
         for (int i = 0; i < n; i += L) {
-            largest = largest.max(FloatVector.fromArray(FLOATS, x, from + i).abs());
+            largest = largest.lanewise(VectorOperators.MAX, FloatVector.fromArray(FLOATS, x, from + i).abs());
         }
         float amax = largest.reduceLanes(VectorOperators.MAX);
         if (!Float.isFinite(amax) || amax == 0f) {
@@ -54,7 +54,7 @@ final class VectorQuantizers {
             FloatVector v = FloatVector.fromArray(FLOATS, x, from + i).mul(iscale).add(ROUNDER).sub(ROUNDER);
             IntVector q = ((IntVector) v.convert(VectorOperators.F2I, 0)).min(127);
             q.convertShape(VectorOperators.I2B, QUARTER_BYTES, 0).reinterpretAsBytes().intoArray(qs, qsOffset + i);
-            sum = sum.add(q);
+            sum = sum.lanewise(VectorOperators.ADD, q);
             if ((i + L) % 32 == 0) {
                 sums32[sumsOffset + i / 32] = sum.reduceLanes(VectorOperators.ADD);
                 sum = IntVector.zero(INTS);
@@ -70,7 +70,7 @@ final class VectorQuantizers {
         }
         FloatVector largest = FloatVector.zero(FLOATS);
         for (int i = 0; i < cols; i += L) {
-            largest = largest.max(FloatVector.fromArray(FLOATS, x, from + i).abs());
+            largest = largest.lanewise(VectorOperators.MAX, FloatVector.fromArray(FLOATS, x, from + i).abs());
         }
         float amax = largest.reduceLanes(VectorOperators.MAX);
         if (!Float.isFinite(amax)) {
@@ -82,7 +82,7 @@ final class VectorQuantizers {
             FloatVector v = FloatVector.fromArray(FLOATS, x, from + i).mul(s).add(ROUNDER).sub(ROUNDER);
             IntVector c = ((IntVector) v.convert(VectorOperators.F2I, 0)).max(-128).min(127);
             c.convertShape(VectorOperators.I2B, QUARTER_BYTES, 0).reinterpretAsBytes().intoArray(q, qOffset + i);
-            sum = sum.add(c);
+            sum = sum.lanewise(VectorOperators.ADD, c);
         }
         sums[sumIndex] = sum.reduceLanes(VectorOperators.ADD);
         return s;

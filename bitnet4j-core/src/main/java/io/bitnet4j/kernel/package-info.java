@@ -22,5 +22,13 @@
  *       orders of ggml's x86 routines, which the scalar kernels follow so that results agree with the peers
  *       to the last bit.
  * </ul>
+ *
+ * <p>A vector carried from one loop iteration to the next (a sum, a running maximum) is updated with
+ * {@code v = v.lanewise(ADD, w)}, never {@code v = v.add(w)}. C2 knows such a value only as a {@code FloatVector} (not
+ * its shape), so it needs a receiver type profile to inline the call into the vector instruction. {@code add} takes
+ * it from its own bytecode inside the JDK, shared by every caller and every vector shape, and profiled only if the JDK
+ * method ran as profiling code before our kernel was compiled; when it had not, C2 compiled a plain call into the
+ * Java fallback for good (the Q8_K quantizer once took a prompt from 125 to 70 tokens/s). {@code lanewise} called
+ * here is profiled in the kernel's own bytecode, which has seen one shape. docs/bench.md, "Session 20".
  */
 package io.bitnet4j.kernel;
