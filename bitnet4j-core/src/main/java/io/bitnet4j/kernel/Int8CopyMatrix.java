@@ -87,8 +87,7 @@ final class Int8CopyMatrix extends StoredMatrix {
                 FloatVector y = FloatVector.fromArray(FLOATS, w, first + j).mul(inv);
                 IntVector t = (IntVector) y.convertShape(VectorOperators.F2I, INTS, 0);
                 FloatVector rest = y.sub((FloatVector) t.convertShape(VectorOperators.I2F, FLOATS, 0));
-                t = t.lanewise(VectorOperators.ADD, 1, rest.compare(VectorOperators.GE, 0.5f).cast(INTS))
-                        .sub(1, rest.compare(VectorOperators.LT, -0.5f).cast(INTS));
+                t = t.add(1, rest.compare(VectorOperators.GE, 0.5f).cast(INTS)).sub(1, rest.compare(VectorOperators.LT, -0.5f).cast(INTS));
                 t.convertShape(VectorOperators.I2B, QUARTER_BYTES, 0).reinterpretAsBytes()
                         .intoMemorySegment(q, (long) r * cols + first + j, LE);
             }

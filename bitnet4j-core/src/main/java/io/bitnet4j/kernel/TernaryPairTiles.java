@@ -218,8 +218,8 @@ final class TernaryPairTiles {
                     ShortVector q0 = ShortVector.broadcast(SHORTS, q[e0]);
                     ShortVector q1 = ShortVector.broadcast(SHORTS, q[e0 + 32]);
                     if (PER_VECTOR == 2) { // the second table: fields 2 and 3 of the same half
-                        q0 = q0.lanewise(VectorOperators.ADD, SECOND_TABLE.mul((short) (q[e0 + 64] - q[e0])));
-                        q1 = q1.lanewise(VectorOperators.ADD, SECOND_TABLE.mul((short) (q[e0 + 96] - q[e0 + 32])));
+                        q0 = q0.add(SECOND_TABLE.mul((short) (q[e0 + 64] - q[e0])));
+                        q1 = q1.add(SECOND_TABLE.mul((short) (q[e0 + 96] - q[e0 + 32])));
                     }
                     q0.mul(FIRST_CODE).add(q1.mul(SECOND_CODE)).intoArray(tables, at + v * ROWS);
                 }
@@ -262,8 +262,8 @@ final class TernaryPairTiles {
                 ShortVector x2 = v.lanewise(VectorOperators.LSHR, 8).and((short) 0xF);
                 ShortVector x3 = v.lanewise(VectorOperators.LSHR, 12);
                 if (PER_VECTOR == 2) { // half-bytes 1 and 3 use the second table of their vector
-                    x1 = x1.lanewise(VectorOperators.OR, (short) ENTRIES);
-                    x3 = x3.lanewise(VectorOperators.OR, (short) ENTRIES);
+                    x1 = x1.or((short) ENTRIES);
+                    x3 = x3.or((short) ENTRIES);
                 }
                 int p = m * POSITION_SHORTS;
                 c0 = c0.lanewise(VectorOperators.ADD, x0.selectFrom(ShortVector.fromArray(SHORTS, tables, ta0 + p)))

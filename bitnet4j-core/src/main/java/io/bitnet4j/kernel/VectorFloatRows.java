@@ -64,13 +64,13 @@ final class VectorFloatRows implements FloatRows {
         }
         // LaneSums' halving tree in registers: lane i plus lane i + L/2, and so on down to lane 0 (each step's upper
         // lanes are not used). Written here, not in a helper: a vector passed to a method C2 does not inline is boxed.
-        FloatVector v = s0.add(s1);
+        FloatVector v = s0.lanewise(VectorOperators.ADD, s1); // s0 is carried out of the loop (see the package)
         if (L == 16) {
-            v = v.lanewise(VectorOperators.ADD, v.rearrange(UP_8));
+            v = v.add(v.rearrange(UP_8));
         }
-        v = v.lanewise(VectorOperators.ADD, v.rearrange(UP_4));
-        v = v.lanewise(VectorOperators.ADD, v.rearrange(UP_2));
-        v = v.lanewise(VectorOperators.ADD, v.rearrange(UP_1));
+        v = v.add(v.rearrange(UP_4));
+        v = v.add(v.rearrange(UP_2));
+        v = v.add(v.rearrange(UP_1));
         float s = v.lane(0);
         for (int i = whole; i < n; i++) {
             s = Math.fma(a[aOff + i], b[bOff + i], s);
