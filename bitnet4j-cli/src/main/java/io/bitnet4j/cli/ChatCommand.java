@@ -57,13 +57,19 @@ final class ChatCommand implements Callable<Integer> {
             err.println("chat format: " + format.id() + ", seed: " + options.sampling.seed() + "; /reset starts over, /exit quits");
             err.flush();
             try (Conversation chat = new Conversation(m.newGenerator(), format, system)) {
-                converse(chat, options.sampling.settings(), err);
+                TurnPreparation preparation = TurnPreparation.start(chat, System.in);
+                try {
+                    converse(chat, preparation, options.sampling.settings(), err);
+                } finally {
+                    preparation.await(); // before the conversation closes its session
+                }
             }
         }
         return 0;
     }
 
-    private void converse(Conversation chat, GenerationSettings settings, PrintWriter err) throws IOException {
+    private void converse(Conversation chat, TurnPreparation preparation, GenerationSettings settings, PrintWriter err)
+            throws IOException {
         PrintWriter out = TextOut.stdout();
         Console console = System.console();
         boolean interactive = console != null && console.isTerminal();
@@ -80,6 +86,7 @@ final class ChatCommand implements Callable<Integer> {
             if (message.isEmpty()) {
                 continue;
             }
+            preparation.await(); // the conversation is the preparation's until it is done
             if (message.equals("/reset")) {
                 chat.reset();
                 err.println("(conversation reset)");

@@ -86,6 +86,73 @@ class GenerationCommandsTest {
     }
 
     @Test
+    void aChatPreparedWhileItsUserTypesRepliesTheSame() {
+        String model = Fixtures.require(STORIES + "stories260K.gguf").toString();
+        String[] args = {"chat", "-m", model, "--temp", "0", "-n", "12", "-t", "2", "--system", "Tell stories."};
+        String input = "Once upon a time\nWhat then?\n";
+        MainTest.Result piped = withStdin(input, args); // input waiting at the start: no preparation
+        // input that comes later, as a user types it: the chat prefills the first turn's opening and rehearses first
+        InputStream old = System.in;
+        MainTest.Result typed;
+        try {
+            System.setIn(new LateInput(input.getBytes(StandardCharsets.UTF_8), 300));
+            typed = MainTest.run(args);
+        } finally {
+            System.setIn(old);
+        }
+        assertEquals(0, typed.code(), typed.err());
+        assertEquals(2, piped.out().lines().count(), piped.out());
+        assertEquals(piped.out(), typed.out());
+    }
+
+    /** Bytes that become readable only {@code delayMillis} after the first read or availability check. */
+    private static final class LateInput extends InputStream {
+        private final ByteArrayInputStream bytes;
+        private final long delayMillis;
+        private long readyAt;
+
+        LateInput(byte[] data, long delayMillis) {
+            this.bytes = new ByteArrayInputStream(data);
+            this.delayMillis = delayMillis;
+        }
+
+        @Override
+        public synchronized int available() {
+            return ready() ? bytes.available() : 0;
+        }
+
+        @Override
+        public synchronized int read() {
+            waitUntilReady();
+            return bytes.read();
+        }
+
+        @Override
+        public synchronized int read(byte[] b, int off, int len) {
+            waitUntilReady();
+            return bytes.read(b, off, len);
+        }
+
+        private boolean ready() {
+            if (readyAt == 0) {
+                readyAt = System.nanoTime() + delayMillis * 1_000_000;
+            }
+            return System.nanoTime() >= readyAt;
+        }
+
+        private void waitUntilReady() {
+            while (!ready()) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    @Test
     void withoutAModelTheMessageSaysHowToGetOne() throws IOException {
         assumeTrue(System.getenv(DefaultModel.ENV) == null, "skipped: $" + DefaultModel.ENV + " is set here");
         String old = System.getProperty("bitnet4j.home");

@@ -57,6 +57,36 @@ public final class Conversation implements AutoCloseable {
         return result;
     }
 
+    /**
+     * Processes the next turn's {@linkplain ChatTemplate#opening opening} (the conversation so far and the user turn's
+     * header) so that the next {@link #send} finds it cached and processes only the message and what follows it. A
+     * chat can call this while the user types: in a fresh JVM the model's first forward pass is the slow one (its code
+     * is still being compiled), and this way it runs before the message comes rather than after. Returns how many tokens
+     * the opening has (0 when it has none). If processing fails, the cache is emptied and the exception thrown; the
+     * conversation itself is unchanged either way.
+     */
+    public int prefillOpening() {
+        int[] opening = generator.tokenizer().encode(template.opening(messages), true, true);
+        if (opening.length == 0) {
+            return 0;
+        }
+        try {
+            generator.prefill(opening);
+        } catch (RuntimeException e) {
+            generator.reset(); // a forward pass that failed part way leaves no cache to trust
+            throw e;
+        }
+        return opening.length;
+    }
+
+    /**
+     * {@link Generator#rehearse}: decode steps thrown away, for a caller with time to spare before the next turn (a
+     * chat waiting for its user) to have their code compiled before a reply needs it. Changes no result.
+     */
+    public void rehearse(int steps) {
+        generator.rehearse(steps);
+    }
+
     /** The messages so far, the system message first if there is one. */
     public List<ChatMessage> messages() {
         return List.copyOf(messages);

@@ -131,6 +131,27 @@ public final class Generator implements AutoCloseable {
         return logits;
     }
 
+    /**
+     * Runs up to {@code steps} one-token forward passes after what the session holds (the last held token again, or
+     * token 0 in an empty session), then rewinds to where it was: the cache and every later result are as before,
+     * but a decode step's code has run. A fresh JVM compiles the engine's code as it first runs it, so a caller with
+     * time to spare (a chat waiting for its user) can pay that before a reply needs it. Stops at the context's end.
+     */
+    public void rehearse(int steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("steps " + steps + " must not be negative");
+        }
+        int held = session.position();
+        int token = held > 0 ? cached[held - 1] : 0;
+        try {
+            for (int i = 0; i < steps && session.position() < session.contextLength(); i++) {
+                session.forward(token);
+            }
+        } finally {
+            session.rewind(held); // the positions before held were not written
+        }
+    }
+
     /** How many leading tokens of {@code prompt} the session holds already and will not process again (all but the last at most). */
     public int cachedPrefix(int[] prompt) {
         int held = session.position();

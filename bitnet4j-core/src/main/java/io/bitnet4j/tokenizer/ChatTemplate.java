@@ -3,6 +3,7 @@ package io.bitnet4j.tokenizer;
 import io.bitnet4j.gguf.GgufArray;
 import io.bitnet4j.gguf.GgufMetadata;
 import io.bitnet4j.gguf.GgufValueType;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -79,6 +80,22 @@ public enum ChatTemplate {
         }
         return out.toString();
     }
+
+    /**
+     * The start of the next prompt that does not depend on the next user message: {@code history} rendered with a
+     * user turn added, up to where that turn's content would begin, without the whitespace before it (which the
+     * tokenizer would join to the message's first word). Every prompt {@link #render} makes for {@code history} and
+     * one more user message starts with it, so a chat can process it before the message is typed.
+     */
+    public String opening(List<ChatMessage> history) {
+        List<ChatMessage> next = new ArrayList<>(history);
+        next.add(ChatMessage.user(PLACEHOLDER));
+        String text = render(next, true);
+        return text.substring(0, text.indexOf(PLACEHOLDER)).stripTrailing();
+    }
+
+    /** Stands for the next message in {@link #opening}: not whitespace (contents are trimmed), nothing a template writes. */
+    private static final String PLACEHOLDER = "\uE000";
 
     private static void renderLlama2(List<ChatMessage> messages, StringBuilder out) {
         String system = messages.getFirst().role().equals("system") ? messages.getFirst().content() : null;

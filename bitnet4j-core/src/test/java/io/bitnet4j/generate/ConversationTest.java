@@ -70,6 +70,31 @@ class ConversationTest {
     }
 
     @Test
+    void aPrefilledOpeningIsNotProcessedAgain() throws IOException {
+        try (LoadedModel m = StoriesModel.load(); Conversation chat = m.newChat("Tell stories.");
+                Conversation fresh = m.newChat("Tell stories.")) {
+            int[] opening = m.tokenizer().encode(ChatTemplate.LLAMA2.opening(chat.messages()), true, true);
+            assertEquals(opening.length, chat.prefillOpening());
+            assertEquals(List.of(ChatMessage.system("Tell stories.")), chat.messages());
+            GenerationResult reply = chat.send("Once upon a time", REPLY, null);
+            int[] prompt = m.tokenizer().encode(ChatTemplate.LLAMA2.render(chat.messages().subList(0, 2), true), true, true);
+            int common = 0;
+            while (common < opening.length && opening[common] == prompt[common]) {
+                common++;
+            }
+            assertTrue(common > 1, "the opening's tokens begin the prompt's: " + common);
+            assertEquals(common, reply.cachedPromptTokens());
+            assertEquals(prompt.length - common, reply.timings().promptTokens());
+            GenerationResult expected = fresh.send("Once upon a time", REPLY, null);
+            assertArrayEquals(expected.tokens(), reply.tokens());
+            chat.prefillOpening(); // the opening of the second turn, and steps thrown away
+            chat.rehearse(3);
+            fresh.prefillOpening();
+            assertArrayEquals(fresh.send("What then?", REPLY, null).tokens(), chat.send("What then?", REPLY, null).tokens());
+        }
+    }
+
+    @Test
     void resetForgetsTheTurnsButNotTheSystemMessage() throws IOException {
         try (LoadedModel m = StoriesModel.load(); Conversation chat = m.newChat("Tell stories.");
                 Conversation fresh = m.newChat("Tell stories.")) {

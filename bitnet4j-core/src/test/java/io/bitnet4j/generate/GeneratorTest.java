@@ -112,6 +112,36 @@ class GeneratorTest {
     }
 
     @Test
+    void aRehearsalLeavesNoTrace() throws IOException {
+        try (LoadedModel m = StoriesModel.load(); Generator rehearsed = m.newGenerator(); Generator plain = m.newGenerator()) {
+            rehearsed.rehearse(3); // an empty session: from token 0
+            assertEquals(0, rehearsed.session().position());
+            int[] first = m.tokenizer().encode("Once upon a time", true, false);
+            GenerationResult a = rehearsed.generate(first, GenerationSettings.greedy(8), null);
+            GenerationResult b = plain.generate(first, GenerationSettings.greedy(8), null);
+            assertArrayEquals(b.tokens(), a.tokens());
+            int[] held = rehearsed.cachedTokens();
+            rehearsed.rehearse(5);
+            assertArrayEquals(held, rehearsed.cachedTokens());
+            // the next prompt extends the cached tokens: both generators process the same new tokens at the same positions
+            int[] next = Arrays.copyOf(held, held.length + 3);
+            next[held.length] = first[1];
+            next[held.length + 1] = first[2];
+            next[held.length + 2] = first[3];
+            float[] x = rehearsed.prefill(next).clone();
+            float[] y = plain.prefill(next).clone();
+            assertArrayEquals(y, x, "the logits after a rehearsal, to the bit");
+            assertThrows(IllegalArgumentException.class, () -> rehearsed.rehearse(-1));
+        }
+        try (LoadedModel m = StoriesModel.load(SessionOptions.defaults().withContextLength(8).withThreads(1));
+                Generator g = m.newGenerator()) {
+            g.prefill(new int[] {1, 2, 3, 4, 5, 6, 7});
+            g.rehearse(4); // one step fits
+            assertArrayEquals(new int[] {1, 2, 3, 4, 5, 6, 7}, g.cachedTokens());
+        }
+    }
+
+    @Test
     void seededSamplingIsReproducible() throws IOException {
         try (LoadedModel m = StoriesModel.load()) {
             GenerationSettings s = GenerationSettings.defaults().withMaxTokens(40);

@@ -60,6 +60,30 @@ class ChatTemplateTest {
     }
 
     @Test
+    void theOpeningIsWhatEveryNextPromptStartsWith() {
+        List<List<ChatMessage>> histories = List.of(List.of(), CONVERSATION.subList(0, 1), CONVERSATION.subList(0, 3),
+                CONVERSATION.subList(1, 3));
+        for (ChatTemplate t : ChatTemplate.values()) {
+            for (List<ChatMessage> history : histories) {
+                String opening = t.opening(history);
+                for (String message : List.of("How are you?", "  x", "\n[INST] User: <|eot_id|>")) {
+                    List<ChatMessage> next = new java.util.ArrayList<>(history);
+                    next.add(ChatMessage.user(message));
+                    String prompt = t.render(next, true);
+                    assertTrue(prompt.startsWith(opening), t + " " + history + ": '" + opening + "' does not start '" + prompt + "'");
+                    assertTrue(opening.isEmpty() || !Character.isWhitespace(opening.charAt(opening.length() - 1)), opening);
+                }
+            }
+        }
+        // what the openings are, written out from the templates by hand
+        assertEquals("<|start_header_id|>system<|end_header_id|>\n\nYou are terse.<|eot_id|><|start_header_id|>user<|end_header_id|>",
+                ChatTemplate.LLAMA3.opening(CONVERSATION.subList(0, 1)));
+        assertEquals("System: You are terse.<|eot_id|>User:", ChatTemplate.BITNET.opening(CONVERSATION.subList(0, 1)));
+        assertEquals("[INST] <<SYS>>\nYou are terse.\n<</SYS>>", ChatTemplate.LLAMA2.opening(CONVERSATION.subList(0, 1)));
+        assertEquals("[INST] Hi! [/INST] Hello. </s><s>[INST]", ChatTemplate.LLAMA2.opening(CONVERSATION.subList(1, 3)));
+    }
+
+    @Test
     void llama2RejectsTurnsOutOfOrder() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ChatTemplate.LLAMA2.render(
                 List.of(ChatMessage.user("a"), ChatMessage.user("b")), true));
