@@ -83,6 +83,7 @@ final class ServeCommand implements Callable<Integer> {
                         + "(choose one with --chat-template llama3|bitnet|llama2)");
             }
             try (OpenAiServer server = OpenAiServer.start(m, config)) {
+                server.warmUp(); // while no request has come; the first one stops it
                 err.println("serving " + config.modelId() + " on http://" + host + ":" + server.port() + "/v1 (" + parallel
                         + " parallel, " + (config.apiKey() != null ? "API key required" : "no API key") + "); Ctrl-C stops");
                 err.flush();

@@ -41,6 +41,9 @@ final class BatchScheduler implements AutoCloseable {
     private final AtomicInteger largestStep = new AtomicInteger();
     private volatile boolean open = true;
     private boolean paused;
+    private boolean held;
+    /** The generation {@link #warmUp} queued, if any: cancelled by the next request, and not counted as cancelled. */
+    private volatile Job warmUp;
 
     /** A sequence being generated in a slot. */
     private static final class Running {
@@ -69,8 +72,25 @@ final class BatchScheduler implements AutoCloseable {
         this.thread = Thread.ofPlatform().name("bitnet4j-decode").daemon().start(this::loop);
     }
 
+    /**
+     * Queues a generation whose output nobody reads, for a server that waits for its first request: a fresh JVM
+     * compiles the engine's code as it first runs it, so the first request would otherwise pay for that. The next
+     * {@link #submit} cancels it, and the loop frees its slot before that request's first step, so it never holds a
+     * request up. Does nothing if the queue is full. Returns the job (tests).
+     */
+    Job warmUp(int[] prompt, GenerationSettings settings) {
+        Job job = new Job(prompt, settings);
+        warmUp = job;
+        waiting.offer(job);
+        return job;
+    }
+
     /** Queues a generation; throws {@link ApiError} 429 when the queue is full. */
     Job submit(int[] prompt, GenerationSettings settings) {
+        Job w = warmUp;
+        if (w != null) {
+            w.cancel(); // a request has come: the warm-up's work is done or no longer wanted
+        }
         Job job = new Job(prompt, settings);
         if (!open) {
             throw new ApiError(503, "server_error", "the server is shutting down", null, null);
@@ -121,10 +141,17 @@ final class BatchScheduler implements AutoCloseable {
         notifyAll();
     }
 
+    /** Whether the loop is held by {@link #pause} (tests: nothing moves from the queue until {@link #resume}). */
+    synchronized boolean held() {
+        return held;
+    }
+
     private synchronized void awaitResumed() throws InterruptedException {
         while (paused && open) {
+            held = true;
             wait(100);
         }
+        held = false;
     }
 
     private void loop() {
@@ -177,7 +204,7 @@ final class BatchScheduler implements AutoCloseable {
 
     private void startIn(int slot, Job job) {
         if (job.isCancelled()) {
-            cancelled.incrementAndGet();
+            countCancelled(job);
             return;
         }
         batch.reset(slot);
@@ -222,7 +249,7 @@ final class BatchScheduler implements AutoCloseable {
                 continue;
             }
             if (r.job.isCancelled()) {
-                cancelled.incrementAndGet();
+                countCancelled(r.job);
                 free(s);
                 continue;
             }
@@ -253,6 +280,13 @@ final class BatchScheduler implements AutoCloseable {
         if (count > 0) {
             batch.step(count, stepSlots, stepTokens);
             largestStep.accumulateAndGet(count, Math::max);
+        }
+    }
+
+    /** Counts a generation stopped because its client went away (the warm-up has none). */
+    private void countCancelled(Job job) {
+        if (job != warmUp) {
+            cancelled.incrementAndGet();
         }
     }
 

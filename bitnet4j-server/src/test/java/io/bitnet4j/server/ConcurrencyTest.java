@@ -54,6 +54,50 @@ class ConcurrencyTest {
     }
 
     @Test
+    void aWarmUpChangesNoAnswerAndGivesWayToTheFirstRequest() throws Exception {
+        String body = request(0).replace("\"stream\":true", "\"stream\":false");
+        String plain;
+        try (TestServer server = new TestServer(c -> c.withParallel(1))) {
+            plain = server.post("/v1/chat/completions", body).body();
+        }
+        try (TestServer server = new TestServer(c -> c.withParallel(1))) {
+            BatchScheduler scheduler = server.server.scheduler();
+            // the loop held before the warm-up is queued: it waits there when the request comes, and must give way
+            scheduler.pause();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!scheduler.held() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            Job warmUp = scheduler.warmUp(new int[] {1, 2, 3}, io.bitnet4j.generate.GenerationSettings.greedy(16));
+            assertEquals(1, scheduler.queued());
+            try (ExecutorService client = Executors.newVirtualThreadPerTaskExecutor()) {
+                Future<String> first = client.submit(() -> server.post("/v1/chat/completions", body).body());
+                while (scheduler.queued() < 2 && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                scheduler.resume();
+                assertEquals(sansId(plain), sansId(first.get()));
+            }
+            assertTrue(warmUp.isCancelled());
+            assertTrue(warmUp.events().isEmpty(), "the warm-up never ran: " + warmUp.events());
+            assertEquals(0, scheduler.cancelledCount(), "the warm-up's cancellation is not a client's");
+            // an idle server's warm-up runs to its end, and the next request is answered as before
+            server.server.warmUp();
+            deadline = System.nanoTime() + 10_000_000_000L;
+            while ((scheduler.queued() > 0 || scheduler.active() > 0) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(0, scheduler.active() + scheduler.queued(), "the warm-up ended");
+            assertEquals(sansId(plain), sansId(server.post("/v1/chat/completions", body).body()));
+        }
+    }
+
+    /** A completion's JSON without its id and creation time, which differ from call to call. */
+    private static String sansId(String json) {
+        return json.replaceAll("\"id\":\"[^\"]*\"", "").replaceAll("\"created\":\\d+", "");
+    }
+
+    @Test
     void aClientThatLeavesMidStreamFreesItsSlot() throws Exception {
         SessionOptions longContext = SessionOptions.defaults().withThreads(1).withContextLength(4096);
         try (TestServer server = new TestServer(longContext, c -> c.withParallel(1))) {
