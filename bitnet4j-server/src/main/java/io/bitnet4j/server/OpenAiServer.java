@@ -2,12 +2,12 @@ package io.bitnet4j.server;
 
 import com.sun.net.httpserver.HttpServer;
 import io.bitnet4j.LoadedModel;
-import io.bitnet4j.generate.GenerationSettings;
 import io.bitnet4j.model.SequenceBatch;
 import io.bitnet4j.tokenizer.ChatTemplate;
 import io.bitnet4j.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,19 +63,26 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     /**
-     * Runs a short prompt and {@value #WARM_UP_TOKENS} generated tokens through the decode loop while the server waits
-     * for its first request, the output thrown away; the first request cancels it. In a fresh JVM the engine's code is
-     * compiled as it first runs, and this way the first request does not wait for that (llama.cpp's server also decodes
-     * once before it serves). Measured on a 2B model at two threads, an 8-token chat completion (docs/bench.md, session
-     * 21): sent 3 s after the server said it was serving, 0.74-0.76 s instead of 1.36-1.42 s (later ones 0.44-0.58 s);
-     * sent at once, 1.45-1.57 s against 1.31-1.58 s. A chat-formatted warm-up prompt (15 tokens) made the first 0.64-0.68
-     * s, but 1.61-1.86 s when sent at once: the request then waited for the warm-up's longer first step.
+     * Runs a short completion request ("Hello!", {@value #WARM_UP_TOKENS} greedy tokens) while the server waits for its
+     * first request: its body is read as a request's is (JSON, fields, tokenizer), then it goes through the decode loop
+     * with its output thrown away; the first request cancels it. In a fresh JVM the server's code is compiled as it first
+     * runs, and this way the first request does not wait for that (llama.cpp's server also decodes once before it serves).
+     * Measured on a 2B model at two threads, an 8-token chat completion (docs/bench.md, session 21): sent 3 s after the
+     * server said it was serving, 0.58-0.62 s instead of 1.34-1.42 s (later ones 0.45-0.52 s); sent at once, 1.30-1.51 s
+     * against 1.32-1.63 s. Reading the body here delays "serving" by about 0.2 s. A chat-formatted warm-up prompt (15
+     * tokens) slowed a request sent at once to 1.61-1.86 s: it then waited for the warm-up's longer first step.
      */
     public void warmUp() {
-        int[] prompt = tokenizer.encode("Hello!", true, false);
-        if (prompt.length > 0) {
-            scheduler.warmUp(prompt, GenerationSettings.greedy(WARM_UP_TOKENS));
+        // a request body read the way a request's is (JSON, fields, tokenizer): that code is compiled too
+        byte[] body = ("{\"prompt\":\"Hello!\",\"max_tokens\":" + WARM_UP_TOKENS + ",\"temperature\":0}")
+                .getBytes(StandardCharsets.UTF_8);
+        CompletionRequest r;
+        try {
+            r = CompletionRequest.parse(Http.parse(body), Endpoint.TEXT, tokenizer, null, scheduler.contextLength());
+        } catch (ApiError e) {
+            return; // a model this request does not fit (a vocabulary without BOS, a tiny context): no warm-up
         }
+        scheduler.warmUp(r.prompt(), r.settings());
     }
 
     /**
