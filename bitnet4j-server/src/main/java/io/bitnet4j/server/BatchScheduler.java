@@ -41,6 +41,7 @@ final class BatchScheduler implements AutoCloseable {
     private final AtomicInteger largestStep = new AtomicInteger();
     private volatile boolean open = true;
     private boolean paused;
+    /** Whether the loop is waiting in {@link #awaitResumed}. */
     private boolean held;
     /** The generation {@link #warmUp} queued, if any: cancelled by the next request, and not counted as cancelled. */
     private volatile Job warmUp;
@@ -131,9 +132,16 @@ final class BatchScheduler implements AutoCloseable {
         return largestStep.get();
     }
 
-    /** Holds the loop before its next step (tests use this to fill the queue deterministically). */
-    synchronized void pause() {
+    /**
+     * Holds the loop before its next step and returns once it is held, so that from then on nothing leaves the queue
+     * until {@link #resume} (tests use this to fill the queue deterministically). Waiting matters: an idle loop may be
+     * polling the queue when the pause comes, and would otherwise take the next request before it looks again.
+     */
+    synchronized void pause() throws InterruptedException {
         paused = true;
+        while (!held && open) {
+            wait(100);
+        }
     }
 
     synchronized void resume() {
@@ -141,14 +149,12 @@ final class BatchScheduler implements AutoCloseable {
         notifyAll();
     }
 
-    /** Whether the loop is held by {@link #pause} (tests: nothing moves from the queue until {@link #resume}). */
-    synchronized boolean held() {
-        return held;
-    }
-
     private synchronized void awaitResumed() throws InterruptedException {
         while (paused && open) {
-            held = true;
+            if (!held) {
+                held = true;
+                notifyAll(); // the pause() waiting for it
+            }
             wait(100);
         }
         held = false;

@@ -64,14 +64,11 @@ class ConcurrencyTest {
             BatchScheduler scheduler = server.server.scheduler();
             // the loop held before the warm-up is queued: it waits there when the request comes, and must give way
             scheduler.pause();
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (!scheduler.held() && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
             Job warmUp = scheduler.warmUp(new int[] {1, 2, 3}, io.bitnet4j.generate.GenerationSettings.greedy(16));
             assertEquals(1, scheduler.queued());
             try (ExecutorService client = Executors.newVirtualThreadPerTaskExecutor()) {
                 Future<String> first = client.submit(() -> server.post("/v1/chat/completions", body).body());
+                long deadline = System.nanoTime() + 10_000_000_000L;
                 while (scheduler.queued() < 2 && System.nanoTime() < deadline) {
                     Thread.sleep(5);
                 }
@@ -83,7 +80,7 @@ class ConcurrencyTest {
             assertEquals(0, scheduler.cancelledCount(), "the warm-up's cancellation is not a client's");
             // an idle server's warm-up runs to its end, and the next request is answered as before
             server.server.warmUp();
-            deadline = System.nanoTime() + 10_000_000_000L;
+            long deadline = System.nanoTime() + 10_000_000_000L;
             while ((scheduler.queued() > 0 || scheduler.active() > 0) && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
