@@ -22,7 +22,7 @@ import java.util.zip.ZipOutputStream;
  * <p>Why: the JVM's startup cache (the class-data-sharing archive {@code ./bitnet4j} makes once per build) cannot hold
  * classes of version 49 or older, because they are verified by the old type-inferring verifier at every start.
  * picocli's jar is compiled for Java 5, so its classes (173 of them for {@code run}) were read from the jar,
- * parsed and verified on every start of the CLI: about 0.05 s of each command (docs/bench.md, session 14). The
+ * parsed and verified on every start of the CLI: about 0.05 s of each command (docs/bench-log.md, session 14). The
  * bytecode is unchanged; the JDK's class-file API only adds the stack maps, which the JVM checks when it loads the
  * classes, so a wrong one fails loudly (a {@code VerifyError}), never silently.
  *

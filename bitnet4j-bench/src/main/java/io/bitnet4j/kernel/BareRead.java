@@ -38,7 +38,7 @@ final class BareRead {
         long end = to * step;
         long at = from * step;
         // the loop runs on the byte offset (a long), as the kernels' loops do: over an int vector index multiplied out,
-        // the same sum read 15-19 GB/s at one thread, below the F16 kernel's 25 (docs/bench.md, session 21)
+        // the same sum read 15-19 GB/s at one thread, below the F16 kernel's 25 (docs/bench-log.md, session 21)
         for (; at + 2 * step <= end; at += 2 * step) {
             a = a.lanewise(VectorOperators.ADD, LongVector.fromMemorySegment(LONGS, m, at, ByteOrder.LITTLE_ENDIAN));
             b = b.lanewise(VectorOperators.ADD, LongVector.fromMemorySegment(LONGS, m, at + step, ByteOrder.LITTLE_ENDIAN));

@@ -17,7 +17,7 @@ import java.util.Optional;
  * JVM spends much of a big model's first prompt initializing the engine's classes (the Vector API's among them),
  * spinning their lambdas and running its kernels in the interpreter before they are compiled; the tiny model takes
  * the same code through those steps on the core the load leaves idle. Measured on a 2B-shaped file at two threads:
- * the load 0.3 s longer, the first prompt 0.5 s shorter, the first token 0.2 s sooner (docs/bench.md, session 13).
+ * the load 0.3 s longer, the first prompt 0.5 s shorter, the first token 0.2 s sooner (docs/bench-log.md, session 13).
  * The products are the same either way: only which thread first runs the code changes.
  *
  * <p>Nothing is warmed for models under {@link #MIN_MODEL_BYTES} (their first prompt is short, and the warm-up
@@ -86,7 +86,7 @@ final class JitWarmup {
      * The tiny model, its ternary layouts mapped from the big model's layout cache directory when there is one, and
      * written there (0.7 MB, one thread's arrangement) when they were not found. Repacking them ran code that nothing
      * after a cached big model's load needs: the warm-up's load took 0.2-0.27 s, 0.11-0.13 s from the cache
-     * (docs/bench.md, session 14). A cache that cannot be used only costs the repack.
+     * (docs/bench-log.md, session 14). A cache that cannot be used only costs the repack.
      */
     private static Model load(Path tiny, GgufFile file, Optional<Path> layoutCache) {
         MatrixKernels kernels = MatrixKernels.defaults().withThreads(1);

@@ -10,7 +10,7 @@ import java.io.InputStream;
  * ({@link Conversation#rehearse}). In a fresh JVM a model's first forward passes are slow while their code is
  * compiled; this way they run before the message comes. Measured on a 2B model (LLaMA 3 vocabulary, two threads, the
  * message sent 5 s after the start): the first reply's first text 0.21-0.25 s after the message instead of 0.54-0.69
- * s, as soon as the second turn's (0.28-0.41 s); with one step instead of four 0.26-0.32 s (docs/bench.md, session
+ * s, as soon as the second turn's (0.28-0.41 s); with one step instead of four 0.26-0.32 s (docs/bench-log.md, session
  * 21). A message that comes sooner stops the rehearsal ({@link #await}); input already waiting (piped) is not prepared for.
  *
  * <p>{@link #await} hands the conversation back; until then nothing else may touch it. A preparation that fails is

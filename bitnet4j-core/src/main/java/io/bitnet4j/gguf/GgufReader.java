@@ -158,7 +158,7 @@ final class GgufReader {
     /**
      * The {@code n} strings of array {@code what}. A loop of its own: a vocabulary's 100,000+ strings make it the hot
      * loop of a load, and in {@link #readValue} it made the JIT compile all of that method twice (on-stack and whole,
-     * 70 ms of C2's time at the start of a 2B model's load, docs/bench.md session 16), where this small one is cheap.
+     * 70 ms of C2's time at the start of a 2B model's load, docs/bench-log.md session 16), where this small one is cheap.
      */
     private String[] readStrings(int n, String what) throws GgufFormatException {
         String[] items = new String[n];

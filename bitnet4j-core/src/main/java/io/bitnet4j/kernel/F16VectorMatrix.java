@@ -226,7 +226,7 @@ final class F16VectorMatrix extends StoredMatrix {
      * One row as floats, by the scalar {@link Float#float16ToFloat}: a model's token embedding is looked up a few
      * rows per prompt, first of all in a cold JVM, where the vector {@link #widen} runs interpreted (0.2 s of a 2B
      * model's first 88-token prompt, 0.02–0.06 s this way; the scalar conversion is an interpreter intrinsic).
-     * Warm, a row of 2,560 takes microseconds either way (docs/bench.md, session 14).
+     * Warm, a row of 2,560 takes microseconds either way (docs/bench-log.md, session 14).
      */
     @Override
     public void dequantizeRow(int row, float[] dst, int dstOffset, KernelScratch scratch) {

@@ -40,7 +40,7 @@ final class LutKernel {
      * there is none). With one vector the kernels select with the one-source {@code selectFrom(table)}
      * ({@code vpermw}) rather than the two-source form with the same vector twice ({@code vpermi2w}/{@code vpermt2w},
      * which overwrites one of its inputs, so the JIT adds a copy per lookup, and which costs more micro-ops on
-     * Intel cores): the one-token product in the L2 cache ran 12 % faster (docs/bench.md, session 10). Both forms
+     * Intel cores): the one-token product in the L2 cache ran 12 % faster (docs/bench-log.md, session 10). Both forms
      * take an index's low 5 bits, so the sums are the same integers.
      */
     private static final long HI = R >= 32 ? 0 : (long) R * Short.BYTES;
@@ -148,7 +148,7 @@ final class LutKernel {
                 sink += ReadAhead.touch(words, w + 2 * o + 2L * R, ahead, last);
                 // vb first: with the loads declared in this order C2 emits code that ran 2-6 % faster in 7 of 7
                 // alternating rounds (the feed-forward products at one thread), as the order of a step's loads
-                // matters to the hardware prefetcher (docs/bench.md)
+                // matters to the hardware prefetcher (docs/bench-log.md)
                 ShortVector vb = ShortVector.fromMemorySegment(SHORTS, words, w2 + o, LE);
                 ShortVector va = ShortVector.fromMemorySegment(SHORTS, words, w + o, LE);
                 ShortVector t0lo = ShortVector.fromMemorySegment(SHORTS, tables, tp, LE);

@@ -30,7 +30,7 @@ import java.util.stream.IntStream;
  * one another, so a thread whose share is whole groups reads one unbroken stream. (With blocks first over the
  * whole matrix, a share that is part of the rows jumps once per block: in a harness of the 2B model's down
  * projection at two threads, 24-26 GB/s against 39-42 for whole groups, the machine's bandwidth then; decoding at
- * two threads gained 9 %: docs/bench.md.) A last, partial tile is padded with zero rows. Block scales (TQ) are float32 in
+ * two threads gained 9 %: docs/bench-log.md.) A last, partial tile is padded with zero rows. Block scales (TQ) are float32 in
  * {@code scales[group][block][tile][lane]} (0 for padding rows).
  */
 final class LutLayout {

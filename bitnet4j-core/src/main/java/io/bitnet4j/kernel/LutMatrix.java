@@ -38,7 +38,7 @@ abstract sealed class LutMatrix implements WeightMatrix permits TernaryLutMatrix
      * The outputs {@code out[outAt + i]} of {@code n} consecutive rows for token {@code token}, from their kernel sums
      * {@code sums[sumsAt + i]}. One call per token and product, each format with its own loop: with a call per row in
      * this class's loop, C2 hoisted the call's receiver check out of the loop from the first format it saw (the warm-up
-     * model's) and the other format's first prompt deoptimized and recompiled this method four times (docs/bench.md,
+     * model's) and the other format's first prompt deoptimized and recompiled this method four times (docs/bench-log.md,
      * session 16).
      */
     abstract void finishRows(float[] sums, int sumsAt, Activations in, int token, float[] out, int outAt, int n);

@@ -49,7 +49,7 @@ final class ReadAhead {
      * One byte of {@code data} at {@code at + distance}, or at its last byte if that is past the end (so the
      * touch never leaves the segment); with distance 0 it reads {@code at} itself, which the kernel loads anyway.
      * The one-token lookup kernel keeps this form: there the vector touch, and this one without its clamp, measured
-     * slower (docs/bench.md).
+     * slower (docs/bench-log.md).
      */
     static byte touch(MemorySegment data, long at, long distance, long last) {
         return data.get(ValueLayout.JAVA_BYTE, Math.min(at + distance, last));

@@ -65,7 +65,7 @@ public final class WorkerPool implements AutoCloseable {
             int index = i;
             // the lowest priority: where the JVM maps priorities to the OS's (-XX:ThreadPriorityPolicy=1, as the
             // launcher runs it; a no-op on Linux otherwise), the JIT's compiler threads then get more of the cores
-            // while the kernels are still being compiled, and nothing changes once they are (docs/bench.md, session 12)
+            // while the kernels are still being compiled, and nothing changes once they are (docs/bench-log.md, session 12)
             workers[i] = Thread.ofPlatform().daemon().priority(Thread.MIN_PRIORITY).name("bitnet4j-worker-" + (i + 1))
                     .unstarted(() -> work(index));
             workers[i].start();

@@ -29,6 +29,6 @@
  * it from its own bytecode inside the JDK, shared by every caller and every vector shape, and profiled only if the JDK
  * method ran as profiling code before our kernel was compiled; when it had not, C2 compiled a plain call into the
  * Java fallback for good (the Q8_K quantizer once took a prompt from 125 to 70 tokens/s). {@code lanewise} called
- * here is profiled in the kernel's own bytecode, which has seen one shape. docs/bench.md, "Session 20".
+ * here is profiled in the kernel's own bytecode, which has seen one shape. docs/bench-log.md, "Session 20".
  */
 package io.bitnet4j.kernel;

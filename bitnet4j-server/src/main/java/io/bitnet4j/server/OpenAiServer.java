@@ -67,7 +67,7 @@ public final class OpenAiServer implements AutoCloseable {
      * first request: its body is read as a request's is (JSON, fields, tokenizer), then it goes through the decode loop
      * with its output thrown away; the first request cancels it. In a fresh JVM the server's code is compiled as it first
      * runs, and this way the first request does not wait for that (llama.cpp's server also decodes once before it serves).
-     * Measured on a 2B model at two threads, an 8-token chat completion (docs/bench.md, session 21): sent 3 s after the
+     * Measured on a 2B model at two threads, an 8-token chat completion (docs/bench-log.md, session 21): sent 3 s after the
      * server said it was serving, 0.58-0.62 s instead of 1.34-1.42 s (later ones 0.45-0.52 s); sent at once, 1.30-1.51 s
      * against 1.32-1.63 s. Reading the body here delays "serving" by about 0.2 s. A chat-formatted warm-up prompt (15
      * tokens) slowed a request sent at once to 1.61-1.86 s: it then waited for the warm-up's longer first step.
