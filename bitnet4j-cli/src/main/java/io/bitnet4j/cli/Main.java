@@ -24,6 +24,7 @@ public final class Main implements Runnable {
             DownloadCommand.class,
             TokenizeCommand.class,
             ConvertCommand.class,
+            I2sLayoutCommand.class,
             QuantizeCommand.class,
             SynthCommand.class,
             TrainCommand.class,

@@ -56,7 +56,7 @@ class MainTest {
         assertEquals(java.util.Set.of("run"), Main.commandLine("run", "-p", "x").getSubcommands().keySet());
         assertEquals(Main.commandLine().getSubcommands().keySet(), Main.commandLine("help", "run").getSubcommands().keySet());
         assertEquals(Main.commandLine().getSubcommands().keySet(), Main.commandLine("rnu").getSubcommands().keySet());
-        assertEquals(14, Main.commandLine().getSubcommands().size());
+        assertEquals(15, Main.commandLine().getSubcommands().size());
         Result typo = run("rnu");
         assertEquals(2, typo.code());
         assertTrue(typo.err().contains("run"), "a typo still gets the suggestion: " + typo.err());

@@ -4,6 +4,7 @@ import io.bitnet4j.gguf.GgufFile;
 import io.bitnet4j.gguf.GgufMetadata;
 import io.bitnet4j.gguf.GgufTensor;
 import io.bitnet4j.gguf.GgufValue;
+import io.bitnet4j.gguf.I2sLayoutMark;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,6 +37,12 @@ public final class ModelSource implements AutoCloseable {
     /** Opens a GGUF file; its tensors are stored tensors, copied or decoded as the conversion needs. */
     public static ModelSource gguf(java.nio.file.Path path) throws IOException {
         GgufFile f = GgufFile.open(path);
+        try {
+            I2sLayoutMark.requireX86(path.toString(), f);
+        } catch (RuntimeException e) {
+            f.close();
+            throw e;
+        }
         List<SourceTensor> tensors = new ArrayList<>();
         for (GgufTensor t : f.tensors()) {
             tensors.add(SourceTensor.stored(t.name(), t.type(), t.dims(), t.data()));

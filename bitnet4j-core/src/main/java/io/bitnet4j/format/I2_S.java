@@ -9,7 +9,8 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * bitnet.cpp's I2_S (ggml type 36 in Microsoft's llama.cpp fork), in the x86 layout that its converter
- * writes: 2 bits per weight and one float32 scale for the whole tensor.
+ * writes: 2 bits per weight and one float32 scale for the whole tensor. (Its ARM builds quantize into runs of 64
+ * instead: {@link I2sArm}.)
  *
  * <h2>Layout of a tensor of n weights (n a multiple of 128)</h2>
  * <pre>

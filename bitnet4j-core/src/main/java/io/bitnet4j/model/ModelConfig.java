@@ -3,6 +3,7 @@ package io.bitnet4j.model;
 import io.bitnet4j.gguf.GgufFile;
 import io.bitnet4j.gguf.GgufMetadata;
 import io.bitnet4j.gguf.GgufTensor;
+import io.bitnet4j.gguf.I2sLayoutMark;
 import java.util.Arrays;
 
 /**
@@ -82,6 +83,7 @@ public record ModelConfig(Architecture architecture, int embeddingLength, int bl
      */
     public static ModelConfig fromGguf(GgufFile file) {
         GgufMetadata m = file.metadata();
+        I2sLayoutMark.requireX86(String.valueOf(file.path()), file);
         String archName = m.getString("general.architecture");
         Architecture arch = Architecture.of(archName);
         String p = archName + ".";
