@@ -1,5 +1,10 @@
 package io.bitnet4j.format;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Objects;
+
 /**
  * bitnet.cpp's I2_S as its ARM builds write it: the same codes ({@code t + 1}), scale and 32-byte tail as
  * {@link I2_S}, but the codes packed in runs of 64 weights in 16 bytes where the x86 layout has runs of 128 in 32.
@@ -30,47 +35,55 @@ public final class I2sArm {
      * layout into the ARM layout, into {@code dst} at {@code to}. {@code n} must be a multiple of {@link #SPAN}.
      */
     public static void fromX86(byte[] src, int from, byte[] dst, int to, long n) {
-        relayout(src, from, dst, to, n, I2_S.BLOCK_BYTES, BLOCK_BYTES);
+        relayout(src, from, dst, to, n, true);
     }
 
     /** The reverse of {@link #fromX86}: codes in the ARM layout into the x86 layout. */
     public static void toX86(byte[] src, int from, byte[] dst, int to, long n) {
-        relayout(src, from, dst, to, n, BLOCK_BYTES, I2_S.BLOCK_BYTES);
+        relayout(src, from, dst, to, n, false);
     }
 
     /**
-     * Both layouts put element {@code e} of a run of {@code 4·g} weights ({@code g} bytes) in byte {@code e mod g} of
-     * the run, at bits {@code 7−2k, 6−2k} for {@code k = e / g}; only {@code g} differs (32 on x86, 16 on ARM).
+     * One span of 32 bytes, {@code a} its first 16 and {@code b} its last 16, byte {@code j} of each paired. On x86,
+     * byte {@code g} holds elements {@code g, 32+g, 64+g, 96+g} (fields from the high bits down); on ARM, byte {@code j}
+     * holds {@code j, 16+j, 32+j, 48+j} and byte {@code 16+j} holds {@code 64+j, 80+j, 96+j, 112+j}. So ARM byte
+     * {@code j} takes the high two fields of x86 bytes {@code j} and {@code 16+j}, interleaved, and ARM byte
+     * {@code 16+j} their low two; and back. Every field stays inside its byte's lane, so eight pairs go at once in a
+     * long (masks repeated per byte; shifts never carry a field across a byte).
      */
-    private static void relayout(byte[] src, int from, byte[] dst, int to, long n, int fromGroup, int toGroup) {
+    private static void relayout(byte[] src, int from, byte[] dst, int to, long n, boolean toArm) {
         if (n < 0 || n % SPAN != 0) {
             throw new IllegalArgumentException("I2_S: " + n + " weights; converting between the x86 and ARM layouts needs a multiple of " + SPAN);
         }
         int bytes = Math.toIntExact(n / 4);
-        java.util.Objects.checkFromIndexSize(from, bytes, src.length);
-        java.util.Objects.checkFromIndexSize(to, bytes, dst.length);
+        Objects.checkFromIndexSize(from, bytes, src.length);
+        Objects.checkFromIndexSize(to, bytes, dst.length);
         if (src == dst && from < to + bytes && to < from + bytes) {
             throw new IllegalArgumentException("I2_S relayout: the source and destination ranges overlap");
         }
-        int spanBytes = SPAN / 4;
-        for (int span = 0; span < bytes; span += spanBytes) {
-            for (int i = 0; i < spanBytes; i++) {
-                dst[to + span + i] = 0;
-            }
-            for (int e = 0; e < SPAN; e++) {
-                int code = src[from + span + byteOf(e, fromGroup)] >>> shiftOf(e, fromGroup) & 3;
-                dst[to + span + byteOf(e, toGroup)] |= (byte) (code << shiftOf(e, toGroup));
+        for (int span = 0; span < bytes; span += SPAN / 4) {
+            for (int half = 0; half < 16; half += Long.BYTES) {
+                long a = (long) LONG.get(src, from + span + half);
+                long b = (long) LONG.get(src, from + span + 16 + half);
+                long lo;
+                long hi;
+                if (toArm) { // fields (a0 b0 a1 b1) and (a2 b2 a3 b3)
+                    lo = (a & F0) | (b & F0) >>> 2 | (a & F1) >>> 2 | (b & F1) >>> 4;
+                    hi = (a & F2) << 4 | (b & F2) << 2 | (a & F3) << 2 | (b & F3);
+                } else { // a = (x0 x1 x2 x3) of the low run, b of the high run: x86 (a0 a2 b0 b2) and (a1 a3 b1 b3)
+                    lo = (a & F0) | (a & F2) << 2 | (b & F0) >>> 4 | (b & F2) >>> 2;
+                    hi = (a & F1) << 2 | (a & F3) << 4 | (b & F1) >>> 2 | (b & F3);
+                }
+                LONG.set(dst, to + span + half, lo);
+                LONG.set(dst, to + span + 16 + half, hi);
             }
         }
     }
 
-    /** The byte, within its span, of element {@code e} of the span, for runs of {@code group} bytes. */
-    private static int byteOf(int e, int group) {
-        int run = 4 * group;
-        return (e / run) * group + e % group;
-    }
-
-    private static int shiftOf(int e, int group) {
-        return 6 - 2 * ((e % (4 * group)) / group);
-    }
+    /** The four 2-bit fields of each byte, from the high bits down, in all eight bytes of a long. */
+    private static final long F0 = 0xC0C0C0C0C0C0C0C0L;
+    private static final long F1 = 0x3030303030303030L;
+    private static final long F2 = 0x0C0C0C0C0C0C0C0CL;
+    private static final long F3 = 0x0303030303030303L;
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 }
