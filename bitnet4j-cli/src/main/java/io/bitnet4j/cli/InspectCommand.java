@@ -7,6 +7,7 @@ import io.bitnet4j.gguf.GgufMetadata;
 import io.bitnet4j.gguf.GgufTensor;
 import io.bitnet4j.gguf.GgufValue;
 import io.bitnet4j.gguf.GgufValueType;
+import io.bitnet4j.gguf.I2sLayoutMark;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -91,6 +92,12 @@ final class InspectCommand implements Callable<Integer> {
             TensorTotals t = e.getValue();
             out.printf("  %-7s %4d tensors  %,15d parameters  %,15d bytes  %8.4f bits per weight%n",
                     e.getKey(), t.tensors(), t.parameters(), t.bytes(), t.bitsPerWeight());
+        }
+        if (f.tensors().stream().anyMatch(t -> t.type() == GgmlType.I2_S)) {
+            // the file cannot say which of bitnet.cpp's layouts it holds unless bitnet4j wrote it (docs/convert.md)
+            out.println(I2sLayoutMark.marksArm(md)
+                    ? "I2_S layout: ARM (marked by bitnet4j i2s-layout; rewrite it --to x86 to run it here)"
+                    : "I2_S layout: read as x86 (files bitnet.cpp quantized on ARM are laid out otherwise: bitnet4j i2s-layout --to x86)");
         }
     }
 

@@ -18,7 +18,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** i2s-layout: a model to bitnet.cpp's ARM layout and back, and the engine's refusal of a marked file. */
+/** i2s-layout: a model to bitnet.cpp's ARM layout and back, what inspect says of it, and the refusal of a marked file. */
 class I2sLayoutCommandTest {
     @TempDir
     Path dir;
@@ -54,6 +54,11 @@ class I2sLayoutCommandTest {
             }
             assertTrue(i2s > 0, "the model has I2_S tensors");
         }
+
+        MainTest.Result shown = MainTest.run("inspect", arm.toString());
+        assertTrue(shown.out().contains("I2_S layout: ARM (marked"), shown.out());
+        shown = MainTest.run("inspect", x86.toString());
+        assertTrue(shown.out().contains("I2_S layout: read as x86"), shown.out());
 
         for (String[] command : new String[][] {
                 {"run", "-m", arm.toString(), "-p", "hi", "-n", "1"},
