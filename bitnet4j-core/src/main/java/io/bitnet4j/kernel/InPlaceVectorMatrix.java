@@ -1,16 +1,22 @@
 package io.bitnet4j.kernel;
 
+import io.bitnet4j.format.Q8_K;
 import io.bitnet4j.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * What the Vector API kernels that read a type's weights in place from the file share ({@link Bf16VectorMatrix},
  * {@link Q8_0VectorMatrix}, {@link Q4_0VectorMatrix}, {@link Q6_KVectorMatrix}, {@link Q4_KVectorMatrix}): a kernel-order product goes one
  * weight row at a time through the type's {@link #dots} (a prompt's in blocks of rows that each token meets in turn); every
  * other summation order, and embedding rows, go to the matrix that served the type before (the {@code exact} one),
- * so those results are unchanged to the bit. Each row and token is one {@link #dots} sum whatever the thread split.
+ * so those results are unchanged to the bit. Each row and token is one {@link #dots} sum whatever the thread split. A
+ * type with an int8-activation kernel ({@link #fastActivationType()} Q8_K) takes those fast products through
+ * {@link #quantDots} instead.
  */
 abstract class InPlaceVectorMatrix extends StoredMatrix {
+    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** A prompt's weight rows per block: about 256 KB, held in the L2 cache while the tokens go past. */
     private static final long BLOCK_BYTES = 256 * 1024;
     /** Where {@link #dots} leaves a second token's sum in {@code scratch.lanes}: after the widest vector of lanes. */
@@ -32,7 +38,7 @@ abstract class InPlaceVectorMatrix extends StoredMatrix {
 
     @Override
     public final boolean accepts(ActivationType t) {
-        return exact.accepts(t);
+        return exact.accepts(t) || t == fastActivationType();
     }
 
     @Override
@@ -44,6 +50,10 @@ abstract class InPlaceVectorMatrix extends StoredMatrix {
         }
         checkShapes(in, rowFrom, rowTo, out, outOffset);
         int tokens = in.rows();
+        if (as != activationType() && as == fastActivationType()) {
+            multiplyQuantized(in, as, rowFrom, rowTo, out, outOffset, scratch);
+            return;
+        }
         MemorySegment xs = scratch.stagedFloats(tokens * cols);
         stage(in.values(as), tokens, xs);
         int blockRows = promptBlockRows(tokens, rowTo - rowFrom, rowBytes);
@@ -80,6 +90,43 @@ abstract class InPlaceVectorMatrix extends StoredMatrix {
      */
     void stage(float[] x, int tokens, MemorySegment xs) {
         MemorySegment.copy(x, 0, xs, KernelScratch.STAGED, 0, tokens * cols);
+    }
+
+    /**
+     * The kernel-order product with int8 activations ({@link #fastActivationType()}, Q8_K): the int8 values widened
+     * once to int16 in the staging buffer, then row by row and token by token through {@link #quantDots}.
+     */
+    private void multiplyQuantized(Activations in, ActivationType as, int rowFrom, int rowTo, float[] out, int outOffset,
+            KernelScratch scratch) {
+        int tokens = in.rows();
+        byte[] q = in.quants(as);
+        float[] d = in.scales(as);
+        int n = tokens * cols;
+        MemorySegment ys = scratch.stagedFloats((n + 1) / 2); // two bytes a value
+        for (int i = 0; i < n; i++) {
+            ys.set(SHORT, 2L * i, q[i]);
+        }
+        int blocks = cols / Q8_K.BLOCK_SIZE;
+        int blockRows = promptBlockRows(tokens, rowTo - rowFrom, rowBytes);
+        for (int r0 = rowFrom; r0 < rowTo; r0 += blockRows) {
+            int r1 = Math.min(rowTo, r0 + blockRows);
+            for (int t = 0; t < tokens; t++) {
+                for (int r = r0; r < r1; r++) {
+                    long at = r * rowBytes;
+                    long ahead = ReadAhead.aheadWithin(data, at + rowBytes, scratch.readAhead);
+                    out[outOffset + t * rows + r] = quantDots(at, ahead, ys, 2L * t * cols, d, t * blocks, scratch);
+                }
+            }
+        }
+    }
+
+    /**
+     * For a type whose {@link #fastActivationType()} is Q8_K: the weight row at byte {@code at} times the token's int8
+     * values, staged as int16 from byte {@code y} of {@code ys}, whose 256-value blocks have the scales
+     * {@code dy[dyAt ..]}; the integer sums exact per block, then scaled and summed in float in the kernel's order.
+     */
+    float quantDots(long at, long ahead, MemorySegment ys, long y, float[] dy, int dyAt, KernelScratch scratch) {
+        throw new UnsupportedOperationException(type + " has no int8-activation kernel");
     }
 
     /**

@@ -28,6 +28,15 @@ public interface WeightMatrix {
     /** The activation form the reference implementation converts inputs to for this matrix. */
     ActivationType activationType();
 
+    /**
+     * The activation form of this matrix's fast products ({@link Summation.Routine#KERNEL_ORDER}):
+     * {@link #activationType()} unless the matrix has a faster kernel for another (Q6_K: int8 activations, as
+     * llama.cpp multiplies them).
+     */
+    default ActivationType fastActivationType() {
+        return activationType();
+    }
+
     /** Whether {@link #multiplyRows} can read activations of {@code type}. */
     boolean accepts(ActivationType type);
 

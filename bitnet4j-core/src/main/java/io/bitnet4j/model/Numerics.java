@@ -60,7 +60,7 @@ public enum Numerics {
 
     /** The activation form for multiplying {@code w} by {@code rows} activation rows. */
     ActivationType activationFor(WeightMatrix w, int rows) {
-        ActivationType t = w.activationType();
+        ActivationType t = this == FAST ? w.fastActivationType() : w.activationType();
         return t == ActivationType.F16 && this == BITNET_CPP && tinyBlas(rows, w.cols()) ? ActivationType.F32 : t;
     }
 

@@ -113,6 +113,51 @@ class QuantVectorMatricesTest {
         assertTrue(e.getMessage().contains("'short'"), e.getMessage()); // the codec's own check, as without the vector kernels
     }
 
+    /**
+     * Q6_K's fast products take Q8_K activations, as llama.cpp's {@code ggml_vec_dot_q6_K_q8_K}: per 256-block the
+     * integer {@code Σ sc·(q − 32)·y} times {@code d·d_y}. The reference recovers each integer {@code sc·(q − 32)} from
+     * the scalar decoder's weight and the block's {@code d} (the weight is their exact product) and sums in double.
+     */
+    @ParameterizedTest(name = "{0}×{1}, {2} tokens, {3} threads")
+    @CsvSource({"7, 256, 1, 1", "37, 512, 3, 2", "130, 2560, 2, 2"})
+    void q6kFastProductsAreLlamaCppsIntegerSumsWithInt8Activations(int rows, int cols, int tokens, int threads) {
+        GgufTensor t = Harness.tensor("w", GgmlType.Q6_K, rows, cols, randomTensor(GgmlType.Q6_K, rows, cols, 21));
+        WeightMatrix m = bindVector(t, rows, cols);
+        assertEquals(ActivationType.Q8_K, m.fastActivationType());
+        assertTrue(m.accepts(ActivationType.Q8_K) && m.accepts(ActivationType.F32));
+        float[] w = decoded(t, rows, cols);
+        float[] x = SeededArrays.gaussian(22, tokens * cols, 1);
+        float[] got = Harness.multiply(m, x, tokens, ActivationType.Q8_K, KernelOrderReference.FAST, threads);
+        Activations a = new Activations(x.length);
+        a.set(x, tokens, cols);
+        a.prepare(ActivationType.Q8_K);
+        byte[] y = a.quants(ActivationType.Q8_K);
+        float[] dy = a.scales(ActivationType.Q8_K);
+        int blocks = cols / 256;
+        ByteBuffer bytes = ByteBuffer.wrap(t.data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int tok = 0; tok < tokens; tok++) {
+            for (int r = 0; r < rows; r++) {
+                double expected = 0;
+                double magnitude = 0;
+                for (int b = 0; b < blocks; b++) {
+                    float d = Float.float16ToFloat(bytes.getShort((r * blocks + b) * 210 + 208));
+                    long sum = 0;
+                    for (int v = 0; v < 256; v++) {
+                        float wv = w[r * cols + b * 256 + v];
+                        long scaled = Math.round(wv / (double) d); // sc·(q − 32), an integer
+                        assertEquals(wv, (float) (scaled * (double) d), 0f, "the weight is d times an integer");
+                        sum += scaled * y[tok * cols + b * 256 + v];
+                    }
+                    double f = (double) d * dy[tok * blocks + b];
+                    expected += f * sum;
+                    magnitude += Math.abs(f * sum);
+                }
+                float g = got[tok * rows + r];
+                assertEquals(expected, g, 1e-5 * magnitude + 1e-30, "row " + r + ", token " + tok);
+            }
+        }
+    }
+
     /** Binds {@code t} with the vector provider and checks it got the type's in-place kernel. */
     static WeightMatrix bindVector(GgufTensor t, int rows, int cols) {
         WeightMatrix m = MatrixKernels.vectorProvider().orElseThrow().bind(t, rows, cols).orElseThrow();
