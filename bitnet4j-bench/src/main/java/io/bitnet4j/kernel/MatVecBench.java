@@ -32,7 +32,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * product at all; a kernel's "bytes" rate over the read's (same shape and threads) is its share of the bandwidth.
  * {@code tokens} above 1 makes it a prompt's matrix × matrix product (each weight load serving several tokens):
  * ops/s × tokens is then tokens per second through that matrix, and "bytes" still counts each weight once per product.
- * {@code order=tinyblas} measures the exact numerics' products (perplexity's) instead of the fast ones.
+ * {@code order=tinyblas} measures the exact numerics' products (perplexity's) instead of the fast ones, which take
+ * each matrix's fast activations as a decode does (int8 for Q6_K).
  */
 public class MatVecBench extends DefaultBench {
 
@@ -107,7 +108,8 @@ public class MatVecBench extends DefaultBench {
         }
         acts = new Activations(x.length);
         acts.set(x, tokens, cols);
-        as = mk == null ? ActivationType.F32 : matrices[0].activationType();
+        // the activations the engine gives this matrix: its fast form for kernel-order products (Q6_K: int8), as a decode
+        as = mk == null ? ActivationType.F32 : order.equals("kernel") ? matrices[0].fastActivationType() : matrices[0].activationType();
         sum = new Summation(switch (order) {
             case "kernel" -> Summation.Routine.KERNEL_ORDER;
             case "tinyblas" -> Summation.Routine.TINY_BLAS;
