@@ -78,15 +78,19 @@ final class Q6_KVectorMatrix extends InPlaceVectorMatrix {
         if (16 % L != 0) { // 256 or 512 bits: 8 or 16 float lanes
             throw new IllegalStateException("Q6_K vectors must not straddle a 16-value sub-block: " + L + " lanes");
         }
+        if (BLOCK != Q8_K.BLOCK_SIZE) { // quantDots scales each Q6_K block by one Q8_K block's d
+            throw new IllegalStateException("Q6_K and Q8_K blocks must line up: " + BLOCK + " and " + Q8_K.BLOCK_SIZE);
+        }
     }
 
     Q6_KVectorMatrix(String name, int rows, int cols, MemorySegment data, WeightMatrix exact) {
         super(name, GgmlType.Q6_K, rows, cols, data, exact, (long) cols / BLOCK * BLOCK_BYTES);
     }
 
+    /** Q8_K: this matrix is bound only for rows of whole 256-value blocks, which are Q8_K's blocks too. */
     @Override
     public ActivationType fastActivationType() {
-        return cols % Q8_K.BLOCK_SIZE == 0 ? ActivationType.Q8_K : activationType();
+        return ActivationType.Q8_K;
     }
 
     /**
