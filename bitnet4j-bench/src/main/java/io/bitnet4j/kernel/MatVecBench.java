@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@code tokens} above 1 makes it a prompt's matrix × matrix product (each weight load serving several tokens):
  * ops/s × tokens is then tokens per second through that matrix, and "bytes" still counts each weight once per product.
  * {@code order=tinyblas} measures the exact numerics' products (perplexity's) instead of the fast ones, which take
- * each matrix's fast activations as a decode does (int8 for Q6_K).
+ * each matrix's fast activations as a decode does (int8 for Q6_K and Q4_K).
  */
 public class MatVecBench extends DefaultBench {
 
@@ -55,7 +55,8 @@ public class MatVecBench extends DefaultBench {
     /**
      * The summation order: {@code kernel} (fast numerics: the kernels' own order) or {@code tinyblas} (exact
      * numerics as a llama.cpp prompt sums: the ternary products in its kernels' lane order, float matrices in
-     * tinyBLAS's).
+     * tinyBLAS's); {@code kernel-float}: the kernels' own order with the matrix's exact activations (for Q6_K and Q4_K,
+     * the float kernel their int8 one replaced in decodes).
      */
     @Param({"kernel"})
     public String order;
@@ -108,12 +109,12 @@ public class MatVecBench extends DefaultBench {
         }
         acts = new Activations(x.length);
         acts.set(x, tokens, cols);
-        // the activations the engine gives this matrix: its fast form for kernel-order products (Q6_K: int8), as a decode
+        // the activations the engine gives this matrix: its fast form for kernel-order products (Q6_K, Q4_K: int8), as a decode
         as = mk == null ? ActivationType.F32 : order.equals("kernel") ? matrices[0].fastActivationType() : matrices[0].activationType();
         sum = new Summation(switch (order) {
-            case "kernel" -> Summation.Routine.KERNEL_ORDER;
+            case "kernel", "kernel-float" -> Summation.Routine.KERNEL_ORDER;
             case "tinyblas" -> Summation.Routine.TINY_BLAS;
-            default -> throw new IllegalArgumentException("order " + order + ": kernel or tinyblas");
+            default -> throw new IllegalArgumentException("order " + order + ": kernel, kernel-float or tinyblas");
         }, GgmlSimd.AVX512);
         out = new float[tokens * rows];
     }

@@ -33,7 +33,7 @@ public final class Q4_K {
     private Q4_K() {}
 
     /** The 6-bit scale of sub-block {@code s} (0..7) of the super-block at {@code data[at..]}. */
-    static int subScale(byte[] data, int at, int s) {
+    public static int subScale(byte[] data, int at, int s) {
         int base = at + SCALES;
         if (s < 4) {
             return data[base + s] & 63;
@@ -42,7 +42,7 @@ public final class Q4_K {
     }
 
     /** The 6-bit minimum of sub-block {@code s} (0..7) of the super-block at {@code data[at..]}. */
-    static int subMin(byte[] data, int at, int s) {
+    public static int subMin(byte[] data, int at, int s) {
         int base = at + SCALES;
         if (s < 4) {
             return data[base + s + 4] & 63;

@@ -12,8 +12,10 @@ import java.nio.ByteOrder;
  * weight row at a time through the type's {@link #dots} (a prompt's in blocks of rows that each token meets in turn); every
  * other summation order, and embedding rows, go to the matrix that served the type before (the {@code exact} one),
  * so those results are unchanged to the bit. Each row and token is one {@link #dots} sum whatever the thread split. A
- * type with an int8-activation kernel ({@link #fastActivationType()} Q8_K) takes those fast products through
- * {@link #quantDots} instead.
+ * type with an int8-activation kernel ({@link #fastActivationType()} Q8_K) takes a decode's fast products (one token)
+ * through {@link #quantDots} instead; a prompt's stay with the float kernel on the float activations, because
+ * {@link #dots} unpacks each weight once for two tokens while the int8 kernel's cost is all per token (the int8 one
+ * made a 2B Q4_K_M file's 128-token prompt 10 % slower).
  */
 abstract class InPlaceVectorMatrix extends StoredMatrix {
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -51,8 +53,11 @@ abstract class InPlaceVectorMatrix extends StoredMatrix {
         checkShapes(in, rowFrom, rowTo, out, outOffset);
         int tokens = in.rows();
         if (as != activationType() && as == fastActivationType()) {
-            multiplyQuantized(in, as, rowFrom, rowTo, out, outOffset, scratch);
-            return;
+            if (tokens == 1 || activationType() != ActivationType.F32) {
+                multiplyQuantized(in, as, rowFrom, rowTo, out, outOffset, scratch);
+                return;
+            }
+            as = ActivationType.F32; // a prompt: the float kernel, two tokens per weight unpacking (see the class comment)
         }
         MemorySegment xs = scratch.stagedFloats(tokens * cols);
         stage(in.values(as), tokens, xs);
@@ -101,6 +106,7 @@ abstract class InPlaceVectorMatrix extends StoredMatrix {
         int tokens = in.rows();
         byte[] q = in.quants(as);
         float[] d = in.scales(as);
+        int[] sums32 = in.sums32();
         int n = tokens * cols;
         MemorySegment ys = scratch.stagedFloats((n + 1) / 2); // two bytes a value
         for (int i = 0; i < n; i++) {
@@ -114,7 +120,7 @@ abstract class InPlaceVectorMatrix extends StoredMatrix {
                 for (int r = r0; r < r1; r++) {
                     long at = r * rowBytes;
                     long ahead = ReadAhead.aheadWithin(data, at + rowBytes, scratch.readAhead);
-                    out[outOffset + t * rows + r] = quantDots(at, ahead, ys, 2L * t * cols, d, t * blocks, scratch);
+                    out[outOffset + t * rows + r] = quantDots(at, ahead, ys, 2L * t * cols, d, sums32, t * blocks, scratch);
                 }
             }
         }
@@ -122,10 +128,12 @@ abstract class InPlaceVectorMatrix extends StoredMatrix {
 
     /**
      * For a type whose {@link #fastActivationType()} is Q8_K: the weight row at byte {@code at} times the token's int8
-     * values, staged as int16 from byte {@code y} of {@code ys}, whose 256-value blocks have the scales
-     * {@code dy[dyAt ..]}; the integer sums exact per block, then scaled and summed in float in the kernel's order.
+     * values, staged as int16 from byte {@code y} of {@code ys}, whose 256-value blocks {@code block0, block0 + 1, ..}
+     * (counted over all tokens) have the scales {@code dy[block0 ..]} and the sums of their runs of 32 values
+     * {@code sums32[8·block0 ..]} ({@link Activations#sums32()}, for the types whose weights have an offset); the integer
+     * sums exact per block, then scaled and summed in float in the kernel's order.
      */
-    float quantDots(long at, long ahead, MemorySegment ys, long y, float[] dy, int dyAt, KernelScratch scratch) {
+    float quantDots(long at, long ahead, MemorySegment ys, long y, float[] dy, int[] sums32, int block0, KernelScratch scratch) {
         throw new UnsupportedOperationException(type + " has no int8-activation kernel");
     }
 

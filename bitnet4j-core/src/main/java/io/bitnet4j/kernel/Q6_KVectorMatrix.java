@@ -105,7 +105,7 @@ final class Q6_KVectorMatrix extends InPlaceVectorMatrix {
      * decoded 20-25 % slower.)
      */
     @Override
-    float quantDots(long p, long ahead, MemorySegment ys, long y, float[] dy, int dyAt, KernelScratch scratch) {
+    float quantDots(long p, long ahead, MemorySegment ys, long y, float[] dy, int[] sums32, int block0, KernelScratch scratch) {
         FloatVector acc = FloatVector.zero(FLOATS);
         int blocks = cols / BLOCK;
         IntVector touched = IntVector.zero(ReadAhead.TOUCH);
@@ -144,17 +144,13 @@ final class Q6_KVectorMatrix extends InPlaceVectorMatrix {
                     IntVector v2 = p2.reinterpretAsInts();
                     IntVector v3 = p3.reinterpretAsInts();
                     int run = l / R;
-                    sum = sum.add(v0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                                    .add(v0.lanewise(VectorOperators.ASHR, 16)).mul(sc.rearrange(SCALE_OF[run][0])))
-                            .add(v1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                                    .add(v1.lanewise(VectorOperators.ASHR, 16)).mul(sc.rearrange(SCALE_OF[run][1])))
-                            .add(v2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                                    .add(v2.lanewise(VectorOperators.ASHR, 16)).mul(sc.rearrange(SCALE_OF[run][2])))
-                            .add(v3.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                                    .add(v3.lanewise(VectorOperators.ASHR, 16)).mul(sc.rearrange(SCALE_OF[run][3])));
+                    sum = sum.add(v0.add(v0.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16).mul(sc.rearrange(SCALE_OF[run][0])))
+                            .add(v1.add(v1.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16).mul(sc.rearrange(SCALE_OF[run][1])))
+                            .add(v2.add(v2.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16).mul(sc.rearrange(SCALE_OF[run][2])))
+                            .add(v3.add(v3.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16).mul(sc.rearrange(SCALE_OF[run][3])));
                 }
             }
-            float d = Float.float16ToFloat(data.get(HALF, q + D)) * dy[dyAt + b];
+            float d = Float.float16ToFloat(data.get(HALF, q + D)) * dy[block0 + b];
             acc = ((FloatVector) sum.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS, d), acc);
         }
         scratch.sink += ReadAhead.sum(touched);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bitnet4j.format.Q4_K;
 import io.bitnet4j.format.Q8_0;
 import io.bitnet4j.gguf.GgmlType;
 import io.bitnet4j.gguf.GgufTensor;
@@ -114,12 +115,12 @@ class QuantVectorMatricesTest {
     }
 
     /**
-     * Q6_K's fast products take Q8_K activations, as llama.cpp's {@code ggml_vec_dot_q6_K_q8_K}: per 256-block the
+     * Q6_K's fast one-token products take Q8_K activations, as llama.cpp's {@code ggml_vec_dot_q6_K_q8_K}: per 256-block the
      * integer {@code Σ sc·(q − 32)·y} times {@code d·d_y}. The reference recovers each integer {@code sc·(q − 32)} from
      * the scalar decoder's weight and the block's {@code d} (the weight is their exact product) and sums in double.
      */
     @ParameterizedTest(name = "{0}×{1}, {2} tokens, {3} threads")
-    @CsvSource({"7, 256, 1, 1", "37, 512, 3, 2", "130, 2560, 2, 2"})
+    @CsvSource({"7, 256, 1, 1", "37, 512, 1, 2", "130, 2560, 1, 2"})
     void q6kFastProductsAreLlamaCppsIntegerSumsWithInt8Activations(int rows, int cols, int tokens, int threads) {
         GgufTensor t = Harness.tensor("w", GgmlType.Q6_K, rows, cols, randomTensor(GgmlType.Q6_K, rows, cols, 21));
         WeightMatrix m = bindVector(t, rows, cols);
@@ -156,6 +157,75 @@ class QuantVectorMatricesTest {
                 assertEquals(expected, g, 1e-5 * magnitude + 1e-30, "row " + r + ", token " + tok);
             }
         }
+    }
+
+    /**
+     * Q4_K's fast one-token products take Q8_K activations, as llama.cpp's {@code ggml_vec_dot_q4_K_q8_K}: per 256-block
+     * {@code d·d_y · Σ sc·q·y − dmin·d_y · Σ m·y}, both sums integers. The reference reads the codes, scales and minimums
+     * from the bytes with the format's scalar accessors and sums in double.
+     */
+    @ParameterizedTest(name = "{0}×{1}, {2} tokens, {3} threads")
+    @CsvSource({"7, 256, 1, 1", "37, 512, 1, 2", "130, 2560, 1, 2"})
+    void q4kFastProductsAreLlamaCppsIntegerSumsWithInt8Activations(int rows, int cols, int tokens, int threads) {
+        byte[] data = randomTensor(GgmlType.Q4_K, rows, cols, 23);
+        GgufTensor t = Harness.tensor("w", GgmlType.Q4_K, rows, cols, data);
+        WeightMatrix m = bindVector(t, rows, cols);
+        assertEquals(ActivationType.Q8_K, m.fastActivationType());
+        assertTrue(m.accepts(ActivationType.Q8_K) && m.accepts(ActivationType.F32));
+        float[] x = SeededArrays.gaussian(24, tokens * cols, 1);
+        float[] got = Harness.multiply(m, x, tokens, ActivationType.Q8_K, KernelOrderReference.FAST, threads);
+        Activations a = new Activations(x.length);
+        a.set(x, tokens, cols);
+        a.prepare(ActivationType.Q8_K);
+        byte[] y = a.quants(ActivationType.Q8_K);
+        float[] dy = a.scales(ActivationType.Q8_K);
+        int blocks = cols / 256;
+        ByteBuffer bytes = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+        for (int tok = 0; tok < tokens; tok++) {
+            for (int r = 0; r < rows; r++) {
+                double expected = 0;
+                double magnitude = 0;
+                for (int b = 0; b < blocks; b++) {
+                    int at = (r * blocks + b) * 144;
+                    long scaled = 0; // Σ sc·q·y
+                    long offset = 0; // Σ m·y
+                    for (int v = 0; v < 256; v++) {
+                        int s = v / 32;
+                        int q = (data[at + 16 + 32 * (s / 2) + v % 32] & 0xFF) >>> (4 * (s % 2)) & 0x0F;
+                        int yv = y[tok * cols + b * 256 + v];
+                        scaled += (long) Q4_K.subScale(data, at, s) * q * yv;
+                        offset += (long) Q4_K.subMin(data, at, s) * yv;
+                    }
+                    double d = Float.float16ToFloat(bytes.getShort(at)) * (double) dy[tok * blocks + b];
+                    double dmin = Float.float16ToFloat(bytes.getShort(at + 2)) * (double) dy[tok * blocks + b];
+                    expected += d * scaled - dmin * offset;
+                    magnitude += Math.abs(d * scaled) + Math.abs(dmin * offset);
+                }
+                float g = got[tok * rows + r];
+                assertEquals(expected, g, 1e-5 * magnitude + 1e-30, "row " + r + ", token " + tok);
+            }
+        }
+    }
+
+    /**
+     * A prompt's products (two tokens or more) with int8 activations prepared take the float kernel instead, which
+     * unpacks each weight once for two tokens (the int8 kernel costs the same per token): the same floats as a product
+     * of the float activations, to the bit.
+     */
+    @ParameterizedTest(name = "{0}, {1} tokens")
+    @CsvSource({"Q6_K, 2", "Q6_K, 5", "Q4_K, 3"})
+    void promptsWithInt8ActivationsAreTheFloatProducts(GgmlType type, int tokens) {
+        int rows = 37, cols = 512;
+        GgufTensor t = Harness.tensor("w", type, rows, cols, randomTensor(type, rows, cols, 25));
+        WeightMatrix m = bindVector(t, rows, cols);
+        float[] x = SeededArrays.gaussian(26, tokens * cols, 1);
+        float[] int8 = Harness.multiply(m, x, tokens, ActivationType.Q8_K, KernelOrderReference.FAST, 2);
+        float[] floats = Harness.multiply(m, x, tokens, ActivationType.F32, KernelOrderReference.FAST, 2);
+        for (int i = 0; i < int8.length; i++) {
+            assertEquals(Float.floatToIntBits(floats[i]), Float.floatToIntBits(int8[i]), "product " + i);
+        }
+        float[] one = Harness.multiply(m, java.util.Arrays.copyOf(x, cols), 1, ActivationType.Q8_K, KernelOrderReference.FAST, 2);
+        assertTrue(one[0] != floats[0], "one token takes the int8 kernel, whose sums differ from the float ones");
     }
 
     /** Binds {@code t} with the vector provider and checks it got the type's in-place kernel. */
