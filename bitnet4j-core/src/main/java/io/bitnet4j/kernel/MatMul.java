@@ -130,7 +130,7 @@ public final class MatMul {
                 // and these are the calls the read-ahead is tuned on (a batch with tuners of its own)
                 ReadAheadTuner timed = in.rows() == 1 ? tuner
                         : batchTuners.computeIfAbsent(ws[0].getClass(), c -> ReadAheadTuner.fromSettings());
-                setReadAhead(timed.next());
+                setReadAhead(timed.next(weights));
                 long start = System.nanoTime();
                 if (in.rows() > 1) { // one range per thread, as for prompts
                     pool.run(n, Math.max(1, minUnits), task);

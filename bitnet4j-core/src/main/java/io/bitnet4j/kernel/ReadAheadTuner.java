@@ -1,6 +1,10 @@
 package io.bitnet4j.kernel;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Chooses the {@link ReadAhead} distance of one kind of kernel on the machine it runs on, by timing that kernel's
@@ -10,10 +14,14 @@ import java.util.Arrays;
  * wanted 2048 on all three. No one setting serves every machine, so each {@link MatMul} keeps one tuner per matrix
  * class.
  *
- * <p>The tuner hands the {@link #CANDIDATES} out in turn, one per call; the first {@link #WARM_UP} rounds are not
- * counted (the JIT is still compiling the kernel), then each candidate's time per weight is sampled {@link #SAMPLES}
- * times and the candidate with the lowest median is kept for good. The products are the same whatever the distance
- * (a touch only feeds a sink), so tuning changes speed, never a result. A distance set with {@value
+ * <p>For its first {@link #WARM_UP_NANOS} (and at least {@link #WARM_UP} calls) the tuner only watches: the JIT is
+ * still compiling the kernels, and calls run at {@link #DEFAULT_DISTANCE}. Then it hands the {@link #CANDIDATES} out
+ * in turn, counted apart for each size of call (a layer's products differ in shape, and a small matrix costs more per
+ * weight: rotating one counter over four shapes gave each candidate a different mix of them, and on a Zen 5 the
+ * ternary kernel settled on 0 or 512 bytes and decoded 25-35 % slower at one thread). Each candidate's time per weight
+ * is sampled {@link #SAMPLES} times per size; when one size has all its samples, the candidate with the lowest sum over
+ * the sampled sizes of its median time per weight times the size is kept for good. The products are the same whatever
+ * the distance (a touch only feeds a sink), so tuning changes speed, never a result. A distance set with {@value
  * #PROPERTY} turns the tuning off.
  *
  * <p>Not thread-safe: one tuner serves the one thread that calls its {@link MatMul}.
@@ -28,9 +36,11 @@ final class ReadAheadTuner {
 
     /** The distances tried, in bytes. */
     static final long[] CANDIDATES = {0, 512, 2048};
-    /** Rounds (one call per candidate each) run before any is timed. */
-    static final int WARM_UP = 1;
-    /** Timed calls per candidate. */
+    /** Calls run at the default distance, untimed, before any candidate is tried (also {@link #WARM_UP_NANOS}). */
+    static final int WARM_UP = 3;
+    /** Time from the first call during which calls are not timed: a cold start's JIT compiles in about this. */
+    static final long WARM_UP_NANOS = 1_000_000_000L;
+    /** Timed calls per candidate and size of call. */
     static final int SAMPLES = 5;
 
     /** A distance setting's bytes (rounded down to a whole cache line), or -1 for {@code auto}. */
@@ -50,14 +60,24 @@ final class ReadAheadTuner {
         return d & ~63L;
     }
 
-    private final double[][] nanosPerWeight = new double[CANDIDATES.length][SAMPLES];
+    /** Per size of call (weights multiplied): each candidate's times per weight, and how many calls were timed. */
+    private final Map<Long, double[][]> samples = new LinkedHashMap<>();
+    private final Map<Long, Integer> timedCalls = new HashMap<>();
+    private final LongSupplier clock;
+    private long firstCall = Long.MIN_VALUE;
     private int calls;
     private int pending = -1;
     private long chosen;
 
     /** A tuner that tries the candidates, or one fixed at {@code fixed} bytes if that is not negative. */
     ReadAheadTuner(long fixed) {
+        this(fixed, System::nanoTime);
+    }
+
+    /** The same with the clock that times the warm-up (tests pass their own). */
+    ReadAheadTuner(long fixed, LongSupplier clock) {
         this.chosen = fixed;
+        this.clock = clock;
     }
 
     /** A tuner as {@value #PROPERTY} says: tuning unless a distance is set. */
@@ -83,12 +103,24 @@ final class ReadAheadTuner {
         return settled() ? chosen : DEFAULT_DISTANCE;
     }
 
-    /** The distance for a call to be timed and reported with {@link #took}; {@link #current()} once settled. */
-    long next() {
+    /**
+     * The distance for a call of {@code weights} weights, to be reported with {@link #took}; {@link #current()} once
+     * settled or while warming up.
+     */
+    long next(long weights) {
+        pending = -1;
         if (settled()) {
             return chosen;
         }
-        pending = calls % CANDIDATES.length;
+        long now = clock.getAsLong();
+        if (firstCall == Long.MIN_VALUE) {
+            firstCall = now;
+        }
+        if (calls < WARM_UP || now - firstCall < WARM_UP_NANOS) {
+            calls++;
+            return DEFAULT_DISTANCE;
+        }
+        pending = timedCalls.getOrDefault(weights, 0) % CANDIDATES.length;
         return CANDIDATES[pending];
     }
 
@@ -97,25 +129,31 @@ final class ReadAheadTuner {
         if (pending < 0) {
             return;
         }
-        int round = calls / CANDIDATES.length - WARM_UP;
-        if (round >= 0) {
-            nanosPerWeight[pending][round] = (double) nanos / Math.max(1, weights);
-        }
+        int timed = timedCalls.merge(weights, 1, Integer::sum) - 1;
+        double[][] s = samples.computeIfAbsent(weights, w -> new double[CANDIDATES.length][SAMPLES]);
+        s[pending][timed / CANDIDATES.length] = (double) nanos / Math.max(1, weights);
         pending = -1;
-        calls++;
-        if (round == SAMPLES - 1 && calls % CANDIDATES.length == 0) {
+        if (timed + 1 == SAMPLES * CANDIDATES.length) {
             chosen = CANDIDATES[fastest()];
         }
     }
 
+    /** The candidate whose medians, times each sampled size, sum to the least (over the sizes with all their samples). */
     private int fastest() {
+        double[] total = new double[CANDIDATES.length];
+        samples.forEach((weights, s) -> {
+            if (timedCalls.get(weights) < SAMPLES * CANDIDATES.length) {
+                return; // this size is still being sampled
+            }
+            for (int i = 0; i < CANDIDATES.length; i++) {
+                double[] sorted = s[i].clone();
+                Arrays.sort(sorted);
+                total[i] += sorted[SAMPLES / 2] * weights;
+            }
+        });
         int best = 0;
-        double bestMedian = Double.MAX_VALUE;
-        for (int i = 0; i < CANDIDATES.length; i++) {
-            double[] s = nanosPerWeight[i].clone();
-            Arrays.sort(s);
-            if (s[SAMPLES / 2] < bestMedian) {
-                bestMedian = s[SAMPLES / 2];
+        for (int i = 1; i < CANDIDATES.length; i++) {
+            if (total[i] < total[best]) {
                 best = i;
             }
         }
