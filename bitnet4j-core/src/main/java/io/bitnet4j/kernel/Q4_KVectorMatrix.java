@@ -147,10 +147,11 @@ final class Q4_KVectorMatrix extends InPlaceVectorMatrix {
      * Σ y}, both sums over its eight sub-blocks {@code j} integer and exact; {@code Σ y} per sub-block is
      * {@link Activations#sums32()}. Per pair of sub-blocks, runs of {@code R} code bytes (the int16 lanes of a vector)
      * give a vector of each sub-block's codes; each times the int8 values in int16 (at most 15 · 128, and two runs at 256
-     * bits add to 3,840: exact) summed over the runs, then read as int32 lanes: adjacent pairs summed with two shifts
-     * and an add (what {@code vpmaddwd} does by ones) and times the sub-block's scale. A lane of the block's int32 sum
-     * takes eight such terms, at most 3,870,720, so it converts to float exactly; then {@code fma(sum, d·d_y, acc)}, and
-     * the minimums' term in a scalar sum of its own. Only the float order differs from llama.cpp's.
+     * bits add to 3,840: exact) summed over the runs, then read as int32 lanes: adjacent pairs summed as
+     * {@code (v + (v << 16)) >> 16} (what {@code vpmaddwd} does by ones; exact while a pair's sum fits in 16 bits, here
+     * at most 7,680) and times the sub-block's scale. A lane of the block's int32 sum takes eight such terms, at most
+     * 3,870,720, so it converts to float exactly; then {@code fma(sum, d·d_y, acc)}, and the minimums' term in eight
+     * float lanes of its own, one per sub-block. Only the float order differs from llama.cpp's.
      */
     @Override
     float quantDots(long p, long ahead, MemorySegment ys, long y, float[] dy, int[] sums32, int block0, KernelScratch scratch) {

@@ -97,7 +97,8 @@ final class Q6_KVectorMatrix extends InPlaceVectorMatrix {
      * Per super-block and half, runs of {@code R} positions (the int16 lanes of a vector): the four weight vectors
      * {@code q − 32} (at most 32 in magnitude) times the int8 values in int16 (at most 4,096, exact). Two adjacent int16
      * lanes always lie in one 16-value sub-block, so each product vector, read as int32 lanes, gives its pair sums with
-     * two shifts and an add (what {@code vpmaddwd} does by ones), and those are multiplied by their sub-block's signed
+     * {@code (v + (v << 16)) >> 16} (what {@code vpmaddwd} does by ones; exact while a pair's sum, at most 8,192 here,
+     * fits in 16 bits), and those are multiplied by their sub-block's signed
      * scale, spread over the lanes by a fixed shuffle ({@link #SCALE_OF}), into one int32 sum. At 512 bits a lane of
      * that sum takes 8 terms a super-block, at most 8,388,608 in magnitude, so it converts to float exactly; then
      * {@code fma(sum, d·d_y, acc)}. Integer sums are llama.cpp's ({@code ggml_vec_dot_q6_K_q8_K}'s); only the float order
@@ -137,8 +138,9 @@ final class Q6_KVectorMatrix extends InPlaceVectorMatrix {
                             .mul(ShortVector.fromMemorySegment(SHORTS, ys, c + 2L * (64 + l), LE));
                     ShortVector p3 = hi.lanewise(VectorOperators.LSHR, 4).or(top.lanewise(VectorOperators.LSHR, 2).and((short) 0x30)).sub((short) 32)
                             .mul(ShortVector.fromMemorySegment(SHORTS, ys, c + 2L * (96 + l), LE));
-                    // adjacent int16 lanes lie in one sub-block: each pair summed in an int32 lane (the low half
-                    // sign-extended, plus the high half), then times that sub-block's scale, spread by a fixed shuffle
+                    // adjacent int16 lanes lie in one sub-block: each pair summed in the high half of an int32 lane
+                    // (the lane plus itself shifted up), shifted down, then times that sub-block's scale, spread by a
+                    // fixed shuffle
                     IntVector v0 = p0.reinterpretAsInts();
                     IntVector v1 = p1.reinterpretAsInts();
                     IntVector v2 = p2.reinterpretAsInts();
