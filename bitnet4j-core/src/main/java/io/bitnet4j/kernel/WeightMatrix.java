@@ -30,8 +30,9 @@ public interface WeightMatrix {
 
     /**
      * The activation form of this matrix's fast products ({@link Summation.Routine#KERNEL_ORDER}):
-     * {@link #activationType()} unless the matrix has a faster kernel for another (Q6_K: int8 activations, as
-     * llama.cpp multiplies them).
+     * {@link #activationType()} unless the matrix has a faster kernel for another (Q6_K and Q4_K: int8 activations, as
+     * llama.cpp multiplies them; those matrices still take a prompt's products, two tokens or more, from the float
+     * values, which any prepared {@link Activations} keep).
      */
     default ActivationType fastActivationType() {
         return activationType();
