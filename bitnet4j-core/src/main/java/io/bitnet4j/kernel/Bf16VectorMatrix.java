@@ -63,7 +63,8 @@ final class Bf16VectorMatrix extends InPlaceVectorMatrix {
      * weights and the staged floats alike (as {@link F16VectorMatrix}'s).
      */
     @Override
-    float dots(long p, long ahead, MemorySegment xs, long x, boolean two, KernelScratch scratch) {
+    float dots(long p, long ahead, MemorySegment xs, long x, int tokens, KernelScratch scratch) {
+        boolean two = tokens > 1;
         FloatVector e0 = FloatVector.zero(FLOATS), e1 = e0, o0 = e0, o1 = e0;
         FloatVector f0 = e0, f1 = e0, p0 = e0, p1 = e0; // the second token's
         long next = 4L * cols; // from the first token's values to the second's, in bytes

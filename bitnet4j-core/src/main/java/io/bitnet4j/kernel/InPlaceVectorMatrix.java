@@ -23,6 +23,8 @@ abstract class InPlaceVectorMatrix extends StoredMatrix {
     private static final long BLOCK_BYTES = 256 * 1024;
     /** Where {@link #dots} leaves a second token's sum in {@code scratch.lanes}: after the widest vector of lanes. */
     static final int SECOND = 16;
+    /** The same for a third and a fourth token ({@link #tokensPerUnpacking()} 4). */
+    static final int THIRD = 32, FOURTH = 48;
 
     private final WeightMatrix exact;
     private final long rowBytes;
@@ -64,16 +66,22 @@ abstract class InPlaceVectorMatrix extends StoredMatrix {
         int blockRows = promptBlockRows(tokens, rowTo - rowFrom, rowBytes);
         for (int r0 = rowFrom; r0 < rowTo; r0 += blockRows) {
             int r1 = Math.min(rowTo, r0 + blockRows);
-            for (int t = 0; t < tokens; t += 2) {
-                boolean two = t + 1 < tokens; // two tokens per weight unpacking, a last odd one alone
+            for (int t = 0; t < tokens; ) {
+                // four or two tokens per weight unpacking as the type allows, the last ones two or one at a time
+                int n = tokens - t >= 4 && tokensPerUnpacking() == 4 ? 4 : tokens - t >= 2 ? 2 : 1;
                 for (int r = r0; r < r1; r++) {
                     long at = r * rowBytes;
                     long ahead = ReadAhead.aheadWithin(data, at + rowBytes, scratch.readAhead);
-                    out[outOffset + t * rows + r] = dots(at, ahead, xs, 4L * t * cols, two, scratch);
-                    if (two) {
+                    out[outOffset + t * rows + r] = dots(at, ahead, xs, 4L * t * cols, n, scratch);
+                    if (n > 1) {
                         out[outOffset + (t + 1) * rows + r] = scratch.lanes[SECOND];
                     }
+                    if (n > 2) {
+                        out[outOffset + (t + 2) * rows + r] = scratch.lanes[THIRD];
+                        out[outOffset + (t + 3) * rows + r] = scratch.lanes[FOURTH];
+                    }
                 }
+                t += n;
             }
         }
     }
@@ -140,13 +148,23 @@ abstract class InPlaceVectorMatrix extends StoredMatrix {
     /**
      * The weight row at byte {@code at} of {@link #data} times the {@code cols} floats at byte {@code x} of {@code xs}
      * (as {@link #stage} left them), summed in the kernel's fixed order, with one {@link ReadAhead#TOUCH} per cache
-     * line {@code ahead} bytes ahead. With {@code two}, also times the next token's floats ({@code 4·cols} bytes
-     * further), each weight vector unpacked once for both and each token's sums the same fma in the same order, so the
-     * same float; that second sum is left at {@code scratch.lanes[SECOND]}. The JIT compiles the loop
-     * once for each value of {@code two}, a loop invariant. The whole hot loop lives in this one method: C2 does not
-     * inline small helpers into a large Vector API loop, and a vector passed to a call that is not inlined is boxed.
+     * line {@code ahead} bytes ahead. With {@code tokens} 2 (or 4, for a type whose {@link #tokensPerUnpacking()} is 4),
+     * also times the next tokens' floats ({@code 4·cols} bytes apart), each weight vector unpacked once for all and
+     * each token's sums the same fma in the same order, so the same float; the second token's sum is left at
+     * {@code scratch.lanes[SECOND]}, a third's and a fourth's at {@link #THIRD} and {@link #FOURTH}. The JIT compiles
+     * the loop once for each value of {@code tokens}, a loop invariant. The whole hot loop lives in this one method:
+     * C2 does not inline small helpers into a large Vector API loop, and a vector passed to a call that is not inlined
+     * is boxed.
      */
-    abstract float dots(long at, long ahead, MemorySegment xs, long x, boolean two, KernelScratch scratch);
+    abstract float dots(long at, long ahead, MemorySegment xs, long x, int tokens, KernelScratch scratch);
+
+    /**
+     * Tokens {@link #dots} takes at once in a prompt: 2, or 4 where the unpacking costs more than a token's fma (Q4_K
+     * and Q8_0, whose prompts ran 1.45× faster so: bench-log.md, session 23).
+     */
+    int tokensPerUnpacking() {
+        return 2;
+    }
 
     @Override
     public final void dequantizeRow(int row, float[] dst, int dstOffset, KernelScratch scratch) {

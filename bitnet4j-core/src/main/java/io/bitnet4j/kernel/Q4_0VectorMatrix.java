@@ -45,7 +45,8 @@ final class Q4_0VectorMatrix extends InPlaceVectorMatrix {
      * independent sums. {@link ReadAhead} is touched once per block, 18 bytes apart, so every cache line is touched.
      */
     @Override
-    float dots(long p, long ahead, MemorySegment xs, long x, boolean two, KernelScratch scratch) {
+    float dots(long p, long ahead, MemorySegment xs, long x, int tokens, KernelScratch scratch) {
+        boolean two = tokens > 1;
         FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0;
         FloatVector b0 = a0, b1 = a0; // the second token's
         long next = 4L * cols; // from the first token's values to the second's, in bytes

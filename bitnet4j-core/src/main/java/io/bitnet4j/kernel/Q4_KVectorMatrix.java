@@ -68,9 +68,12 @@ final class Q4_KVectorMatrix extends InPlaceVectorMatrix {
      * into four independent sums.
      */
     @Override
-    float dots(long p, long ahead, MemorySegment xs, long x, boolean two, KernelScratch scratch) {
+    float dots(long p, long ahead, MemorySegment xs, long x, int tokens, KernelScratch scratch) {
+        boolean two = tokens > 1;
         FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0; // the second token's
+        FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0, f0 = a0, f1 = a0, f2 = a0, f3 = a0; // a third's and a fourth's
+        boolean four = tokens > 2;
         long next = 4L * cols; // from the first token's values to the second's, in bytes
         int blocks = cols / BLOCK;
         IntVector touched = IntVector.zero(ReadAhead.TOUCH);
@@ -124,6 +127,16 @@ final class Q4_KVectorMatrix extends InPlaceVectorMatrix {
                         b2 = u1.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (32 + l) + next, LE), b2);
                         b3 = v1.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (32 + l + L) + next, LE), b3);
                     }
+                    if (four) {
+                        e0 = u0.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (l) + 2 * next, LE), e0);
+                        e1 = v0.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (l + L) + 2 * next, LE), e1);
+                        e2 = u1.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (32 + l) + 2 * next, LE), e2);
+                        e3 = v1.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (32 + l + L) + 2 * next, LE), e3);
+                        f0 = u0.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (l) + 3 * next, LE), f0);
+                        f1 = v0.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (l + L) + 3 * next, LE), f1);
+                        f2 = u1.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (32 + l) + 3 * next, LE), f2);
+                        f3 = v1.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (32 + l + L) + 3 * next, LE), f3);
+                    }
                 }
             }
         }
@@ -133,7 +146,19 @@ final class Q4_KVectorMatrix extends InPlaceVectorMatrix {
             b0.add(b1).add(b2.add(b3)).intoArray(scratch.lanes, SECOND);
             LaneSums.tree(scratch.lanes, SECOND, L); // the second token's sum, left at lanes[SECOND]
         }
+        if (four) {
+            e0.add(e1).add(e2.add(e3)).intoArray(scratch.lanes, THIRD);
+            LaneSums.tree(scratch.lanes, THIRD, L);
+            f0.add(f1).add(f2.add(f3)).intoArray(scratch.lanes, FOURTH);
+            LaneSums.tree(scratch.lanes, FOURTH, L);
+        }
         return LaneSums.tree(scratch.lanes, 0, L);
+    }
+
+    /** Four: a weight's unpacking (and, shift, convert, fma) costs more than a token's fma. */
+    @Override
+    int tokensPerUnpacking() {
+        return 4;
     }
 
     /** Q8_K: this matrix is bound only for rows of whole 256-value blocks, which are Q8_K's blocks too. */

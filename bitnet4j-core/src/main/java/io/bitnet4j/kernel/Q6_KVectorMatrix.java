@@ -167,7 +167,8 @@ final class Q6_KVectorMatrix extends InPlaceVectorMatrix {
      * costs more than the shifts). The code bytes are sign-extended, so the nibbles are masked after any shift.
      */
     @Override
-    float dots(long p, long ahead, MemorySegment xs, long x, boolean two, KernelScratch scratch) {
+    float dots(long p, long ahead, MemorySegment xs, long x, int tokens, KernelScratch scratch) {
+        boolean two = tokens > 1;
         FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0; // the second token's
         long next = 4L * cols; // from the first token's values to the second's, in bytes

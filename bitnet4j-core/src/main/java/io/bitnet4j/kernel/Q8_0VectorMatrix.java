@@ -37,9 +37,12 @@ final class Q8_0VectorMatrix extends InPlaceVectorMatrix {
      * bytes apart, so every cache line is touched.
      */
     @Override
-    float dots(long p, long ahead, MemorySegment xs, long x, boolean two, KernelScratch scratch) {
+    float dots(long p, long ahead, MemorySegment xs, long x, int tokens, KernelScratch scratch) {
+        boolean two = tokens > 1;
         FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0;
         FloatVector b0 = a0, b1 = a0; // the second token's
+        FloatVector e0 = a0, e1 = a0, f0 = a0, f1 = a0; // a third's and a fourth's
+        boolean four = tokens > 2;
         long next = 4L * cols; // from the first token's values to the second's, in bytes
         int blocks = cols / BLOCK;
         IntVector touched = IntVector.zero(ReadAhead.TOUCH);
@@ -59,6 +62,12 @@ final class Q8_0VectorMatrix extends InPlaceVectorMatrix {
                     b0 = w0.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * j + next, LE), b0);
                     b1 = w1.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (j + L) + next, LE), b1);
                 }
+                if (four) {
+                    e0 = w0.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * j + 2 * next, LE), e0);
+                    e1 = w1.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (j + L) + 2 * next, LE), e1);
+                    f0 = w0.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * j + 3 * next, LE), f0);
+                    f1 = w1.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (j + L) + 3 * next, LE), f1);
+                }
             }
         }
         scratch.sink += ReadAhead.sum(touched);
@@ -67,6 +76,18 @@ final class Q8_0VectorMatrix extends InPlaceVectorMatrix {
             b0.add(b1).intoArray(scratch.lanes, SECOND);
             LaneSums.tree(scratch.lanes, SECOND, L); // the second token's sum, left at lanes[SECOND]
         }
+        if (four) {
+            e0.add(e1).intoArray(scratch.lanes, THIRD);
+            LaneSums.tree(scratch.lanes, THIRD, L);
+            f0.add(f1).intoArray(scratch.lanes, FOURTH);
+            LaneSums.tree(scratch.lanes, FOURTH, L);
+        }
         return LaneSums.tree(scratch.lanes, 0, L);
+    }
+
+    /** Four: a weight's conversion and scaling cost more than a token's fma. */
+    @Override
+    int tokensPerUnpacking() {
+        return 4;
     }
 }

@@ -48,7 +48,7 @@ class QuantVectorMatricesTest {
      * one-token product to the bit, so a batch and token-by-token decoding agree.
      */
     @ParameterizedTest(name = "{0} {1}×{2}, {3} tokens, {4} threads")
-    @CsvSource({"Q8_0, 130, 2560, 5, 2", "Q6_K, 300, 512, 4, 1", "Q4_K, 130, 2560, 3, 2", "Q4_0, 40, 8192, 5, 2"})
+    @CsvSource({"Q8_0, 130, 2560, 5, 2", "Q6_K, 300, 512, 4, 1", "Q4_K, 130, 2560, 7, 2", "Q4_0, 40, 8192, 5, 2"})
     void promptProductsAreEachTokensOneTokenProduct(GgmlType type, int rows, int cols, int tokens, int threads) {
         GgufTensor t = Harness.tensor("w", type, rows, cols, randomTensor(type, rows, cols, 11));
         WeightMatrix m = bindVector(t, rows, cols);
