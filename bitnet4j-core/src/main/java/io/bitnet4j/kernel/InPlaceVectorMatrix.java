@@ -159,8 +159,8 @@ abstract class InPlaceVectorMatrix extends StoredMatrix {
     abstract float dots(long at, long ahead, MemorySegment xs, long x, int tokens, KernelScratch scratch);
 
     /**
-     * Tokens {@link #dots} takes at once in a prompt: 2, or 4 where the unpacking costs more than a token's fma (Q4_K
-     * and Q8_0, whose prompts ran 1.45× faster so: bench-log.md, session 23).
+     * Tokens {@link #dots} takes at once in a prompt: 2, or 4 where the unpacking costs more than a token's fma (Q4_K,
+     * Q8_0 and Q6_K: 1.16-1.44× the products a second with two; bench-log.md, session 23).
      */
     int tokensPerUnpacking() {
         return 2;

@@ -171,6 +171,8 @@ final class Q6_KVectorMatrix extends InPlaceVectorMatrix {
         boolean two = tokens > 1;
         FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0, a2 = a0, a3 = a0;
         FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0; // the second token's
+        FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0, f0 = a0, f1 = a0, f2 = a0, f3 = a0; // a third's and a fourth's
+        boolean four = tokens > 2;
         long next = 4L * cols; // from the first token's values to the second's, in bytes
         int blocks = cols / BLOCK;
         IntVector touched = IntVector.zero(ReadAhead.TOUCH);
@@ -213,6 +215,16 @@ final class Q6_KVectorMatrix extends InPlaceVectorMatrix {
                         b2 = w2.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (64 + l) + next, LE), b2);
                         b3 = w3.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (96 + l) + next, LE), b3);
                     }
+                    if (four) {
+                        e0 = w0.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (l) + 2 * next, LE), e0);
+                        e1 = w1.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (32 + l) + 2 * next, LE), e1);
+                        e2 = w2.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (64 + l) + 2 * next, LE), e2);
+                        e3 = w3.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (96 + l) + 2 * next, LE), e3);
+                        f0 = w0.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (l) + 3 * next, LE), f0);
+                        f1 = w1.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (32 + l) + 3 * next, LE), f1);
+                        f2 = w2.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (64 + l) + 3 * next, LE), f2);
+                        f3 = w3.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (96 + l) + 3 * next, LE), f3);
+                    }
                 }
             }
         }
@@ -222,6 +234,18 @@ final class Q6_KVectorMatrix extends InPlaceVectorMatrix {
             b0.add(b1).add(b2.add(b3)).intoArray(scratch.lanes, SECOND);
             LaneSums.tree(scratch.lanes, SECOND, L); // the second token's sum, left at lanes[SECOND]
         }
+        if (four) {
+            e0.add(e1).add(e2.add(e3)).intoArray(scratch.lanes, THIRD);
+            LaneSums.tree(scratch.lanes, THIRD, L);
+            f0.add(f1).add(f2.add(f3)).intoArray(scratch.lanes, FOURTH);
+            LaneSums.tree(scratch.lanes, FOURTH, L);
+        }
         return LaneSums.tree(scratch.lanes, 0, L);
+    }
+
+    /** Four: unpacking a weight (three loads, masks, shifts, a convert and an fma) costs more than a token's fma. */
+    @Override
+    int tokensPerUnpacking() {
+        return 4;
     }
 }
