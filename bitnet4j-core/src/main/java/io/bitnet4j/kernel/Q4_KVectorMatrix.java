@@ -200,12 +200,12 @@ final class Q4_KVectorMatrix extends InPlaceVectorMatrix {
                 for (int l = 0; l < 32; l += R) {
                     ShortVector u = (ShortVector) ByteVector.fromMemorySegment(HALF_BYTES, data, codes + l, LE)
                             .convertShape(VectorOperators.ZERO_EXTEND_B2S, SHORTS, 0);
-                    s0 = s0.add(u.and((short) 0x0F).mul(ShortVector.fromMemorySegment(SHORTS, ys, c + 2L * l, LE)));
-                    s1 = s1.add(u.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromMemorySegment(SHORTS, ys, c + 2L * (32 + l), LE)));
+                    s0 = s0.lanewise(VectorOperators.ADD, u.and((short) 0x0F).mul(ShortVector.fromMemorySegment(SHORTS, ys, c + 2L * l, LE)));
+                    s1 = s1.lanewise(VectorOperators.ADD, u.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromMemorySegment(SHORTS, ys, c + 2L * (32 + l), LE)));
                 }
                 IntVector v0 = s0.reinterpretAsInts();
                 IntVector v1 = s1.reinterpretAsInts();
-                sum = sum.add(v0.add(v0.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16).mul((int) (scales >>> 16 * k) & 0xFF))
+                sum = sum.lanewise(VectorOperators.ADD, v0.add(v0.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16).mul((int) (scales >>> 16 * k) & 0xFF))
                         .add(v1.add(v1.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16).mul((int) (scales >>> 16 * k + 8) & 0xFF));
             }
             // the minimums' term: the eight 6-bit minimums times the eight sums of 32 values, at most 258,048 each

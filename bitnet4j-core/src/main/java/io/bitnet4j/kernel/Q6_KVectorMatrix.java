@@ -146,7 +146,7 @@ final class Q6_KVectorMatrix extends InPlaceVectorMatrix {
                     IntVector v2 = p2.reinterpretAsInts();
                     IntVector v3 = p3.reinterpretAsInts();
                     int run = l / R;
-                    sum = sum.add(v0.add(v0.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16).mul(sc.rearrange(SCALE_OF[run][0])))
+                    sum = sum.lanewise(VectorOperators.ADD, v0.add(v0.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16).mul(sc.rearrange(SCALE_OF[run][0])))
                             .add(v1.add(v1.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16).mul(sc.rearrange(SCALE_OF[run][1])))
                             .add(v2.add(v2.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16).mul(sc.rearrange(SCALE_OF[run][2])))
                             .add(v3.add(v3.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16).mul(sc.rearrange(SCALE_OF[run][3])));
