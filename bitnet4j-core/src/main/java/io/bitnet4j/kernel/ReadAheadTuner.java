@@ -2,7 +2,6 @@ package io.bitnet4j.kernel;
 
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
@@ -60,12 +59,21 @@ final class ReadAheadTuner {
         return d & ~63L;
     }
 
-    /** Per size of call (weights multiplied): each candidate's times per weight, and how many calls were timed. */
-    private final Map<Long, double[][]> samples = new LinkedHashMap<>();
-    private final Map<Long, Integer> timedCalls = new HashMap<>();
+    /** One size of call's samples: each candidate's times per weight, and how many of its calls were timed. */
+    private static final class SizeSamples {
+        final double[][] nanosPerWeight = new double[CANDIDATES.length][SAMPLES];
+        int timed;
+
+        boolean complete() {
+            return timed == SAMPLES * CANDIDATES.length;
+        }
+    }
+
+    /** By size of call (weights multiplied). */
+    private final Map<Long, SizeSamples> sizes = new HashMap<>();
     private final LongSupplier clock;
     private long firstCall = Long.MIN_VALUE;
-    private int calls;
+    private int warmUpCalls;
     private int pending = -1;
     private long chosen;
 
@@ -116,11 +124,11 @@ final class ReadAheadTuner {
         if (firstCall == Long.MIN_VALUE) {
             firstCall = now;
         }
-        if (calls < WARM_UP || now - firstCall < WARM_UP_NANOS) {
-            calls++;
+        if (warmUpCalls < WARM_UP || now - firstCall < WARM_UP_NANOS) {
+            warmUpCalls++;
             return DEFAULT_DISTANCE;
         }
-        pending = timedCalls.getOrDefault(weights, 0) % CANDIDATES.length;
+        pending = sizes.computeIfAbsent(weights, w -> new SizeSamples()).timed % CANDIDATES.length;
         return CANDIDATES[pending];
     }
 
@@ -129,11 +137,11 @@ final class ReadAheadTuner {
         if (pending < 0) {
             return;
         }
-        int timed = timedCalls.merge(weights, 1, Integer::sum) - 1;
-        double[][] s = samples.computeIfAbsent(weights, w -> new double[CANDIDATES.length][SAMPLES]);
-        s[pending][timed / CANDIDATES.length] = (double) nanos / Math.max(1, weights);
+        SizeSamples size = sizes.get(weights);
+        size.nanosPerWeight[pending][size.timed / CANDIDATES.length] = (double) nanos / Math.max(1, weights);
+        size.timed++;
         pending = -1;
-        if (timed + 1 == SAMPLES * CANDIDATES.length) {
+        if (size.complete()) {
             chosen = CANDIDATES[fastest()];
         }
     }
@@ -141,12 +149,12 @@ final class ReadAheadTuner {
     /** The candidate whose medians, times each sampled size, sum to the least (over the sizes with all their samples). */
     private int fastest() {
         double[] total = new double[CANDIDATES.length];
-        samples.forEach((weights, s) -> {
-            if (timedCalls.get(weights) < SAMPLES * CANDIDATES.length) {
+        sizes.forEach((weights, size) -> {
+            if (!size.complete()) {
                 return; // this size is still being sampled
             }
             for (int i = 0; i < CANDIDATES.length; i++) {
-                double[] sorted = s[i].clone();
+                double[] sorted = size.nanosPerWeight[i].clone();
                 Arrays.sort(sorted);
                 total[i] += sorted[SAMPLES / 2] * weights;
             }
