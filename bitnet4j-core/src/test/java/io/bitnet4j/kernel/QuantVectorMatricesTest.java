@@ -123,17 +123,11 @@ class QuantVectorMatricesTest {
     @CsvSource({"7, 256, 1, 1", "37, 512, 1, 2", "130, 2560, 1, 2"})
     void q6kFastProductsAreLlamaCppsIntegerSumsWithInt8Activations(int rows, int cols, int tokens, int threads) {
         GgufTensor t = Harness.tensor("w", GgmlType.Q6_K, rows, cols, randomTensor(GgmlType.Q6_K, rows, cols, 21));
-        WeightMatrix m = bindVector(t, rows, cols);
-        assertEquals(ActivationType.Q8_K, m.fastActivationType());
-        assertTrue(m.accepts(ActivationType.Q8_K) && m.accepts(ActivationType.F32));
+        Int8Product p = fastInt8Product(t, rows, cols, tokens, 22, threads);
+        float[] got = p.got();
+        byte[] y = p.y();
+        float[] dy = p.dy();
         float[] w = decoded(t, rows, cols);
-        float[] x = SeededArrays.gaussian(22, tokens * cols, 1);
-        float[] got = Harness.multiply(m, x, tokens, ActivationType.Q8_K, KernelOrderReference.FAST, threads);
-        Activations a = new Activations(x.length);
-        a.set(x, tokens, cols);
-        a.prepare(ActivationType.Q8_K);
-        byte[] y = a.quants(ActivationType.Q8_K);
-        float[] dy = a.scales(ActivationType.Q8_K);
         int blocks = cols / 256;
         ByteBuffer bytes = ByteBuffer.wrap(t.data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)).order(ByteOrder.LITTLE_ENDIAN);
         for (int tok = 0; tok < tokens; tok++) {
@@ -169,16 +163,10 @@ class QuantVectorMatricesTest {
     void q4kFastProductsAreLlamaCppsIntegerSumsWithInt8Activations(int rows, int cols, int tokens, int threads) {
         byte[] data = randomTensor(GgmlType.Q4_K, rows, cols, 23);
         GgufTensor t = Harness.tensor("w", GgmlType.Q4_K, rows, cols, data);
-        WeightMatrix m = bindVector(t, rows, cols);
-        assertEquals(ActivationType.Q8_K, m.fastActivationType());
-        assertTrue(m.accepts(ActivationType.Q8_K) && m.accepts(ActivationType.F32));
-        float[] x = SeededArrays.gaussian(24, tokens * cols, 1);
-        float[] got = Harness.multiply(m, x, tokens, ActivationType.Q8_K, KernelOrderReference.FAST, threads);
-        Activations a = new Activations(x.length);
-        a.set(x, tokens, cols);
-        a.prepare(ActivationType.Q8_K);
-        byte[] y = a.quants(ActivationType.Q8_K);
-        float[] dy = a.scales(ActivationType.Q8_K);
+        Int8Product p = fastInt8Product(t, rows, cols, tokens, 24, threads);
+        float[] got = p.got();
+        byte[] y = p.y();
+        float[] dy = p.dy();
         int blocks = cols / 256;
         ByteBuffer bytes = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
         for (int tok = 0; tok < tokens; tok++) {
@@ -226,6 +214,25 @@ class QuantVectorMatricesTest {
         }
         float[] one = Harness.multiply(m, java.util.Arrays.copyOf(x, cols), 1, ActivationType.Q8_K, KernelOrderReference.FAST, 2);
         assertTrue(one[0] != floats[0], "one token takes the int8 kernel, whose sums differ from the float ones");
+    }
+
+    /** A fast product with int8 activations: its outputs, and the activations' int8 values and block scales. */
+    private record Int8Product(float[] got, byte[] y, float[] dy) {}
+
+    /**
+     * Binds {@code t} ({@code rows × cols}) with the vector kernels, checks that its fast products take Q8_K activations (and still accept
+     * floats), and multiplies {@code tokens} tokens of Gaussian values (seed {@code seed}) in the kernels' order.
+     */
+    private static Int8Product fastInt8Product(GgufTensor t, int rows, int cols, int tokens, long seed, int threads) {
+        WeightMatrix m = bindVector(t, rows, cols);
+        assertEquals(ActivationType.Q8_K, m.fastActivationType());
+        assertTrue(m.accepts(ActivationType.Q8_K) && m.accepts(ActivationType.F32));
+        float[] x = SeededArrays.gaussian(seed, tokens * cols, 1);
+        float[] got = Harness.multiply(m, x, tokens, ActivationType.Q8_K, KernelOrderReference.FAST, threads);
+        Activations a = new Activations(x.length);
+        a.set(x, tokens, cols);
+        a.prepare(ActivationType.Q8_K);
+        return new Int8Product(got, a.quants(ActivationType.Q8_K), a.scales(ActivationType.Q8_K));
     }
 
     /** Binds {@code t} with the vector provider and checks it got the type's in-place kernel. */
