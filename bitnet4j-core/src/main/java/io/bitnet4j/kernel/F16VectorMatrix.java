@@ -206,13 +206,13 @@ final class F16VectorMatrix extends StoredMatrix {
             }
         }
         scratch.sink += ReadAhead.sum(touched);
-        e0.add(o0).add(e1.add(o1)).intoArray(scratch.lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
+        e0.lanewise(VectorOperators.ADD, o0).lanewise(VectorOperators.ADD, e1.lanewise(VectorOperators.ADD, o1)).intoArray(scratch.lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
         float r = LaneSums.tree(scratch.lanes, 0, L) * unscale;
         for (int c = whole; c < cols; c++) {
             r = Math.fma(Float.float16ToFloat(data.get(HALF, p + 2L * c)), x[xAt + c], r);
         }
         if (two) {
-            f0.add(p0).add(f1.add(p1)).intoArray(scratch.lanes, SECOND);
+            f0.lanewise(VectorOperators.ADD, p0).lanewise(VectorOperators.ADD, f1.lanewise(VectorOperators.ADD, p1)).intoArray(scratch.lanes, SECOND);
             float r2 = LaneSums.tree(scratch.lanes, SECOND, L) * unscale2;
             for (int c = whole; c < cols; c++) {
                 r2 = Math.fma(Float.float16ToFloat(data.get(HALF, p + 2L * c)), x[xAt + cols + c], r2);

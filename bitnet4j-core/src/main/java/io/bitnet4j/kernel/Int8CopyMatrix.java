@@ -159,7 +159,7 @@ final class Int8CopyMatrix extends StoredMatrix {
             a0 = p0.fma(FloatVector.broadcast(FLOATS, scales.get(F32, d + 4L * pairs)), a0);
         }
         scratch.sink += ReadAhead.sum(touched);
-        a0.add(a1).intoArray(scratch.lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
+        a0.lanewise(VectorOperators.ADD, a1).intoArray(scratch.lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
         return LaneSums.tree(scratch.lanes, 0, L);
     }
 

@@ -72,9 +72,9 @@ final class Q4_0VectorMatrix extends InPlaceVectorMatrix {
             }
         }
         scratch.sink += ReadAhead.sum(touched);
-        a0.add(a1).intoArray(scratch.lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
+        a0.lanewise(VectorOperators.ADD, a1).intoArray(scratch.lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
         if (two) {
-            b0.add(b1).intoArray(scratch.lanes, SECOND);
+            b0.lanewise(VectorOperators.ADD, b1).intoArray(scratch.lanes, SECOND);
             LaneSums.tree(scratch.lanes, SECOND, L); // the second token's sum, left at lanes[SECOND]
         }
         return LaneSums.tree(scratch.lanes, 0, L);

@@ -71,15 +71,15 @@ final class Q8_0VectorMatrix extends InPlaceVectorMatrix {
             }
         }
         scratch.sink += ReadAhead.sum(touched);
-        a0.add(a1).intoArray(scratch.lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
+        a0.lanewise(VectorOperators.ADD, a1).intoArray(scratch.lanes, 0); // summed in a fixed order (LaneSums), not with reduceLanes
         if (two) {
-            b0.add(b1).intoArray(scratch.lanes, SECOND);
+            b0.lanewise(VectorOperators.ADD, b1).intoArray(scratch.lanes, SECOND);
             LaneSums.tree(scratch.lanes, SECOND, L); // the second token's sum, left at lanes[SECOND]
         }
         if (four) {
-            e0.add(e1).intoArray(scratch.lanes, THIRD);
+            e0.lanewise(VectorOperators.ADD, e1).intoArray(scratch.lanes, THIRD);
             LaneSums.tree(scratch.lanes, THIRD, L);
-            f0.add(f1).intoArray(scratch.lanes, FOURTH);
+            f0.lanewise(VectorOperators.ADD, f1).intoArray(scratch.lanes, FOURTH);
             LaneSums.tree(scratch.lanes, FOURTH, L);
         }
         return LaneSums.tree(scratch.lanes, 0, L);

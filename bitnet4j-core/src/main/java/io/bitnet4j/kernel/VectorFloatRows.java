@@ -103,7 +103,7 @@ final class VectorFloatRows implements FloatRows {
                 if (pairs < whole) {
                     s0 = FloatVector.fromArray(FLOATS, keysT, k + (pairs + l) * L).fma(FloatVector.broadcast(FLOATS, q[qOff + pairs + l]), s0);
                 }
-                s0.add(s1).intoArray(lanes, l * L);
+                s0.lanewise(VectorOperators.ADD, s1).intoArray(lanes, l * L);
             }
             for (int half = L / 2; half >= 1; half /= 2) { // LaneSums' tree, a vector of keys per lane
                 for (int l = 0; l < half; l++) {
