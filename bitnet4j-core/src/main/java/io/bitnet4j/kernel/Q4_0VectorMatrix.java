@@ -49,6 +49,8 @@ final class Q4_0VectorMatrix extends InPlaceVectorMatrix {
         boolean two = tokens > 1;
         FloatVector a0 = FloatVector.zero(FLOATS), a1 = a0;
         FloatVector b0 = a0, b1 = a0; // the second token's
+        FloatVector e0 = a0, e1 = a0, f0 = a0, f1 = a0; // a third's and a fourth's
+        boolean four = tokens > 2;
         long next = 4L * cols; // from the first token's values to the second's, in bytes
         int blocks = cols / BLOCK;
         IntVector touched = IntVector.zero(ReadAhead.TOUCH);
@@ -69,6 +71,12 @@ final class Q4_0VectorMatrix extends InPlaceVectorMatrix {
                     b0 = lo.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * j + next, LE), b0);
                     b1 = hi.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (HALF_BLOCK + j) + next, LE), b1);
                 }
+                if (four) {
+                    e0 = lo.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * j + 2 * next, LE), e0);
+                    e1 = hi.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (HALF_BLOCK + j) + 2 * next, LE), e1);
+                    f0 = lo.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * j + 3 * next, LE), f0);
+                    f1 = hi.fma(FloatVector.fromMemorySegment(FLOATS, xs, c + 4L * (HALF_BLOCK + j) + 3 * next, LE), f1);
+                }
             }
         }
         scratch.sink += ReadAhead.sum(touched);
@@ -77,6 +85,18 @@ final class Q4_0VectorMatrix extends InPlaceVectorMatrix {
             b0.lanewise(VectorOperators.ADD, b1).intoArray(scratch.lanes, SECOND);
             LaneSums.tree(scratch.lanes, SECOND, L); // the second token's sum, left at lanes[SECOND]
         }
+        if (four) {
+            e0.lanewise(VectorOperators.ADD, e1).intoArray(scratch.lanes, THIRD);
+            LaneSums.tree(scratch.lanes, THIRD, L);
+            f0.lanewise(VectorOperators.ADD, f1).intoArray(scratch.lanes, FOURTH);
+            LaneSums.tree(scratch.lanes, FOURTH, L);
+        }
         return LaneSums.tree(scratch.lanes, 0, L);
+    }
+
+    /** Four: a weight's unpacking (widen, mask, subtract, convert, scale) costs more than a token's fma. */
+    @Override
+    int tokensPerUnpacking() {
+        return 4;
     }
 }
