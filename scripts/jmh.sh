@@ -2,6 +2,8 @@
 # Runs the JMH benchmarks (bitnet4j-bench) with the JVM flags the kernels need.
 #   scripts/jmh.sh                      every benchmark, default settings
 #   scripts/jmh.sh AbsmeanQuantizer -f 1 -wi 3 -i 5    a subset, JMH options passed through
+#   BITNET4J_JAVA_OPTS="-Dbitnet4j.kernels.readahead=0" scripts/jmh.sh ...    extra options for the benchmark JVMs
+#     (JMH takes one -jvmArgsAppend: a second one on the command line breaks the first's flags into one bad option)
 # The jar is built first if missing or older than the sources.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,5 +13,7 @@ jar="$root/bitnet4j-bench/target/benchmarks.jar"
 if [ ! -f "$jar" ] || [ -n "$(find "$root"/bitnet4j-core/src/main "$root"/bitnet4j-bench/src -newer "$jar" -print -quit)" ]; then
   (cd "$root" && ./mvnw -q -B -DskipTests -pl bitnet4j-bench -am package >&2)
 fi
+# C2's trap and recompilation limits as the launcher raises them (./bitnet4j says why), so that a kernel's JMH figure is
+# the speed it runs at there.
 exec "$JAVA_HOME/bin/java" -jar "$jar" \
-  -jvmArgsAppend "--add-modules jdk.incubator.vector -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0" "$@"
+  -jvmArgsAppend "--add-modules jdk.incubator.vector -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0 -XX:PerMethodTrapLimit=1000 -XX:PerMethodRecompilationCutoff=2000 ${BITNET4J_JAVA_OPTS:-}" "$@"
