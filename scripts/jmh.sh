@@ -13,7 +13,5 @@ jar="$root/bitnet4j-bench/target/benchmarks.jar"
 if [ ! -f "$jar" ] || [ -n "$(find "$root"/bitnet4j-core/src/main "$root"/bitnet4j-bench/src -newer "$jar" -print -quit)" ]; then
   (cd "$root" && ./mvnw -q -B -DskipTests -pl bitnet4j-bench -am package >&2)
 fi
-# C2's trap and recompilation limits as the launcher raises them (./bitnet4j says why), so that a kernel's JMH figure is
-# the speed it runs at there.
-exec "$JAVA_HOME/bin/java" -jar "$jar" \
-  -jvmArgsAppend "--add-modules jdk.incubator.vector -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0 -XX:PerMethodTrapLimit=1000 -XX:PerMethodRecompilationCutoff=2000 ${BITNET4J_JAVA_OPTS:-}" "$@"
+. "$root/scripts/kernel-flags.sh" # the launcher's kernel flags (the file says why)
+exec "$JAVA_HOME/bin/java" -jar "$jar" -jvmArgsAppend "${bitnet4j_kernel_flags[*]} ${BITNET4J_JAVA_OPTS:-}" "$@"
