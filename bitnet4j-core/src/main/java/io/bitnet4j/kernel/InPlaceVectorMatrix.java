@@ -160,7 +160,7 @@ abstract class InPlaceVectorMatrix extends StoredMatrix {
 
     /**
      * Tokens {@link #dots} takes at once in a prompt: 2, or 4 where the unpacking costs more than a token's fma (Q4_K,
-     * Q8_0 and Q6_K: 1.16-1.44× the products a second with two; bench-log.md, session 23).
+     * Q8_0 and Q6_K: 1.16-1.44× the products a second with two, bench-log.md, session 23; Q4_0: 1.13-1.19×, session 24).
      */
     int tokensPerUnpacking() {
         return 2;
