@@ -81,6 +81,7 @@ final class LutKernel {
      * words each) into {@code tables} at {@code at}, from the int8 values {@code q[from .. from+blocks·block)}.
      */
     static void buildTables(byte[] q, int from, int blocks, int block, int words, MemorySegment tables, long at) {
+        tables = SegmentKinds.NATIVE.cast(tables); // the stores need no profile to be inlined: see SegmentKinds
         ShortVector p0lo = ShortVector.fromArray(SHORTS, PATTERN[0], 0);
         ShortVector p1lo = ShortVector.fromArray(SHORTS, PATTERN[1], 0);
         ShortVector p2lo = ShortVector.fromArray(SHORTS, PATTERN[2], 0);
@@ -116,6 +117,7 @@ final class LutKernel {
     /** Writes the table of one group of three values at {@code t}; returns where the next one goes. */
     private static long putTable(short q0, short q1, short q2, ShortVector p0lo, ShortVector p1lo, ShortVector p2lo,
             ShortVector p0hi, ShortVector p1hi, ShortVector p2hi, MemorySegment tables, long t) {
+        tables = SegmentKinds.NATIVE.cast(tables); // as in buildTables, for a compile of this method alone
         p0lo.mul(q0).add(p1lo.mul(q1)).add(p2lo.mul(q2)).intoMemorySegment(tables, t, LE);
         if (HI != 0) {
             p0hi.mul(q0).add(p1hi.mul(q1)).add(p2hi.mul(q2)).intoMemorySegment(tables, t + HI, LE);
@@ -134,6 +136,11 @@ final class LutKernel {
      */
     static int block1(MemorySegment words, long w, long tileBytes, int tiles, MemorySegment scales, long s, long scaleStep,
             MemorySegment tables, long t, float d8, int wordsPerBlock, float[] acc, int accAt, long ahead) {
+        // all three are native by construction (LutLayout, KernelScratch): said so, the loads need no profile to be
+        // inlined (SegmentKinds)
+        words = SegmentKinds.NATIVE.cast(words);
+        scales = SegmentKinds.NATIVE.cast(scales);
+        tables = SegmentKinds.NATIVE.cast(tables);
         long last = words.byteSize() - 1;
         int sink = 0;
         for (int i = 0; i < tiles; i += 2) {
@@ -204,6 +211,9 @@ final class LutKernel {
     static void block4(MemorySegment words, long w, long tileBytes, int tiles, MemorySegment scales, long s, long scaleStep,
             MemorySegment tables, long t, long tableStride, float[] d8, int d8At, int d8Stride, int wordsPerBlock,
             float[] acc, int accAt, int accStride) {
+        words = SegmentKinds.NATIVE.cast(words); // as in block1
+        scales = SegmentKinds.NATIVE.cast(scales);
+        tables = SegmentKinds.NATIVE.cast(tables);
         float e0 = d8[d8At];
         float e1 = d8[d8At + d8Stride];
         float e2 = d8[d8At + 2 * d8Stride];

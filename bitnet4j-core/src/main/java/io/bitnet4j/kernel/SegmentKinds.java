@@ -16,7 +16,14 @@ import java.lang.foreign.MemorySegment;
  *       lifetime), so that they see native segments only ({@link VectorKernels#bind} applies it to every tensor
  *       it binds);</li>
  *   <li>{@link #preload} loads the heap segment classes before any kernel is compiled, so that loading them later
- *       cannot deoptimize the kernels.</li>
+ *       cannot deoptimize the kernels;</li>
+ *   <li>a kernel whose segments are native by construction (the lookup-table kernels' layouts and tables) says so
+ *       with {@link #NATIVE} ({@code tables = NATIVE.cast(tables)}). A load or store goes through a JDK method that asks the
+ *       segment for its base and offset, a virtual call: C2 inlines it from that method's type profile, and when
+ *       the kernel is compiled before that profile exists (or after other classes have made it useless), it stays a
+ *       call for good. The cast gives C2 the class itself, so no profile is needed: the lookup-table kernels' table
+ *       stores had stayed calls in about one two-thread run of ten, whose prompts then ran 20 % slower
+ *       (docs/bench-log.md, "Session 25").</li>
  * </ul>
  */
 final class SegmentKinds {
@@ -25,6 +32,9 @@ final class SegmentKinds {
         MemorySegment.ofArray(new int[1]), MemorySegment.ofArray(new float[1]), MemorySegment.ofArray(new long[1]),
         MemorySegment.ofArray(new double[1]),
     };
+
+    /** The class of native segments: what an arena, {@link OffHeap} and {@link #plain} give. */
+    static final Class<? extends MemorySegment> NATIVE = MemorySegment.NULL.getClass();
 
     private SegmentKinds() {}
 

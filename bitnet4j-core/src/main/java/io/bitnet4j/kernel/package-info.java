@@ -32,5 +32,9 @@
  * here is profiled in the kernel's own bytecode, which has seen one shape. docs/bench-log.md, "Session 20". The same
  * holds after the loop: the final sums of such vectors ({@code a0.lanewise(ADD, a1)}) are {@code lanewise} too; a
  * Q4_K prompt kernel compiled early had 12 calls per row left as calls (session 24).
+ *
+ * <p>For the same reason a kernel whose segments are native by construction casts them to
+ * {@link io.bitnet4j.kernel.SegmentKinds#NATIVE} on entry: a segment load or store asks the segment for its base
+ * inside the JDK, a virtual call that C2 otherwise inlines only from a shared profile (session 25).
  */
 package io.bitnet4j.kernel;
