@@ -18,11 +18,11 @@ import java.lang.foreign.MemorySegment;
  *   <li>{@link #preload} loads the heap segment classes before any kernel is compiled, so that loading them later
  *       cannot deoptimize the kernels;</li>
  *   <li>a kernel whose segments are native by construction (the lookup-table kernels' layouts and tables) says so
- *       with {@link #NATIVE} ({@code tables = NATIVE.cast(tables)}). A load or store goes through a JDK method that asks the
- *       segment for its base and offset, a virtual call: C2 inlines it from that method's type profile, and when
- *       the kernel is compiled before that profile exists (or after other classes have made it useless), it stays a
- *       call for good. The cast gives C2 the class itself, so no profile is needed: the lookup-table kernels' table
- *       stores had stayed calls in about one two-thread run of ten, whose prompts then ran 20 % slower
+ *       with {@link #NATIVE} ({@code tables = NATIVE.cast(tables)}). A load or store goes through a JDK method that
+ *       asks the segment for its base and offset, a virtual call: C2 inlines it from that method's type profile, and
+ *       when the kernel is compiled before that profile exists (or after other classes have made it useless), it
+ *       stays a call for good. The cast gives C2 the class itself, so no profile is needed: the lookup-table kernels'
+ *       table stores had stayed calls in about one two-thread run of ten, whose prompts then ran 20 % slower
  *       (docs/bench-log.md, "Session 25").</li>
  * </ul>
  */
