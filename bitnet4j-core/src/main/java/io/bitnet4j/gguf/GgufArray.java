@@ -160,11 +160,26 @@ public final class GgufArray implements GgufValue {
     }
 
     public long getLong(int i) {
-        return get(i).asLong();
+        Objects.checkIndex(i, length);
+        // read in place, as get(i).asLong() would give: a vocabulary's 128k token types must not make 128k values
+        return switch (elementType) {
+            case UINT8 -> raw[i] & 0xFFL;
+            case INT8 -> raw[i];
+            case UINT16 -> le.getShort(2 * i) & 0xFFFFL;
+            case INT16 -> le.getShort(2 * i);
+            case UINT32 -> le.getInt(4 * i) & 0xFFFF_FFFFL;
+            case INT32 -> le.getInt(4 * i);
+            case INT64 -> le.getLong(8 * i);
+            default -> get(i).asLong(); // UINT64 (which may not fit), and the errors of the other types
+        };
     }
 
     public int getInt(int i) {
-        return get(i).asInt();
+        long v = getLong(i);
+        if (v != (int) v) {
+            throw new IllegalArgumentException(elementType + " value " + v + " does not fit in an int");
+        }
+        return (int) v;
     }
 
     public float getFloat(int i) {

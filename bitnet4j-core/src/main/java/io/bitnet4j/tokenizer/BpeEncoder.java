@@ -19,11 +19,11 @@ final class BpeEncoder implements SubwordEncoder {
 
     private final Vocabulary vocab;
     private final BpeSymbols symbols;
-    private final BpeMerges merges;
+    private final MergeRules merges;
     private final PreTokenizer preTokenizer;
     private final ConcurrentHashMap<String, int[]> cache = new ConcurrentHashMap<>();
 
-    BpeEncoder(Vocabulary vocab, BpeSymbols symbols, BpeMerges merges, PreTokenizer preTokenizer) {
+    BpeEncoder(Vocabulary vocab, BpeSymbols symbols, MergeRules merges, PreTokenizer preTokenizer) {
         this.vocab = vocab;
         this.symbols = symbols;
         this.merges = merges;
@@ -90,10 +90,10 @@ final class BpeEncoder implements SubwordEncoder {
             long rule = merges.find(sym[left], sym[right]);
             // Stale entry: the pair changed since it was queued. A current pair with the same rank at the
             // same position has an identical key of its own in the queue, so taking it now changes nothing.
-            if (rule < 0 || BpeMerges.rank(rule) != (int) (key >>> 32)) {
+            if (rule < 0 || MergeRules.rank(rule) != (int) (key >>> 32)) {
                 continue;
             }
-            sym[left] = BpeMerges.result(rule);
+            sym[left] = MergeRules.result(rule);
             sym[right] = -1;
             next[left] = next[right];
             if (next[right] >= 0) {
@@ -115,7 +115,7 @@ final class BpeEncoder implements SubwordEncoder {
         }
         long rule = merges.find(sym[left], sym[right]);
         if (rule >= 0) {
-            queue.push(((long) BpeMerges.rank(rule) << 32) | left);
+            queue.push(((long) MergeRules.rank(rule) << 32) | left);
         }
     }
 

@@ -1,15 +1,14 @@
 package io.bitnet4j.tokenizer;
 
-import java.util.List;
-
 /**
- * The merge rules of a byte-level BPE: (left symbol, right symbol) → (rank, result symbol), lower rank
- * merging first. An open-addressing table of primitive longs: LLaMA 3 has 280 147 rules, and a
- * {@code HashMap<Long, ...>} of them would cost several times the memory and a box per lookup. Each slot's key and
- * value sit side by side (one cache miss a probe where two arrays cost two: the insert was a quarter of loading LLaMA 3's
- * rules), and a key is never 0, so a new table needs no filling.
+ * Merge rules resolved into a table of symbol pairs: (left symbol, right symbol) → (rank, result symbol), lower rank
+ * merging first; the rules a tiktoken vocabulary implies, which exist only as splits of its tokens. (A GGUF file's
+ * merge list is looked up by its text instead: {@link BpeMergeList}.) An open-addressing table of primitive longs, where
+ * a {@code HashMap<Long, ...>} would cost several times the memory and a box per lookup. Each slot's key and value sit
+ * side by side (one cache miss a probe where two arrays cost two), and a key is never 0, so a new table needs no
+ * filling.
  */
-final class BpeMerges {
+final class BpeMerges implements MergeRules {
     /** Slot {@code i}'s key at {@code 2i} (0: empty), its packed rule at {@code 2i + 1}. */
     private long[] table;
     private int size;
@@ -23,32 +22,6 @@ final class BpeMerges {
         int needed = Math.toIntExact(Math.max(16, (long) n * 3 / 2 + 1));
         int capacity = Integer.highestOneBit(needed);
         return capacity == needed ? capacity : Math.multiplyExact(capacity, 2);
-    }
-
-    /**
-     * Rules from GGUF {@code tokenizer.ggml.merges}: "left right" strings, ranked by position. As in
-     * llama.cpp the string splits at its first space after the first character, and a repeated pair keeps
-     * its first rank.
-     */
-    static BpeMerges fromMergeList(List<String> merges, BpeSymbols symbols) {
-        BpeMerges table = new BpeMerges(merges.size());
-        char[] cs = new char[64];
-        for (int rank = 0; rank < merges.size(); rank++) {
-            String m = merges.get(rank);
-            int n = m.length();
-            int space = n > 1 ? m.indexOf(' ', 1) : -1;
-            if (space < 0 || space == n - 1) {
-                throw new IllegalArgumentException("merge " + rank + " '" + m + "' is not two symbols separated by a space");
-            }
-            if (n > cs.length) {
-                cs = new char[Math.max(n, 2 * cs.length)];
-            }
-            m.getChars(0, n, cs, 0);
-            // the parts and their join looked up in place: three strings less per rule (280k rules in LLaMA 3)
-            table.putIfAbsent(symbols.intern(cs, 0, space, space, space), symbols.intern(cs, space + 1, n, n, n), rank,
-                    symbols.intern(cs, 0, space, space + 1, n));
-        }
-        return table;
     }
 
     /**
@@ -71,19 +44,11 @@ final class BpeMerges {
         return table;
     }
 
-    /** The packed rule for the pair, or -1: use {@link #rank} and {@link #result}. */
-    long find(int left, int right) {
+    @Override
+    public long find(int left, int right) {
         long key = key(left, right);
         int i = indexOf(key);
         return table[2 * i] == key ? table[2 * i + 1] : -1;
-    }
-
-    static int rank(long rule) {
-        return (int) (rule >>> 32);
-    }
-
-    static int result(long rule) {
-        return (int) rule;
     }
 
     int size() {
@@ -100,7 +65,7 @@ final class BpeMerges {
             return;
         }
         table[2 * i] = key;
-        table[2 * i + 1] = ((long) rank << 32) | (result & 0xFFFF_FFFFL);
+        table[2 * i + 1] = MergeRules.pack(rank, result);
         size++;
     }
 

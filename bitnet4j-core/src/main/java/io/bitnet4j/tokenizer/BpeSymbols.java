@@ -10,6 +10,10 @@ import java.util.Map;
  * token, else an extra id from {@code vocab.size()} up. llama.cpp merges strings; interning them lets
  * the merge loop compare ints while still allowing merge rules whose parts or result are not tokens
  * (the result is then emitted byte by byte, as llama.cpp does).
+ *
+ * <p>Extra symbols are made as the merge loop meets them ({@link BpeMergeList} resolves rules when asked), so their
+ * table is guarded: several threads may share one tokenizer. Vocabularies whose merges all join tokens (LLaMA 3's, GPT-2's)
+ * have none beyond the bytes that are no token.
  */
 final class BpeSymbols {
     private final Vocabulary vocab;
@@ -24,25 +28,27 @@ final class BpeSymbols {
         }
     }
 
-    /** The symbol of {@code text} (in byte-level form), adding an extra symbol if it is not a token. Loading only. */
+    /** The symbol of {@code text} (in byte-level form), adding an extra symbol if it is not a token. */
     int intern(String text) {
         int id = vocab.id(text);
         if (id >= 0) {
             return id;
         }
-        return extraIds.computeIfAbsent(text, t -> {
-            extraTexts.add(t);
-            return vocab.size() + extraTexts.size() - 1;
-        });
+        synchronized (extraIds) {
+            return extraIds.computeIfAbsent(text, t -> {
+                extraTexts.add(t);
+                return vocab.size() + extraTexts.size() - 1;
+            });
+        }
     }
 
     /**
-     * {@link #intern(String)} of the text {@code cs[from1 .. to1)} followed by {@code cs[from2 .. to2)} (the second range
-     * may be empty), made as a string only when it is not a token. Loading only.
+     * {@link #intern(String)} of {@code a + b}, whose {@link String#hashCode} is {@code h}: the string is made only when
+     * it is not a token.
      */
-    int intern(char[] cs, int from1, int to1, int from2, int to2) {
-        int id = vocab.id(cs, from1, to1, from2, to2);
-        return id >= 0 ? id : intern(new String(cs, from1, to1 - from1) + new String(cs, from2, to2 - from2));
+    int intern(String a, String b, int h) {
+        int id = vocab.id(a, b, h);
+        return id >= 0 ? id : intern(a.concat(b));
     }
 
     /** The symbol of {@code text}, or -1 if it has none. */
@@ -51,8 +57,10 @@ final class BpeSymbols {
         if (id >= 0) {
             return id;
         }
-        Integer extra = extraIds.get(text);
-        return extra != null ? extra : -1;
+        synchronized (extraIds) {
+            Integer extra = extraIds.get(text);
+            return extra != null ? extra : -1;
+        }
     }
 
     /** The symbol of the single byte {@code b} (0..255). */
@@ -65,6 +73,11 @@ final class BpeSymbols {
     }
 
     String text(int symbol) {
-        return isToken(symbol) ? vocab.text(symbol) : extraTexts.get(symbol - vocab.size());
+        if (isToken(symbol)) {
+            return vocab.text(symbol);
+        }
+        synchronized (extraIds) {
+            return extraTexts.get(symbol - vocab.size());
+        }
     }
 }

@@ -74,9 +74,9 @@ final class GgufTokenizerLoader {
         }
         List<String> merges = read(md, MERGES, GgufArray::strings);
         BpeSymbols symbols = new BpeSymbols(vocab);
-        BpeMerges table;
+        BpeMergeList table;
         try {
-            table = BpeMerges.fromMergeList(merges, symbols);
+            table = BpeMergeList.of(merges, symbols);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("GGUF key '" + MERGES + "': " + e.getMessage(), e);
         }

@@ -1,6 +1,5 @@
 package io.bitnet4j.tokenizer;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -14,19 +13,12 @@ import java.util.List;
  * <p>The reverse lookup is an open-addressing table keyed by {@link String#hashCode}, not a
  * {@code HashMap<String, Integer>}: a 128k-token vocabulary then costs one array instead of 128k entries and
  * boxes, and its loading loop runs cold (the first thing a model's load does with it) in a third of the time. Each
- * slot holds the token's hash beside its id, so a probe touches a token only when the hashes agree. The loader of
- * a byte-level BPE looks up the two parts of each of 280k merge rules and their join, given as ranges of a char
- * array ({@link #id(char[], int, int, int, int)}); those compare against a copy of all token texts laid end to end
- * in one array. Both spare cache misses: the String objects of a vocabulary lie all over the heap, and a CPU profile
- * of LLaMA 3's load put most of the merge rules' lookup time on the first touch of a token's String.
+ * slot holds the token's hash beside its id, so a probe touches a token only when the hashes agree.
  */
 final class Vocabulary {
     private final String[] texts;
     private final float[] scores;
     private final TokenType[] types;
-    /** All token texts end to end: token {@code i} is {@code chars[starts[i] .. starts[i + 1])}. */
-    private final char[] chars;
-    private final int[] starts;
     /** The table: the token's hash in the high 32 bits of its slot and its id + 1 in the low 32, 0 for an empty slot. */
     private final long[] slots;
     /** 32 minus the table's log2 length: a hash's top bits pick the slot ({@link #slot}). */
@@ -50,22 +42,10 @@ final class Vocabulary {
         this.texts = new String[n];
         this.scores = scores != null ? scores.clone() : new float[n];
         this.types = new TokenType[n];
-        this.starts = new int[n + 1];
-        long total = 0;
         for (int i = 0; i < n; i++) {
             String t = texts.get(i);
-            t = t.isEmpty() ? "[EMPTY_" + i + "]" : t;
-            this.texts[i] = t;
+            this.texts[i] = t.isEmpty() ? "[EMPTY_" + i + "]" : t;
             this.types[i] = types != null ? types[i] : TokenType.NORMAL;
-            total += t.length();
-            if (total > Integer.MAX_VALUE - 16) {
-                throw new IllegalArgumentException("the vocabulary's texts hold more than 2^31 characters");
-            }
-            starts[i + 1] = (int) total;
-        }
-        this.chars = new char[(int) total];
-        for (int i = 0; i < n; i++) {
-            this.texts[i].getChars(0, this.texts[i].length(), chars, starts[i]);
         }
         this.slots = new long[Integer.highestOneBit(n) << 2]; // at most half full
         this.shift = Integer.numberOfLeadingZeros(slots.length) + 1;
@@ -98,6 +78,21 @@ final class Vocabulary {
         return slot == 0 ? -1 : idOf(slot);
     }
 
+    /** {@link #id(String)} of {@code a + b}, whose {@link String#hashCode} is {@code h}, without making that string. */
+    int id(String a, String b, int h) {
+        int mask = slots.length - 1;
+        int length = a.length() + b.length();
+        for (int at = slot(h); slots[at] != 0; at = (at + 1) & mask) {
+            if (hashOf(slots[at]) == h) {
+                String t = texts[idOf(slots[at])];
+                if (t.length() == length && t.startsWith(a) && t.regionMatches(a.length(), b, 0, b.length())) {
+                    return idOf(slots[at]);
+                }
+            }
+        }
+        return -1;
+    }
+
     /** The slot holding {@code text} (whose hash is {@code h}), or the empty slot where it would go. */
     private int indexOf(String text, int h) {
         int mask = slots.length - 1;
@@ -106,35 +101,6 @@ final class Vocabulary {
             at = (at + 1) & mask;
         }
         return at;
-    }
-
-    /**
-     * {@link #id(String)} of the text {@code cs[from1 .. to1)} followed by {@code cs[from2 .. to2)} (the second range
-     * may be empty), without making that string. Loading only: it reads the texts laid end to end.
-     */
-    int id(char[] cs, int from1, int to1, int from2, int to2) {
-        int h = 0;
-        for (int i = from1; i < to1; i++) {
-            h = 31 * h + cs[i]; // String.hashCode's own formula, over both ranges
-        }
-        for (int i = from2; i < to2; i++) {
-            h = 31 * h + cs[i];
-        }
-        int first = to1 - from1;
-        int length = first + to2 - from2;
-        int mask = slots.length - 1;
-        for (int at = slot(h); slots[at] != 0; at = (at + 1) & mask) {
-            if (hashOf(slots[at]) != h) {
-                continue;
-            }
-            int id = idOf(slots[at]);
-            int start = starts[id];
-            if (starts[id + 1] - start == length && Arrays.equals(chars, start, start + first, cs, from1, to1)
-                    && Arrays.equals(chars, start + first, start + length, cs, from2, to2)) {
-                return id;
-            }
-        }
-        return -1;
     }
 
     private static int hashOf(long slot) {
