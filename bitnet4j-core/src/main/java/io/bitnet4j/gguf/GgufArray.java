@@ -2,6 +2,7 @@ package io.bitnet4j.gguf;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -10,7 +11,8 @@ import java.util.Objects;
 /**
  * A GGUF array value: a typed, immutable sequence of one element type (never ARRAY: ggml rejects arrays
  * of arrays, and so do we). Fixed-size elements are kept as their raw little-endian bytes, so an array
- * read from a file is written back byte for byte; strings are kept decoded.
+ * read from a file is written back byte for byte; strings read from a file are kept as its bytes, each decoded when first
+ * read ({@link Utf8Strings}), and strings made in code as given.
  *
  * <p>Element access widens like {@link GgufValue.Scalar}: {@link #getLong} works for every integer type,
  * {@link #getInt} when the value fits, {@link #getFloat} for FLOAT32 and FLOAT64.
@@ -21,6 +23,18 @@ public final class GgufArray implements GgufValue {
     private final byte[] raw;
     private final ByteBuffer le;
     private final String[] strings;
+    /** The elements of a STRING array read from a file, decoded when asked for (null otherwise). */
+    private final Utf8Strings packed;
+
+    /** A STRING array as a file holds it, taken over without copying. */
+    GgufArray(Utf8Strings packed) {
+        this.elementType = GgufValueType.STRING;
+        this.packed = packed;
+        this.length = packed.size();
+        this.strings = null;
+        this.raw = null;
+        this.le = null;
+    }
 
     /** Takes ownership of {@code raw} (fixed-size elements) or {@code strings} (STRING elements) without copying. */
     GgufArray(GgufValueType elementType, byte[] raw, String[] strings) {
@@ -36,6 +50,7 @@ public final class GgufArray implements GgufValue {
             this.raw = null;
             this.le = null;
             this.length = strings.length;
+            this.packed = null;
         } else {
             if (raw.length % elementType.size() != 0) {
                 throw new IllegalArgumentException(raw.length + " bytes are not a whole number of " + elementType + " elements");
@@ -51,6 +66,7 @@ public final class GgufArray implements GgufValue {
             this.le = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
             this.strings = null;
             this.length = raw.length / elementType.size();
+            this.packed = null;
         }
     }
 
@@ -153,10 +169,10 @@ public final class GgufArray implements GgufValue {
 
     public String getString(int i) {
         Objects.checkIndex(i, length);
-        if (strings == null) {
+        if (elementType != GgufValueType.STRING) {
             throw new IllegalArgumentException("array of " + elementType + " has no string elements");
         }
-        return strings[i];
+        return packed != null ? packed.get(i) : strings[i];
     }
 
     public long getLong(int i) {
@@ -227,12 +243,25 @@ public final class GgufArray implements GgufValue {
         return out;
     }
 
-    /** The elements of a STRING array. */
+    /** The elements of a STRING array: a view, each element decoded when first read. */
     public List<String> strings() {
-        if (strings == null) {
+        if (elementType != GgufValueType.STRING) {
             throw new IllegalArgumentException("array of " + elementType + " has no string elements");
         }
-        return Collections.unmodifiableList(Arrays.asList(strings)); // a view: a vocabulary is 128k strings
+        if (packed == null) {
+            return Collections.unmodifiableList(Arrays.asList(strings)); // a view: a vocabulary is 128k strings
+        }
+        return new AbstractList<>() {
+            @Override
+            public String get(int i) {
+                return getString(i);
+            }
+
+            @Override
+            public int size() {
+                return length;
+            }
+        };
     }
 
     /** The raw little-endian element bytes of a fixed-size array (not copied: callers must not modify). */
@@ -242,15 +271,21 @@ public final class GgufArray implements GgufValue {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof GgufArray a
-                && a.elementType == elementType
-                && Arrays.equals(a.raw, raw)
-                && Arrays.equals(a.strings, strings);
+        if (!(o instanceof GgufArray a) || a.elementType != elementType || a.length != length) {
+            return false;
+        }
+        if (raw != null) {
+            return Arrays.equals(a.raw, raw);
+        }
+        if (packed != null && a.packed != null) {
+            return packed.sameAs(a.packed); // the same bytes: the same strings
+        }
+        return strings().equals(a.strings());
     }
 
     @Override
     public int hashCode() {
-        return 31 * elementType.hashCode() + (raw != null ? Arrays.hashCode(raw) : Arrays.hashCode(strings));
+        return 31 * elementType.hashCode() + (raw != null ? Arrays.hashCode(raw) : strings().hashCode());
     }
 
     @Override

@@ -27,10 +27,9 @@ final class GgufCursor {
     private final MemorySegment bytes;
     private final long size;
     /**
-     * A copy of the file's bytes {@code [windowStart, windowEnd)} that strings are read from: a vocabulary's 400k
-     * strings (LLaMA 3's tokens and merge rules) each copied out of the mapped file on their own spent more time in the
-     * copy's checks than in the bytes (a fifth of a cold load of the metadata), and each went through a byte array of
-     * its own before its String.
+     * A copy of the file's bytes {@code [windowStart, windowEnd)} that strings are read from: strings each copied out of
+     * the mapped file on their own spent more time in the copy's checks than in the bytes, and each went through a byte
+     * array of its own before its String. (String arrays, such as a vocabulary, are read whole: {@link Utf8Strings}.)
      */
     private byte[] window = new byte[0];
     private long windowStart;
@@ -103,6 +102,13 @@ final class GgufCursor {
         };
     }
 
+    /** A copy of the file's bytes {@code [at, at + n)}, which the caller has read past (so the file holds them). */
+    byte[] copy(long at, int n) {
+        byte[] out = new byte[n];
+        MemorySegment.copy(bytes, ValueLayout.JAVA_BYTE, at, out, 0, n);
+        return out;
+    }
+
     /** {@code n} raw bytes; {@code n} must already be checked to be at most {@link #MAX_ARRAY}. */
     byte[] bytes(int n, String what) throws GgufFormatException {
         require(n, what);
@@ -157,6 +163,25 @@ final class GgufCursor {
         } catch (CharacterCodingException e) {
             throw new GgufFormatException(name(what, index) + " at byte " + at + " is not valid UTF-8", e);
         }
+    }
+
+    /**
+     * Steps over element {@code index} of the string array {@code what}, checking its length as {@link #string} does,
+     * and returns where its bytes start.
+     */
+    long skipString(String what, int index) throws GgufFormatException {
+        long at = pos;
+        if (remaining() < 8) {
+            require(8, name(what, index) + " length");
+        }
+        long len = bytes.get(U64, pos);
+        pos += 8;
+        if (len < 0 || len > remaining()) {
+            throw exceeds(name(what, index) + " length", len, at);
+        }
+        long start = pos;
+        pos += len;
+        return start;
     }
 
     /**

@@ -144,7 +144,7 @@ final class GgufReader {
             throw new GgufFormatException(what + ": array length " + n + " at byte " + countAt + " is too long to hold in memory");
         }
         if (elementType == GgufValueType.STRING) {
-            return new GgufArray(elementType, null, readStrings((int) n, what));
+            return new GgufArray(readStrings((int) n, what));
         }
         long dataAt = in.position();
         byte[] raw = in.bytes((int) (n * elementType.size()), what + " array data");
@@ -156,16 +156,31 @@ final class GgufReader {
     }
 
     /**
-     * The {@code n} strings of array {@code what}. A loop of its own: a vocabulary's 100,000+ strings make it the hot
-     * loop of a load, and in {@link #readValue} it made the JIT compile all of that method twice (on-stack and whole,
-     * 70 ms of C2's time at the start of a 2B model's load, docs/bench-log.md session 16), where this small one is cheap.
+     * The {@code n} strings of array {@code what}, kept as the file's bytes ({@link Utf8Strings}) after a check that each
+     * is strict UTF-8. A loop of its own: a vocabulary's 100,000+ strings make it the hot loop of a load, and in
+     * {@link #readValue} it made the JIT compile all of that method twice (on-stack and whole, 70 ms of C2's time at
+     * the start of a 2B model's load, docs/bench-log.md session 16), where this small one is cheap.
      */
-    private String[] readStrings(int n, String what) throws GgufFormatException {
-        String[] items = new String[n];
+    private Utf8Strings readStrings(int n, String what) throws GgufFormatException {
+        long regionAt = in.position();
+        int[] starts = new int[n];
         for (int i = 0; i < n; i++) {
-            items[i] = in.string(what, i);
+            long start = in.skipString(what, i);
+            if (start - regionAt > GgufCursor.MAX_ARRAY) {
+                throw new GgufFormatException(what + ": the strings from byte " + regionAt + " are too long to hold in memory");
+            }
+            starts[i] = (int) (start - regionAt);
         }
-        return items;
+        long end = in.position();
+        if (end - regionAt > GgufCursor.MAX_ARRAY) {
+            throw new GgufFormatException(what + ": the strings from byte " + regionAt + " are too long to hold in memory");
+        }
+        byte[] region = in.copy(regionAt, (int) (end - regionAt));
+        int bad = Utf8Strings.firstInvalid(region, starts);
+        if (bad >= 0) {
+            throw new GgufFormatException(what + " element " + bad + " at byte " + (regionAt + starts[bad] - 8) + " is not valid UTF-8");
+        }
+        return new Utf8Strings(region, starts);
     }
 
     private GgufValueType readValueType(String what) throws GgufFormatException {

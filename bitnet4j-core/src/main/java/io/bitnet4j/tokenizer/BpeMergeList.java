@@ -8,7 +8,8 @@ import java.util.List;
  * took three vocabulary lookups each (the two parts and their join, 840k probes of tables far bigger than the CPU's
  * caches) and a table insert, 0.16 s of a cold load. Here a table of each rule's rank by its string's hash is made when
  * the first rule is asked for (55 ms), which a LLaMA 3 prompt of common words never does: its pre-tokenizer emits a
- * piece that is a token whole. {@link BpeEncoder} keeps the pieces it merged, so a run asks for few rules.
+ * piece that is a token whole, and until then no rule's text is decoded from the file either ({@code GgufArray}).
+ * {@link BpeEncoder} keeps the pieces it merged, so a run asks for few rules.
  *
  * <p>As in llama.cpp a string splits at its first space after the first character, and a repeated rule keeps its first
  * rank. A pair whose join is no token still merges: the join gets an extra symbol ({@link BpeSymbols#intern}).
@@ -26,6 +27,7 @@ final class BpeMergeList implements MergeRules {
 
     private final List<String> rules;
     private final BpeSymbols symbols;
+    private final String source;
     /**
      * A rule's string hash in the high 32 bits of its slot and its rank + 1 in the low 32, 0 for an empty slot; null
      * until the first lookup ({@link #slots()}).
@@ -34,9 +36,10 @@ final class BpeMergeList implements MergeRules {
     /** 32 minus the table's log2 length: a hash's top bits pick the slot. */
     private final int shift;
 
-    private BpeMergeList(List<String> rules, BpeSymbols symbols) {
+    private BpeMergeList(List<String> rules, BpeSymbols symbols, String source) {
         this.rules = rules;
         this.symbols = symbols;
+        this.source = source;
         this.shift = Integer.numberOfLeadingZeros(capacityFor(rules.size())) + 1;
     }
 
@@ -49,17 +52,11 @@ final class BpeMergeList implements MergeRules {
 
     /**
      * The rules of {@code merges} (ranked by position, kept without a copy: it must not change) for {@code symbols}.
-     * Throws naming the first string that is not two symbols separated by a space.
+     * {@code source} names the list in errors: a string that is not two symbols separated by a space is reported by
+     * the lookup that makes the table, every time it is tried (checking at load would decode every rule's text).
      */
-    static BpeMergeList of(List<String> merges, BpeSymbols symbols) {
-        for (int rank = 0; rank < merges.size(); rank++) {
-            String m = merges.get(rank);
-            int space = m.length() > 1 ? m.indexOf(' ', 1) : -1;
-            if (space < 0 || space == m.length() - 1) {
-                throw new IllegalArgumentException("merge " + rank + " '" + m + "' is not two symbols separated by a space");
-            }
-        }
-        return new BpeMergeList(merges, symbols);
+    static BpeMergeList of(List<String> merges, BpeSymbols symbols, String source) {
+        return new BpeMergeList(merges, symbols, source);
     }
 
     /** The table, made when first asked for. */
@@ -69,7 +66,7 @@ final class BpeMergeList implements MergeRules {
             synchronized (this) {
                 table = slots;
                 if (table == null) {
-                    table = index(rules, capacityFor(rules.size()), shift);
+                    table = index(rules, capacityFor(rules.size()), shift, source);
                     slots = table;
                 }
             }
@@ -77,11 +74,15 @@ final class BpeMergeList implements MergeRules {
         return table;
     }
 
-    private static long[] index(List<String> rules, int capacity, int shift) {
+    private static long[] index(List<String> rules, int capacity, int shift, String source) {
         long[] table = new long[capacity];
         int mask = capacity - 1;
         for (int rank = 0; rank < rules.size(); rank++) {
             String m = rules.get(rank);
+            int space = m.length() > 1 ? m.indexOf(' ', 1) : -1;
+            if (space < 0 || space == m.length() - 1) {
+                throw new IllegalArgumentException(source + ": merge " + rank + " '" + m + "' is not two symbols separated by a space");
+            }
             int h = m.hashCode();
             int at = slot(h, shift);
             while (table[at] != 0 && !(hashOf(table[at]) == h && rules.get(rankOf(table[at])).equals(m))) {

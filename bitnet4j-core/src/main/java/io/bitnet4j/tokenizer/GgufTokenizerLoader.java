@@ -74,12 +74,7 @@ final class GgufTokenizerLoader {
         }
         List<String> merges = read(md, MERGES, GgufArray::strings);
         BpeSymbols symbols = new BpeSymbols(vocab);
-        BpeMergeList table;
-        try {
-            table = BpeMergeList.of(merges, symbols);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("GGUF key '" + MERGES + "': " + e.getMessage(), e);
-        }
+        BpeMergeList table = BpeMergeList.of(merges, symbols, "GGUF key '" + MERGES + "'");
         SpecialIds ids = new SpecialIds();
         ids.bos = 11;
         ids.eos = 11;

@@ -43,7 +43,7 @@ class BpeMergesTest {
     void mergeListRulesKeepTheirFirstRankAndInternWhatIsNoToken() {
         Vocabulary vocab = new Vocabulary(List.of("a", "b", "ab", "c", "x y", "z"), null, null);
         BpeSymbols symbols = new BpeSymbols(vocab);
-        BpeMergeList merges = BpeMergeList.of(List.of("a b", "ab c", "a b", "c c", "cc a", "x y z"), symbols);
+        BpeMergeList merges = BpeMergeList.of(List.of("a b", "ab c", "a b", "c c", "cc a", "x y z"), symbols, "test");
         assertEquals(5, merges.size());
         assertEquals(0, MergeRules.rank(merges.find(0, 1)));
         assertEquals(2, MergeRules.result(merges.find(0, 1)));
@@ -77,7 +77,7 @@ class BpeMergesTest {
             rules.add(texts.get(l) + " " + texts.get(r));
             firstRank.putIfAbsent(((long) l << 32) | r, rank);
         }
-        BpeMergeList merges = BpeMergeList.of(rules, symbols);
+        BpeMergeList merges = BpeMergeList.of(rules, symbols, "test");
         assertEquals(firstRank.size(), merges.size());
         for (int l = 0; l < texts.size(); l++) {
             for (int r = 0; r < texts.size(); r++) {
@@ -93,11 +93,15 @@ class BpeMergesTest {
         }
     }
 
+    /** A rule without its space is named, with its rank and the list's source, by the lookup that makes the table. */
     @Test
     void aMergeWithoutItsSpaceIsRefusedByPosition() {
         Vocabulary vocab = new Vocabulary(List.of("a", "b"), null, null);
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> BpeMergeList.of(List.of("a b", "ab", "a b"), new BpeSymbols(vocab)));
-        assertEquals("merge 1 'ab' is not two symbols separated by a space", e.getMessage());
+        BpeMergeList merges = BpeMergeList.of(List.of("a b", "ab", "a b"), new BpeSymbols(vocab), "GGUF key 'm'");
+        for (int attempt = 0; attempt < 2; attempt++) { // the table is not left half made
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> merges.find(0, 1));
+            assertEquals("GGUF key 'm': merge 1 'ab' is not two symbols separated by a space", e.getMessage());
+        }
     }
 }
