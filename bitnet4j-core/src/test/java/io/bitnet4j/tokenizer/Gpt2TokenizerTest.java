@@ -26,6 +26,41 @@ class Gpt2TokenizerTest {
         VocabCases.assertAllEncode(gpt2, cases);
     }
 
+    /**
+     * A fresh tokenizer shared by four threads from its first encode: its merge rules' table is made by whichever lookup
+     * comes first (BpeMergeList), and every thread still gets the reference ids.
+     */
+    @Test
+    void aTokenizerSharedByThreadsFromItsFirstEncodeGivesTheReferenceIds() throws Exception {
+        Tokenizer shared = Tokenizers.load(VocabCases.gguf("gpt-2"));
+        int threads = 4;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<List<int[]>>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int offset = t * 11; // each thread starts at another case
+                results.add(pool.submit(() -> {
+                    start.await();
+                    int[][] ids = new int[cases.size()][];
+                    for (int k = 0; k < cases.size(); k++) {
+                        int i = (k + offset) % cases.size();
+                        ids[i] = shared.encode(cases.get(i).text(), false, false);
+                    }
+                    return List.of(ids);
+                }));
+            }
+            for (java.util.concurrent.Future<List<int[]>> r : results) {
+                List<int[]> ids = r.get();
+                for (VocabCases.Case c : cases) {
+                    assertArrayEquals(c.ids(), ids.get(cases.indexOf(c)), "case " + c.index());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void decodingInvertsEncodingExactly() {
         for (VocabCases.Case c : cases) {
