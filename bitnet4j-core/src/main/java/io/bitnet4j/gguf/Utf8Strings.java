@@ -32,15 +32,15 @@ final class Utf8Strings {
     String get(int i) {
         String s = decoded[i];
         if (s == null) {
-            s = new String(region, starts[i], length(i), StandardCharsets.UTF_8);
+            s = new String(region, starts[i], end(region, starts, i) - starts[i], StandardCharsets.UTF_8);
             decoded[i] = s;
         }
         return s;
     }
 
-    /** The byte length of string {@code i}: up to the next one's length field, or to the region's end. */
-    private int length(int i) {
-        return (i + 1 < starts.length ? starts[i + 1] - 8 : region.length) - starts[i];
+    /** Where string {@code i} ends: at the next one's length field, or at the region's end. */
+    private static int end(byte[] region, int[] starts, int i) {
+        return i + 1 < starts.length ? starts[i + 1] - 8 : region.length;
     }
 
     /** Whether the strings are the same as {@code other}'s, byte for byte. */
@@ -49,14 +49,14 @@ final class Utf8Strings {
     }
 
     /**
-     * The first of the strings {@code region[starts[i] .. ends(i))} that is not strict UTF-8 (a malformed or truncated
-     * sequence, an overlong form, an encoded surrogate, a code point above U+10FFFF), or -1 if all are: what the JDK's
-     * reporting decoder accepts, one plain loop over the bytes instead of a decoder per string.
+     * The first of the strings of {@code region} (string {@code i} from {@code starts[i]} to the next one's length field)
+     * that is not strict UTF-8 (a malformed or truncated sequence, an overlong form, an encoded surrogate, a code point
+     * above U+10FFFF), or -1 if all are: what the JDK's reporting decoder accepts, one plain loop over the bytes instead
+     * of a decoder per string.
      */
     static int firstInvalid(byte[] region, int[] starts) {
         for (int i = 0; i < starts.length; i++) {
-            int end = i + 1 < starts.length ? starts[i + 1] - 8 : region.length;
-            if (!valid(region, starts[i], end)) {
+            if (!valid(region, starts[i], end(region, starts, i))) {
                 return i;
             }
         }
