@@ -116,4 +116,62 @@ class GgufValueTest {
         assertThrows(IllegalArgumentException.class, () -> md.getArray("name"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> md.getLong("tokens")).getMessage().contains("ARRAY[STRING]"));
     }
+
+    /**
+     * An integer array's elements read in place ({@link GgufArray#getLong}, {@link GgufArray#getInt}) against the
+     * element as a scalar value ({@code get(i).asLong()}, {@code asInt()}), for every integer type and values at and
+     * around its limits, errors included.
+     */
+    @Test
+    void integerElementsReadInPlaceAsTheirScalarValues() {
+        java.util.Random random = new java.util.Random(31);
+        for (GgufValueType type : GgufValueType.values()) {
+            if (!type.isInteger()) {
+                continue;
+            }
+            int bits = 8 * type.size();
+            long[] values = new long[64];
+            for (int i = 0; i < values.length; i++) {
+                long raw = random.nextLong() >>> (64 - bits); // any bit pattern of the type's width
+                values[i] = switch (i % 4) {
+                    case 0 -> raw;
+                    case 1 -> raw & 0xFF;
+                    case 2 -> -1L >>> (64 - bits); // all ones
+                    default -> 1L << (bits - 1); // only the top bit
+                };
+            }
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(values.length * type.size()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (long v : values) {
+                switch (type.size()) {
+                    case 1 -> b.put((byte) v);
+                    case 2 -> b.putShort((short) v);
+                    case 4 -> b.putInt((int) v);
+                    default -> b.putLong(v);
+                }
+            }
+            GgufArray a = new GgufArray(type, b.array(), null);
+            for (int i = 0; i < values.length; i++) {
+                int at = i;
+                assertOutcome(() -> a.get(at).asLong(), () -> a.getLong(at), type + " element " + i);
+                assertOutcome(() -> (long) a.get(at).asInt(), () -> (long) a.getInt(at), type + " element " + i);
+            }
+        }
+    }
+
+    /** Both give the same value, or both throw with the same message. */
+    private static void assertOutcome(java.util.function.LongSupplier expected, java.util.function.LongSupplier actual, String what) {
+        String want;
+        try {
+            want = Long.toString(expected.getAsLong());
+        } catch (IllegalArgumentException e) {
+            want = "throws " + e.getMessage();
+        }
+        String got;
+        try {
+            got = Long.toString(actual.getAsLong());
+        } catch (IllegalArgumentException e) {
+            got = "throws " + e.getMessage();
+        }
+        assertEquals(want, got, what);
+    }
 }
