@@ -21,4 +21,9 @@ final class GenerationOptions {
     Optional<LoadedModel> load(CommandSpec spec) throws IOException {
         return model.load(spec, engine.sessionOptions());
     }
+
+    /** {@link #load(CommandSpec)} for a first prompt of {@code text}: the JIT's warm-up takes its shape. */
+    Optional<LoadedModel> load(CommandSpec spec, String firstPrompt) throws IOException {
+        return model.load(spec, engine.sessionOptions(), JitWarmup.tokensFor(firstPrompt));
+    }
 }

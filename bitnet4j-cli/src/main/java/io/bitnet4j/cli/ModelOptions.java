@@ -43,6 +43,11 @@ final class ModelOptions {
      * empty, after telling the user how to get a model, when there is none.
      */
     Optional<LoadedModel> load(CommandSpec spec, SessionOptions options) throws IOException {
+        return load(spec, options, JitWarmup.DEFAULT_TOKENS);
+    }
+
+    /** {@link #load(CommandSpec, SessionOptions)}, warming up with a prompt of {@code warmupTokens} tokens (1 to 4). */
+    Optional<LoadedModel> load(CommandSpec spec, SessionOptions options, int warmupTokens) throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         Optional<Path> file = model != null ? Optional.of(model) : DefaultModel.find(System.getenv());
         if (file.isEmpty()) {
@@ -51,7 +56,7 @@ final class ModelOptions {
             return Optional.empty();
         }
         LayoutCacheSettings cache = layoutCacheSettings(layoutCache, System.getProperty(LayoutCache.PROPERTY), System.getenv());
-        JitWarmup.startBeside(file.get(), options, cache); // beside the load: the big model's first prompt then runs warmer code
+        JitWarmup.startBeside(file.get(), options, cache, warmupTokens); // beside the load: the big model's first prompt then runs warmer code
         LoadedModel m = BitNet.load(file.get(), options, cache);
         Reports.loaded(err, file.get(), m);
         return Optional.of(m);

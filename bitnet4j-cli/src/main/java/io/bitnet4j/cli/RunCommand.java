@@ -39,7 +39,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        Optional<LoadedModel> loaded = options.load(spec);
+        Optional<LoadedModel> loaded = options.load(spec, prompt);
         if (loaded.isEmpty()) {
             return 1;
         }

@@ -1,6 +1,7 @@
 package io.bitnet4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bitnet4j.model.Numerics;
@@ -21,12 +22,14 @@ class JitWarmupTest {
     void warmsUpOnTheBundledModelBesideABiggerOne(@TempDir Path dir) throws Exception {
         Path big = Files.write(dir.resolve("big.gguf"), new byte[4096]); // only its size is looked at
         for (Numerics n : new Numerics[] {Numerics.FAST, null}) {
-            Optional<JitWarmup> w = JitWarmup.startBeside(big, SessionOptions.defaults().withNumerics(n),
-                    Optional.of(BUNDLED), 1024, "on", Optional.empty());
-            assertTrue(w.isPresent(), "started");
-            w.get().join();
-            assertEquals(Optional.empty(), w.get().failure().map(Throwable::toString));
-            assertTrue(w.get().done(), "the prompt went through");
+            for (int tokens : new int[] {1, JitWarmup.DEFAULT_TOKENS}) {
+                Optional<JitWarmup> w = JitWarmup.startBeside(big, SessionOptions.defaults().withNumerics(n),
+                        Optional.of(BUNDLED), 1024, "on", Optional.empty(), tokens);
+                assertTrue(w.isPresent(), "started");
+                w.get().join();
+                assertEquals(Optional.empty(), w.get().failure().map(Throwable::toString));
+                assertTrue(w.get().done(), "the prompt of " + tokens + " token(s) went through");
+            }
         }
     }
 
@@ -38,7 +41,7 @@ class JitWarmupTest {
         for (int round = 0; round < 2; round++) {
             Thread.sleep(20); // a rewrite would get a later modification time
             Optional<JitWarmup> w = JitWarmup.startBeside(big, SessionOptions.defaults(), Optional.of(BUNDLED), 1024, "on",
-                    Optional.of(cache));
+                    Optional.of(cache), JitWarmup.DEFAULT_TOKENS);
             w.orElseThrow().join();
             assertEquals(Optional.empty(), w.get().failure().map(Throwable::toString));
             assertTrue(w.get().done(), "the prompt went through");
@@ -61,11 +64,25 @@ class JitWarmupTest {
     void notForSmallModelsTheBundledOneAMissingOneOrWhenOff(@TempDir Path dir) throws Exception {
         Path small = Files.write(dir.resolve("small.gguf"), new byte[100]);
         SessionOptions o = SessionOptions.defaults();
-        assertTrue(JitWarmup.startBeside(small, o, Optional.of(BUNDLED), 1024, "on", Optional.empty()).isEmpty(), "below the minimum");
-        assertTrue(JitWarmup.startBeside(BUNDLED, o, Optional.of(BUNDLED), 0, "on", Optional.empty()).isEmpty(), "the bundled model itself");
-        assertTrue(JitWarmup.startBeside(small, o, Optional.of(dir.resolve("none.gguf")), 0, "on", Optional.empty()).isEmpty(), "no bundled model");
-        assertTrue(JitWarmup.startBeside(small, o, Optional.empty(), 0, "on", Optional.empty()).isEmpty(), "no bitnet4j directory");
-        assertTrue(JitWarmup.startBeside(small, o, Optional.of(BUNDLED), 0, " OFF ", Optional.empty()).isEmpty(), "turned off");
-        assertTrue(JitWarmup.startBeside(dir.resolve("missing.gguf"), o, Optional.of(BUNDLED), 0, "on", Optional.empty()).isEmpty(), "no model file");
+        assertTrue(JitWarmup.startBeside(small, o, Optional.of(BUNDLED), 1024, "on", Optional.empty(), 1).isEmpty(), "below the minimum");
+        assertTrue(JitWarmup.startBeside(BUNDLED, o, Optional.of(BUNDLED), 0, "on", Optional.empty(), 1).isEmpty(), "the bundled model itself");
+        assertTrue(JitWarmup.startBeside(small, o, Optional.of(dir.resolve("none.gguf")), 0, "on", Optional.empty(), 1).isEmpty(), "no bundled model");
+        assertTrue(JitWarmup.startBeside(small, o, Optional.empty(), 0, "on", Optional.empty(), 1).isEmpty(), "no bitnet4j directory");
+        assertTrue(JitWarmup.startBeside(small, o, Optional.of(BUNDLED), 0, " OFF ", Optional.empty(), 1).isEmpty(), "turned off");
+        assertTrue(JitWarmup.startBeside(dir.resolve("missing.gguf"), o, Optional.of(BUNDLED), 0, "on", Optional.empty(), 1).isEmpty(), "no model file");
+    }
+
+    /** A word or two (up to 16 chars) is warmed with one token, a longer first prompt with four; counts out of range fail. */
+    @Test
+    void theWarmUpPromptTakesTheFirstPromptsShape(@TempDir Path dir) throws Exception {
+        assertEquals(1, JitWarmup.tokensFor(""));
+        assertEquals(1, JitWarmup.tokensFor("hi"));
+        assertEquals(1, JitWarmup.tokensFor("Once upon a time"));
+        assertEquals(JitWarmup.DEFAULT_TOKENS, JitWarmup.tokensFor("Once upon a time,"));
+        Path big = Files.write(dir.resolve("big.gguf"), new byte[4096]);
+        for (int tokens : new int[] {0, 5}) {
+            assertThrows(IllegalArgumentException.class, () -> JitWarmup.startBeside(big, SessionOptions.defaults(),
+                    Optional.of(BUNDLED), 1024, "on", Optional.empty(), tokens));
+        }
     }
 }
