@@ -40,14 +40,7 @@ final class BpeMergeList implements MergeRules {
         this.rules = rules;
         this.symbols = symbols;
         this.source = source;
-        this.shift = Integer.numberOfLeadingZeros(capacityFor(rules.size())) + 1;
-    }
-
-    /** The smallest power of two that holds {@code n} rules at most two thirds full. */
-    private static int capacityFor(int n) {
-        int needed = Math.toIntExact(Math.max(16, (long) n * 3 / 2 + 1));
-        int capacity = Integer.highestOneBit(needed);
-        return capacity == needed ? capacity : Math.multiplyExact(capacity, 2);
+        this.shift = Integer.numberOfLeadingZeros(BpeMerges.capacityFor(rules.size())) + 1;
     }
 
     /**
@@ -66,7 +59,7 @@ final class BpeMergeList implements MergeRules {
             synchronized (this) {
                 table = slots;
                 if (table == null) {
-                    table = index(rules, capacityFor(rules.size()), shift, source);
+                    table = index(rules, BpeMerges.capacityFor(rules.size()), shift, source);
                     slots = table;
                 }
             }

@@ -17,8 +17,8 @@ final class BpeMerges implements MergeRules {
         table = new long[2 * capacityFor(Math.max(16, expected))];
     }
 
-    /** The smallest power of two that holds {@code n} rules at most two thirds full. */
-    private static int capacityFor(int n) {
+    /** The smallest power of two that holds {@code n} rules at most two thirds full (also {@link BpeMergeList}'s). */
+    static int capacityFor(int n) {
         int needed = Math.toIntExact(Math.max(16, (long) n * 3 / 2 + 1));
         int capacity = Integer.highestOneBit(needed);
         return capacity == needed ? capacity : Math.multiplyExact(capacity, 2);
