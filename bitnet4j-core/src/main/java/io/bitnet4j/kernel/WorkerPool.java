@@ -27,12 +27,21 @@ public final class WorkerPool implements AutoCloseable {
      * back-to-back products of a decode step costs a wake-up (tens to hundreds of microseconds in a VM) each time.
      */
     private static final long SPIN_NANOS = 1_000_000;
+    /**
+     * How long a thread spins when its last wait outlasted the full spin ({@link SpinThenPark}): long waits come in runs (the
+     * first prompt of a cold JVM, while the kernels are still interpreted or C1 code and the JIT's threads want the
+     * cores), and each of them spun for {@link #SPIN_NANOS} in full before. Measured on the 2B file with LLaMA 3's
+     * vocabulary at two threads, whole runs alternating with the full spin every time: the first token of {@code -p hi}
+     * 0.953 against 1.010 s, of a 31-token prompt 1.151 against 1.232, decode and prompt speeds level (docs/bench-log.md,
+     * session 27). 50 µs: 10 and 200 were both a little later.
+     */
+    private static final long SHORT_SPIN_NANOS = 50_000;
     /** Pieces per call at most: a claim keeps a piece index and its run's end in 16 bits each. */
     private static final int MAX_PIECES = 0xFFFF;
 
     private final int threads;
     private final Thread[] workers;
-    private final SpinThenPark callerWait = new SpinThenPark(); // run() is called by one thread at a time
+    private final SpinThenPark callerWait = new SpinThenPark(SPIN_NANOS, SHORT_SPIN_NANOS); // run() is called by one thread at a time
 
     // The current call, published to the workers by the volatile write of generation.
     private RangeTask task;
@@ -213,14 +222,34 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /**
-     * How a thread waits for work or for results: spin for {@link #SPIN_NANOS} by the clock (the next
-     * product of a decode step usually comes within microseconds, and a park/unpark round trip costs
-     * more than that), then park. The clock is read only every 64th spin. One instance per waiting
-     * thread, reused, so waiting never allocates.
+     * How a thread waits for work or for results: spin by the clock (the next product of a decode step usually
+     * comes within microseconds, and a park/unpark round trip costs more than that), then park. The spin lasts
+     * {@link #SPIN_NANOS}, or only {@link #SHORT_SPIN_NANOS} when the thread's previous wait lasted longer than
+     * that full spin: then waits are long for now, and spinning through each of them in full only takes a core from
+     * threads with work to do. A wait that parks only after the short spin but ends within the full one restores the
+     * full spin: else two threads could keep each other parking, each one's wait lengthened by the other's wake-up
+     * (a tiny model's decode, a few microseconds a product, fell from about 10,000 to 2,000 tokens a second when a
+     * park alone shortened the next spin). The clock is read only every 64th spin. One instance per waiting thread,
+     * reused, so waiting never allocates.
      */
-    private static final class SpinThenPark {
+    static final class SpinThenPark {
+        private final long spinNanos;
+        private final long shortSpinNanos;
+        private long started;
         private long parkAt;
         private int spins;
+        /** Whether the last wait (or this one, so far) has lasted longer than the full spin. */
+        private boolean longWait;
+
+        SpinThenPark(long spinNanos, long shortSpinNanos) {
+            this.spinNanos = spinNanos;
+            this.shortSpinNanos = shortSpinNanos;
+        }
+
+        /** How long the next wait spins before it parks (tests). */
+        long nextSpinNanos() {
+            return longWait ? shortSpinNanos : spinNanos;
+        }
 
         /** Starts a new wait: the next {@link #pause} begins the spinning period. */
         void restart() {
@@ -229,19 +258,22 @@ public final class WorkerPool implements AutoCloseable {
 
         void pause(Object blocker) {
             if (parkAt == 0) {
-                parkAt = System.nanoTime() + SPIN_NANOS;
+                started = System.nanoTime();
+                parkAt = started + nextSpinNanos();
+                longWait = false;
                 Thread.onSpinWait();
             } else if ((++spins & 63) != 0 || System.nanoTime() < parkAt) {
                 Thread.onSpinWait();
             } else {
                 LockSupport.park(blocker);
+                longWait = System.nanoTime() - started > spinNanos; // woken: how long the wait has lasted so far
             }
         }
     }
 
     private void work(int index) {
         int seen = 0;
-        SpinThenPark wait = new SpinThenPark();
+        SpinThenPark wait = new SpinThenPark(SPIN_NANOS, SHORT_SPIN_NANOS);
         while (!closed) {
             int g = generation;
             if (g == seen) {

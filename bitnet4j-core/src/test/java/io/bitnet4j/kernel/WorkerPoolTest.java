@@ -234,4 +234,46 @@ class WorkerPoolTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.run(4, 1, (w, f, t) -> { }));
         assertTrue(e.getMessage().contains("closed"));
     }
+
+    @Test
+    @Timeout(20)
+    void aWaitLongerThanTheSpinShortensTheNextSpinAndAShorterWaitRestoresIt() throws InterruptedException {
+        // spins long enough (0.3 and 0.1 s) that a slow machine cannot make the quick waits below outlast them
+        WorkerPool.SpinThenPark wait = new WorkerPool.SpinThenPark(300_000_000, 100_000_000);
+        assertEquals(300_000_000, wait.nextSpinNanos(), "a new waiter spins in full");
+
+        waitParked(wait, 100); // longer than the full spin
+        assertEquals(100_000_000, wait.nextSpinNanos(), "after a wait longer than the full spin");
+
+        wait.restart(); // a wait that ends after a few spins, well within even the short spin
+        for (int spins = 0; spins < 100; spins++) {
+            wait.pause(wait);
+        }
+        assertEquals(300_000_000, wait.nextSpinNanos(), "after a wait that ended while spinning");
+
+        waitParked(wait, 100);
+        assertEquals(100_000_000, wait.nextSpinNanos(), "after a second long wait");
+        // parked after the short spin, woken at once: not longer than the full spin, so two threads that keep waking
+        // each other late cannot hold each other to the short spin
+        waitParked(wait, 0);
+        assertEquals(300_000_000, wait.nextSpinNanos(), "after a wait that parked but ended within the full spin");
+    }
+
+    /** One wait on another thread that spins, parks, and is woken {@code extraMillis} after it parked. */
+    private static void waitParked(WorkerPool.SpinThenPark wait, long extraMillis) throws InterruptedException {
+        java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread waiter = Thread.ofPlatform().start(() -> {
+            wait.restart();
+            while (!ready.get()) {
+                wait.pause(ready);
+            }
+        });
+        while (LockSupport.getBlocker(waiter) == null) { // parked on `ready`, not still spinning
+            Thread.sleep(1);
+        }
+        Thread.sleep(extraMillis);
+        ready.set(true);
+        LockSupport.unpark(waiter);
+        waiter.join(); // and what the waiter wrote is seen here
+    }
 }
