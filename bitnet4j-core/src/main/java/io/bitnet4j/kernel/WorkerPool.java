@@ -18,7 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  * run found the worker 1.26 ms late on average) may find the pieces of a {@link #runPieces} call all taken by the
  * caller, and the caller does not wait for it. So each piece is claimed with the number of the call it belongs to ({@link #claims}), and a worker that
  * comes late to a call that is over claims nothing. Idle workers spin for up to a millisecond (checking the clock
- * every 64 spins), then park. One caller at a time: a pool belongs to one session.
+ * every 64 spins; 50 µs after a wait longer than that, {@link SpinThenPark}), then park. One caller at a time: a pool
+ * belongs to one session.
  */
 public final class WorkerPool implements AutoCloseable {
     /**
