@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Time to first token, bitnet4j against a peer's command line, on the same model file: whole processes (start, load,
 # prompt, one sampled token, exit), alternating, so that both see the same state of a shared machine. Prints each
-# round, the medians and their ratio (ours / the peer's; below 1 is faster), and each side's peak memory.
+# round, the medians and their ratio (ours / the peer's; below 1 is faster), each side's peak memory and the median
+# CPU time of its runs (user + system: a cold start on few cores is bound by it).
 #
 #   scripts/first-token.sh -m MODEL -c PEER_CLI [-t THREADS] [-r ROUNDS] [-p PROMPT]
 #
@@ -49,19 +50,20 @@ log="$(mktemp)"
 rss="$(mktemp)"
 trap 'rm -f "$log" "$rss"' EXIT
 
-# one timed run: prints "SECONDS KILOBYTES" (KILOBYTES 0 without GNU time); a failure prints its output and stops
+# one timed run: prints "MILLISECONDS KILOBYTES CPU_SECONDS" (both 0 without GNU time); a failure prints its output
+# and stops
 run() {
   local name="$1"; shift
   local start end
   start=$(date +%s%N)
   if [ -n "$gnu_time" ]; then
-    "$gnu_time" -f %M -o "$rss" "$@" </dev/null >"$log" 2>&1 || fail "$name" "$?"
+    "$gnu_time" -f "%M %U %S" -o "$rss" "$@" </dev/null >"$log" 2>&1 || fail "$name" "$?"
   else
     "$@" </dev/null >"$log" 2>&1 || fail "$name" "$?"
-    echo 0 >"$rss"
+    echo "0 0 0" >"$rss"
   fi
   end=$(date +%s%N)
-  echo "$(( (end - start) / 1000000 )) $(tail -n 1 "$rss")"
+  echo "$(( (end - start) / 1000000 )) $(tail -n 1 "$rss" | awk '{ print $1, $2 + $3 }')"
 }
 fail() {
   echo "first-token: $1 exited with status $2; its last lines:" >&2
@@ -74,13 +76,13 @@ echo "model $model, $threads thread(s), $rounds round(s) after one untimed round
 echo "peer: ${peer_cmd[*]:0:1} (${#prompt}-character prompt)"
 run bitnet4j "${ours_cmd[@]}" >/dev/null
 run peer "${peer_cmd[@]}" >/dev/null
-ours_ms=() peer_ms=() ours_kb=() peer_kb=()
+ours_ms=() peer_ms=() ours_kb=() peer_kb=() ours_cpu=() peer_cpu=()
 for i in $(seq "$rounds"); do
   ours=$(run bitnet4j "${ours_cmd[@]}") # a failure ends the script here (set -e), not in read
   theirs=$(run peer "${peer_cmd[@]}")
-  read -r a ak <<<"$ours"
-  read -r b bk <<<"$theirs"
-  ours_ms+=("$a") peer_ms+=("$b") ours_kb+=("$ak") peer_kb+=("$bk")
+  read -r a ak ac <<<"$ours"
+  read -r b bk bc <<<"$theirs"
+  ours_ms+=("$a") peer_ms+=("$b") ours_kb+=("$ak") peer_kb+=("$bk") ours_cpu+=("$ac") peer_cpu+=("$bc")
   awk -v i="$i" -v a="$a" -v b="$b" 'BEGIN { printf "round %d: bitnet4j %.2f s, peer %.2f s\n", i, a / 1000, b / 1000 }'
 done
 mo=$(printf '%s\n' "${ours_ms[@]}" | median)
@@ -93,4 +95,7 @@ if [ -n "$gnu_time" ]; then
   ko=$(printf '%s\n' "${ours_kb[@]}" | sort -n | tail -n 1)
   kp=$(printf '%s\n' "${peer_kb[@]}" | sort -n | tail -n 1)
   awk -v o="$ko" -v p="$kp" 'BEGIN { printf "peak RSS: bitnet4j %.2f GB, peer %.2f GB\n", o / 1e6, p / 1e6 }'
+  co=$(printf '%s\n' "${ours_cpu[@]}" | median)
+  cp=$(printf '%s\n' "${peer_cpu[@]}" | median)
+  awk -v o="$co" -v p="$cp" 'BEGIN { printf "CPU time (median, user + system): bitnet4j %.2f s, peer %.2f s\n", o, p }'
 fi
