@@ -25,6 +25,8 @@ public final class Generator implements AutoCloseable {
     private final Tokenizer tokenizer;
     private final double loadSeconds;
     private int[] cached = new int[64];
+    /** The next prompt runs on the calling thread alone if it has at most this many tokens to process (0: never). */
+    private int callingThreadPromptTokens;
 
     /**
      * A generator over {@code session} (which it resets now, and closes on {@link #close()}) and the model's
@@ -44,6 +46,20 @@ public final class Generator implements AutoCloseable {
         }
         this.loadSeconds = loadSeconds;
         session.reset(); // the tokens a session was given before are unknown here
+    }
+
+    /**
+     * Makes the next prompt this generator processes run on the calling thread alone, its session's worker threads idle,
+     * if it has at most {@code maxTokens} tokens to process (then, or if it has more, the setting is spent). For the first
+     * prompt of a JVM: while the kernels are still being compiled, a second computing thread mostly takes a core from
+     * the JIT's threads, and a prompt of a few tokens has little work to share. The results are the same either way.
+     */
+    public Generator nextPromptOnCallingThread(int maxTokens) {
+        if (maxTokens < 0) {
+            throw new IllegalArgumentException("a prompt of at most " + maxTokens + " tokens");
+        }
+        callingThreadPromptTokens = maxTokens;
+        return this;
     }
 
     /**
@@ -124,7 +140,9 @@ public final class Generator implements AutoCloseable {
         int keep = cachedPrefix(prompt);
         int[] rest = Arrays.copyOfRange(prompt, keep, prompt.length);
         session.rewind(keep);
-        float[] logits = session.forward(rest);
+        boolean alone = rest.length <= callingThreadPromptTokens;
+        callingThreadPromptTokens = 0;
+        float[] logits = alone ? session.forwardOnCallingThread(rest) : session.forward(rest);
         for (int i = 0; i < rest.length; i++) {
             remember(keep + i, rest[i]);
         }

@@ -62,6 +62,8 @@ public final class WorkerPool implements AutoCloseable {
     private volatile Thread caller;
     private volatile Throwable failure;
     private volatile boolean closed;
+    /** Whether calls run on the calling thread alone ({@link #alone}); set and read by the calling thread only. */
+    private boolean alone;
 
     /** A pool of {@code threads} threads in all, the caller included ({@code threads - 1} are started). */
     public WorkerPool(int threads) {
@@ -115,12 +117,28 @@ public final class WorkerPool implements AutoCloseable {
         dispatch(n, Math.min(threads, pieces), pieces, true, task);
     }
 
+    /**
+     * Runs {@code work} with every call it makes to this pool ({@link #run}, {@link #runPieces}) done by the calling
+     * thread alone, as a one-thread pool would do it (the same results: no kernel's arithmetic depends on the split),
+     * the workers left idle. For the first prompt of a JVM whose kernels are still being compiled: a second computing
+     * thread then mostly takes a core from the JIT's threads (docs/bench-log.md, session 27).
+     */
+    public void alone(Runnable work) {
+        boolean was = alone;
+        alone = true;
+        try {
+            work.run();
+        } finally {
+            alone = was;
+        }
+    }
+
     /** Runs {@code task} on {@code p} threads, {@code pieces} pieces in all, shared out or not. */
     private void dispatch(int n, int p, int pieces, boolean share, RangeTask task) {
         if (closed) {
             throw new IllegalStateException("worker pool is closed");
         }
-        if (p <= 1) {
+        if (p <= 1 || alone) {
             if (n > 0) {
                 task.run(0, 0, n);
             }

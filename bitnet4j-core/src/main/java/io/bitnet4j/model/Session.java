@@ -47,6 +47,15 @@ public final class Session implements AutoCloseable {
         return lastLogits;
     }
 
+    /**
+     * {@link #forward(int[])} with the session's worker threads idle: the calling thread does it all, with the same
+     * result. For a short first prompt while the JIT is still compiling the kernels ({@link WorkerPool#alone}).
+     */
+    public float[] forwardOnCallingThread(int[] tokens) {
+        pool.alone(() -> forward(tokens));
+        return lastLogits;
+    }
+
     /** {@link #forward(int[])} for one token, without allocating. */
     public float[] forward(int token) {
         oneToken[0] = token;

@@ -40,6 +40,15 @@ class GeneratorTest {
     }
 
     @Test
+    void aPromptOnTheCallingThreadGivesLlamaCppsGenerationToo() throws IOException {
+        try (LoadedModel m = StoriesModel.load(); Generator g = m.newGenerator()) { // a two-thread session
+            GenerationResult r = g.nextPromptOnCallingThread(4).generate("", GenerationSettings.greedy(200), null);
+            assertArrayEquals(StoriesModel.greedyIds(), r.tokens());
+            assertThrows(IllegalArgumentException.class, () -> g.nextPromptOnCallingThread(-1));
+        }
+    }
+
+    @Test
     void maxTokensCutsTheSameSequence() throws IOException {
         int[] ids = StoriesModel.greedyIds();
         try (LoadedModel m = StoriesModel.load()) {

@@ -236,6 +236,40 @@ class WorkerPoolTest {
     }
 
     @Test
+    void aloneRunsEveryCallOnTheCallingThreadAndThenTheWorkersAgain() {
+        try (WorkerPool pool = new WorkerPool(3)) {
+            Thread caller = Thread.currentThread();
+            java.util.Set<Thread> ran = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            AtomicIntegerArray seen = new AtomicIntegerArray(3000);
+            pool.alone(() -> {
+                pool.run(3000, 1, (worker, from, to) -> {
+                    ran.add(Thread.currentThread());
+                    for (int i = from; i < to; i++) {
+                        seen.incrementAndGet(i);
+                    }
+                });
+                pool.runPieces(3000, 10, 64, (worker, from, to) -> {
+                    ran.add(Thread.currentThread());
+                    for (int i = from; i < to; i++) {
+                        seen.incrementAndGet(i);
+                    }
+                });
+            });
+            assertEquals(java.util.Set.of(caller), ran, "threads that ran parts while alone");
+            for (int i = 0; i < 3000; i++) {
+                assertEquals(2, seen.get(i), "index " + i);
+            }
+            // a part that throws while alone: rethrown, and the pool is back to its threads afterwards
+            assertThrows(IllegalStateException.class, () -> pool.alone(() -> pool.run(3000, 1, (worker, from, to) -> {
+                throw new IllegalStateException("boom");
+            })));
+            ran.clear();
+            pool.run(3000, 1, (worker, from, to) -> ran.add(Thread.currentThread()));
+            assertEquals(3, ran.size(), "threads that ran parts after");
+        }
+    }
+
+    @Test
     @Timeout(20)
     void aWaitLongerThanTheSpinShortensTheNextSpinAndAShorterWaitRestoresIt() throws InterruptedException {
         // spins long enough (0.3 and 0.1 s) that a slow machine cannot make the quick waits below outlast them
