@@ -29,7 +29,8 @@ final class RunCommand implements Callable<Integer> {
      * core from the compiler threads. Measured on the 2B file with LLaMA 3's vocabulary at two threads, whole runs
      * alternating with both threads on the prompt (medians of 9-11): I2_S `-p hi` 0.883 against 0.955 s and 0.832 against
      * 0.924, "hi there" 0.826 against 0.919, TQ2_0 `-p hi` 0.781 against 0.883; at five tokens 0.943 against 0.972, at ten
-     * 0.958 against 0.935 (docs/bench-log.md, session 27).
+     * 0.958 against 0.935 (docs/bench-log.md, session 27). The warm-up judges a short prompt by its characters instead
+     * ({@link JitWarmup#tokensFor}): it starts before the tokenizer is loaded.
      */
     static final int ONE_THREAD_PROMPT_TOKENS = 4;
 
